@@ -1,0 +1,58 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "PoolLedger",
+    products: [
+        .library(name: "PoolMath", targets: ["PoolMath"]),
+        .library(name: "PoolLedger", targets: ["PoolLedger"]),
+        .executable(name: "poolledger", targets: ["poolledger"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Test-only: the BigInt oracle and property-based testing.
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // Pure integer math: 256-bit integers and the constant-product formulas. No events, no I/O.
+        .target(name: "PoolMath"),
+        // The domain: facts, commands, pool state, decide/evolve, invariants, canonical state hash, JSON Lines codec.
+        .target(
+            name: "PoolLedger",
+            dependencies: [
+                "PoolMath",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The command-line edge: parse, call the library, print.
+        .executableTarget(
+            name: "poolledger",
+            dependencies: [
+                "PoolLedger",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "PoolMathTests",
+            dependencies: [
+                "PoolMath",
+                .product(name: "BigInt", package: "BigInt"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "PoolLedgerTests",
+            dependencies: [
+                "PoolLedger",
+                .product(name: "BigInt", package: "BigInt"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "poolledgerTests",
+            dependencies: ["PoolLedger"]
+        ),
+    ]
+)

@@ -1,0 +1,186 @@
+import PoolMath
+
+/// Facts and commands as the interchange contract's JSON Lines
+/// (`../shared/spec/ledger-format.md`), strict in both directions.
+public enum ContractCodec {
+    /// A line is either a fact (`type`) or a command (`cmd`).
+    public enum Entry: Sendable, Equatable {
+        case fact(Fact)
+        case command(Command)
+    }
+
+    static let feeRange: ClosedRange<UInt64> = 0...999_999
+    static let decimalsRange: ClosedRange<UInt64> = 0...255
+    static let timeRange: ClosedRange<UInt64> = 0...UInt64(Int64.max)
+
+    /// Decodes one line of JSON Lines.
+    public static func decodeLine(_ line: String) throws(Rejection) -> Entry {
+        let json: JSON
+        do {
+            json = try JSON.parse(line)
+        } catch {
+            throw Rejection(.malformedJSON, error.description)
+        }
+        return try decode(json)
+    }
+
+    public static func decode(_ json: JSON) throws(Rejection) -> Entry {
+        var fields = try FieldReader(json)
+        switch (fields.has("type"), fields.has("cmd")) {
+        case (true, true):
+            throw Rejection(.invalidField, "a line has either \"type\" (a fact) or \"cmd\" (a command), not both")
+        case (true, false):
+            return .fact(try decodeFact(&fields))
+        case (false, true):
+            return .command(try decodeCommand(&fields))
+        case (false, false):
+            throw Rejection(.missingField, "field \"type\" (a fact) or \"cmd\" (a command) is required")
+        }
+    }
+
+    public static func decodeFact(_ json: JSON) throws(Rejection) -> Fact {
+        var fields = try FieldReader(json)
+        return try decodeFact(&fields)
+    }
+
+    static func decodeFact(_ fields: inout FieldReader) throws(Rejection) -> Fact {
+        let type = try fields.string("type")
+        let body: FactBody
+        switch type {
+        case "pool_created":
+            body = .poolCreated(try poolCreated(&fields))
+        case "liquidity_added":
+            body = .liquidityAdded(LiquidityAdded(
+                pool: try fields.string("pool"), provider: try fields.string("provider"),
+                amount0: try fields.amount("amount0"), amount1: try fields.amount("amount1"),
+                shares: try fields.amount("shares"), protocolFeeShares: try fields.optionalAmount("protocol_fee_shares")))
+        case "liquidity_removed":
+            body = .liquidityRemoved(LiquidityRemoved(
+                pool: try fields.string("pool"), provider: try fields.string("provider"),
+                shares: try fields.amount("shares"),
+                amount0: try fields.amount("amount0"), amount1: try fields.amount("amount1"),
+                protocolFeeShares: try fields.optionalAmount("protocol_fee_shares")))
+        case "swap":
+            body = .swap(Swap(
+                pool: try fields.string("pool"), trader: try fields.string("trader"),
+                amount0In: try fields.amount("amount0_in"), amount1In: try fields.amount("amount1_in"),
+                amount0Out: try fields.amount("amount0_out"), amount1Out: try fields.amount("amount1_out")))
+        case "shares_transferred":
+            body = .sharesTransferred(try sharesTransferred(&fields))
+        case "fee_to_set":
+            body = .feeToSet(FeeToSet(pool: try fields.string("pool"), feeTo: try fields.nullableString("fee_to", required: true)))
+        default:
+            throw Rejection(.unknownType, "type \(quoted(type)) is not a fact type (pool_created, liquidity_added, liquidity_removed, swap, shares_transferred, fee_to_set)")
+        }
+        let fact = Fact(body, id: try fields.optionalString("id"), time: try fields.optionalInteger("time", in: timeRange),
+                        block: try fields.optionalInteger("block", in: timeRange))
+        try fields.finish("a \(type) fact")
+        return fact
+    }
+
+    static func poolCreated(_ fields: inout FieldReader) throws(Rejection) -> PoolCreated {
+        let created = PoolCreated(
+            pool: try fields.string("pool"), token0: try fields.string("token0"), token1: try fields.string("token1"),
+            decimals0: UInt8(try fields.integer("decimals0", in: decimalsRange)),
+            decimals1: UInt8(try fields.integer("decimals1", in: decimalsRange)),
+            feePPM: UInt32(try fields.integer("fee_ppm", in: feeRange)),
+            feeTo: try fields.nullableString("fee_to", required: false),
+            model: try model(&fields))
+        return created
+    }
+
+    static func model(_ fields: inout FieldReader) throws(Rejection) -> PoolModel {
+        guard let name = try fields.optionalString("model") else { return .constantProduct }
+        guard let model = PoolModel(rawValue: name) else {
+            throw Rejection(.unsupportedModel, "model \(quoted(name)) is not supported (constant_product)")
+        }
+        return model
+    }
+
+    static func sharesTransferred(_ fields: inout FieldReader) throws(Rejection) -> SharesTransferred {
+        SharesTransferred(
+            pool: try fields.string("pool"), from: try fields.string("from"), to: try fields.string("to"),
+            shares: try fields.amount("shares"))
+    }
+
+    static func decodeCommand(_ fields: inout FieldReader) throws(Rejection) -> Command {
+        let name = try fields.string("cmd")
+        let body: CommandBody
+        switch name {
+        case "create_pool":
+            body = .createPool(try poolCreated(&fields))
+        case "add_liquidity":
+            body = .addLiquidity(AddLiquidity(
+                pool: try fields.string("pool"), provider: try fields.string("provider"),
+                amount0Desired: try fields.amount("amount0_desired"), amount1Desired: try fields.amount("amount1_desired"),
+                amount0Min: try fields.optionalAmount("amount0_min") ?? .zero,
+                amount1Min: try fields.optionalAmount("amount1_min") ?? .zero))
+        case "remove_liquidity":
+            body = .removeLiquidity(RemoveLiquidity(
+                pool: try fields.string("pool"), provider: try fields.string("provider"), shares: try fields.amount("shares"),
+                amount0Min: try fields.optionalAmount("amount0_min") ?? .zero,
+                amount1Min: try fields.optionalAmount("amount1_min") ?? .zero))
+        case "swap_exact_in":
+            body = .swapExactIn(SwapExactIn(
+                pool: try fields.string("pool"), trader: try fields.string("trader"), tokenIn: try fields.string("token_in"),
+                amountIn: try fields.amount("amount_in"), minAmountOut: try fields.optionalAmount("min_amount_out") ?? .zero))
+        case "swap_exact_out":
+            body = .swapExactOut(SwapExactOut(
+                pool: try fields.string("pool"), trader: try fields.string("trader"), tokenOut: try fields.string("token_out"),
+                amountOut: try fields.amount("amount_out"), maxAmountIn: try fields.optionalAmount("max_amount_in")))
+        case "transfer_shares":
+            body = .transferShares(try sharesTransferred(&fields))
+        case "set_fee_to":
+            body = .setFeeTo(FeeToSet(pool: try fields.string("pool"), feeTo: try fields.nullableString("fee_to", required: true)))
+        default:
+            throw Rejection(.unknownType, "cmd \(quoted(name)) is not a command (create_pool, add_liquidity, remove_liquidity, swap_exact_in, swap_exact_out, transfer_shares, set_fee_to)")
+        }
+        let command = Command(body, id: try fields.optionalString("id"), time: try fields.optionalInteger("time", in: timeRange),
+                              block: try fields.optionalInteger("block", in: timeRange))
+        try fields.finish("a \(name) command")
+        return command
+    }
+
+    // MARK: Encoding
+
+    /// The fact as one contract JSON object: `type`, the type's fields in the
+    /// contract's order, then `protocol_fee_shares`, `id`, `time`, `block` when present.
+    public static func encode(_ fact: Fact) -> JSON {
+        var members: [(key: String, value: JSON)] = [("type", .string(fact.body.typeName))]
+        func add(_ key: String, _ value: String) { members.append((key, .string(value))) }
+        func add(_ key: String, _ value: UInt256) { members.append((key, .string(value.description))) }
+        switch fact.body {
+        case .poolCreated(let f):
+            add("pool", f.pool); add("token0", f.token0); add("token1", f.token1)
+            members.append(("decimals0", .number(String(f.decimals0))))
+            members.append(("decimals1", .number(String(f.decimals1))))
+            members.append(("fee_ppm", .number(String(f.feePPM))))
+            members.append(("fee_to", f.feeTo.map(JSON.string) ?? .null))
+            add("model", f.model.rawValue)
+        case .liquidityAdded(let f):
+            add("pool", f.pool); add("provider", f.provider)
+            add("amount0", f.amount0); add("amount1", f.amount1); add("shares", f.shares)
+            if let fee = f.protocolFeeShares { add("protocol_fee_shares", fee) }
+        case .liquidityRemoved(let f):
+            add("pool", f.pool); add("provider", f.provider); add("shares", f.shares)
+            add("amount0", f.amount0); add("amount1", f.amount1)
+            if let fee = f.protocolFeeShares { add("protocol_fee_shares", fee) }
+        case .swap(let f):
+            add("pool", f.pool); add("trader", f.trader)
+            add("amount0_in", f.amount0In); add("amount1_in", f.amount1In)
+            add("amount0_out", f.amount0Out); add("amount1_out", f.amount1Out)
+        case .sharesTransferred(let f):
+            add("pool", f.pool); add("from", f.from); add("to", f.to); add("shares", f.shares)
+        case .feeToSet(let f):
+            add("pool", f.pool)
+            members.append(("fee_to", f.feeTo.map(JSON.string) ?? .null))
+        }
+        if let id = fact.id { add("id", id) }
+        if let time = fact.time { members.append(("time", .number(String(time)))) }
+        if let block = fact.block { members.append(("block", .number(String(block)))) }
+        return .object(members)
+    }
+
+    /// One JSON Lines line (no trailing newline).
+    public static func line(_ fact: Fact) -> String { encode(fact).compact }
+}

@@ -1,0 +1,124 @@
+import PoolMath
+
+/// `add_liquidity`: router semantics, the optimal pair at the current ratio.
+public struct AddLiquidity: Sendable, Equatable {
+    public var pool: String
+    public var provider: String
+    public var amount0Desired: UInt256
+    public var amount1Desired: UInt256
+    public var amount0Min: UInt256
+    public var amount1Min: UInt256
+
+    public init(pool: String, provider: String, amount0Desired: UInt256, amount1Desired: UInt256, amount0Min: UInt256 = .zero, amount1Min: UInt256 = .zero) {
+        self.pool = pool
+        self.provider = provider
+        self.amount0Desired = amount0Desired
+        self.amount1Desired = amount1Desired
+        self.amount0Min = amount0Min
+        self.amount1Min = amount1Min
+    }
+}
+
+/// `remove_liquidity`: burn shares, with optional minimum payouts.
+public struct RemoveLiquidity: Sendable, Equatable {
+    public var pool: String
+    public var provider: String
+    public var shares: UInt256
+    public var amount0Min: UInt256
+    public var amount1Min: UInt256
+
+    public init(pool: String, provider: String, shares: UInt256, amount0Min: UInt256 = .zero, amount1Min: UInt256 = .zero) {
+        self.pool = pool
+        self.provider = provider
+        self.shares = shares
+        self.amount0Min = amount0Min
+        self.amount1Min = amount1Min
+    }
+}
+
+/// `swap_exact_in`: sell exactly `amount_in` of `token_in` (a symbol of the pool's tokens).
+public struct SwapExactIn: Sendable, Equatable {
+    public var pool: String
+    public var trader: String
+    public var tokenIn: String
+    public var amountIn: UInt256
+    public var minAmountOut: UInt256
+
+    public init(pool: String, trader: String, tokenIn: String, amountIn: UInt256, minAmountOut: UInt256 = .zero) {
+        self.pool = pool
+        self.trader = trader
+        self.tokenIn = tokenIn
+        self.amountIn = amountIn
+        self.minAmountOut = minAmountOut
+    }
+}
+
+/// `swap_exact_out`: buy exactly `amount_out` of `token_out`.
+public struct SwapExactOut: Sendable, Equatable {
+    public var pool: String
+    public var trader: String
+    public var tokenOut: String
+    public var amountOut: UInt256
+    public var maxAmountIn: UInt256?
+
+    public init(pool: String, trader: String, tokenOut: String, amountOut: UInt256, maxAmountIn: UInt256? = nil) {
+        self.pool = pool
+        self.trader = trader
+        self.tokenOut = tokenOut
+        self.amountOut = amountOut
+        self.maxAmountIn = maxAmountIn
+    }
+}
+
+/// An intent, one of the contract's `cmd` names; decided against the state into facts.
+public enum CommandBody: Sendable, Equatable {
+    case createPool(PoolCreated)
+    case addLiquidity(AddLiquidity)
+    case removeLiquidity(RemoveLiquidity)
+    case swapExactIn(SwapExactIn)
+    case swapExactOut(SwapExactOut)
+    case transferShares(SharesTransferred)
+    case setFeeTo(FeeToSet)
+
+    public var pool: String {
+        switch self {
+        case .createPool(let c): return c.pool
+        case .addLiquidity(let c): return c.pool
+        case .removeLiquidity(let c): return c.pool
+        case .swapExactIn(let c): return c.pool
+        case .swapExactOut(let c): return c.pool
+        case .transferShares(let c): return c.pool
+        case .setFeeTo(let c): return c.pool
+        }
+    }
+
+    /// The contract's `cmd` name.
+    public var commandName: String {
+        switch self {
+        case .createPool: return "create_pool"
+        case .addLiquidity: return "add_liquidity"
+        case .removeLiquidity: return "remove_liquidity"
+        case .swapExactIn: return "swap_exact_in"
+        case .swapExactOut: return "swap_exact_out"
+        case .transferShares: return "transfer_shares"
+        case .setFeeTo: return "set_fee_to"
+        }
+    }
+}
+
+/// A command with the optional `id`, `time` and `block` its facts will carry.
+public struct Command: Sendable, Equatable {
+    public var body: CommandBody
+    public var id: String?
+    public var time: UInt64?
+    public var block: UInt64?
+
+    public init(_ body: CommandBody, id: String? = nil, time: UInt64? = nil, block: UInt64? = nil) {
+        self.body = body
+        self.id = id
+        self.time = time
+        self.block = block
+    }
+
+    public var pool: String { body.pool }
+}

@@ -1,0 +1,172 @@
+import PoolMath
+
+/// The zero address: owner of the 1000 shares the first deposit locks forever.
+public let zeroAddress = "0x0000000000000000000000000000000000000000"
+
+/// The pool's pricing model. Only constant product (Uniswap V2) exists so far.
+public enum PoolModel: String, Sendable, Equatable, CaseIterable {
+    case constantProduct = "constant_product"
+}
+
+/// `pool_created`: a pool, its tokens and its fee.
+public struct PoolCreated: Sendable, Equatable {
+    public var pool: String
+    public var token0: String
+    public var token1: String
+    public var decimals0: UInt8
+    public var decimals1: UInt8
+    public var feePPM: UInt32
+    public var feeTo: String?
+    public var model: PoolModel
+
+    public init(
+        pool: String, token0: String, token1: String, decimals0: UInt8 = 18, decimals1: UInt8 = 18,
+        feePPM: UInt32 = 3000, feeTo: String? = nil, model: PoolModel = .constantProduct
+    ) {
+        self.pool = pool
+        self.token0 = token0
+        self.token1 = token1
+        self.decimals0 = decimals0
+        self.decimals1 = decimals1
+        self.feePPM = feePPM
+        self.feeTo = feeTo
+        self.model = model
+    }
+}
+
+/// `liquidity_added`: a provider deposited both tokens and was minted `shares`.
+///
+/// `protocol_fee_shares` is an optional extension of the contract: the shares
+/// `_mintFee` minted to `fee_to` just before this deposit. PoolLedger always
+/// derives them; when a fact carries them, they are checked.
+public struct LiquidityAdded: Sendable, Equatable {
+    public var pool: String
+    public var provider: String
+    public var amount0: UInt256
+    public var amount1: UInt256
+    public var shares: UInt256
+    public var protocolFeeShares: UInt256?
+
+    public init(pool: String, provider: String, amount0: UInt256, amount1: UInt256, shares: UInt256, protocolFeeShares: UInt256? = nil) {
+        self.pool = pool
+        self.provider = provider
+        self.amount0 = amount0
+        self.amount1 = amount1
+        self.shares = shares
+        self.protocolFeeShares = protocolFeeShares
+    }
+}
+
+/// `liquidity_removed`: a provider burned `shares` and was paid `amount0`, `amount1`.
+public struct LiquidityRemoved: Sendable, Equatable {
+    public var pool: String
+    public var provider: String
+    public var shares: UInt256
+    public var amount0: UInt256
+    public var amount1: UInt256
+    public var protocolFeeShares: UInt256?
+
+    public init(pool: String, provider: String, shares: UInt256, amount0: UInt256, amount1: UInt256, protocolFeeShares: UInt256? = nil) {
+        self.pool = pool
+        self.provider = provider
+        self.shares = shares
+        self.amount0 = amount0
+        self.amount1 = amount1
+        self.protocolFeeShares = protocolFeeShares
+    }
+}
+
+/// `swap`: amounts in and out of each token, as the pair's `Swap` log records them.
+public struct Swap: Sendable, Equatable {
+    public var pool: String
+    public var trader: String
+    public var amount0In: UInt256
+    public var amount1In: UInt256
+    public var amount0Out: UInt256
+    public var amount1Out: UInt256
+
+    public init(pool: String, trader: String, amount0In: UInt256 = .zero, amount1In: UInt256 = .zero, amount0Out: UInt256 = .zero, amount1Out: UInt256 = .zero) {
+        self.pool = pool
+        self.trader = trader
+        self.amount0In = amount0In
+        self.amount1In = amount1In
+        self.amount0Out = amount0Out
+        self.amount1Out = amount1Out
+    }
+}
+
+/// `shares_transferred`: LP shares moved between owners.
+public struct SharesTransferred: Sendable, Equatable {
+    public var pool: String
+    public var from: String
+    public var to: String
+    public var shares: UInt256
+
+    public init(pool: String, from: String, to: String, shares: UInt256) {
+        self.pool = pool
+        self.from = from
+        self.to = to
+        self.shares = shares
+    }
+}
+
+/// `fee_to_set`: the protocol fee recipient changed (null switches the fee off).
+public struct FeeToSet: Sendable, Equatable {
+    public var pool: String
+    public var feeTo: String?
+
+    public init(pool: String, feeTo: String?) {
+        self.pool = pool
+        self.feeTo = feeTo
+    }
+}
+
+/// What happened, one of the contract's event types.
+public enum FactBody: Sendable, Equatable {
+    case poolCreated(PoolCreated)
+    case liquidityAdded(LiquidityAdded)
+    case liquidityRemoved(LiquidityRemoved)
+    case swap(Swap)
+    case sharesTransferred(SharesTransferred)
+    case feeToSet(FeeToSet)
+
+    public var pool: String {
+        switch self {
+        case .poolCreated(let f): return f.pool
+        case .liquidityAdded(let f): return f.pool
+        case .liquidityRemoved(let f): return f.pool
+        case .swap(let f): return f.pool
+        case .sharesTransferred(let f): return f.pool
+        case .feeToSet(let f): return f.pool
+        }
+    }
+
+    /// The contract's `type` name.
+    public var typeName: String {
+        switch self {
+        case .poolCreated: return "pool_created"
+        case .liquidityAdded: return "liquidity_added"
+        case .liquidityRemoved: return "liquidity_removed"
+        case .swap: return "swap"
+        case .sharesTransferred: return "shares_transferred"
+        case .feeToSet: return "fee_to_set"
+        }
+    }
+}
+
+/// A fact with its common optional fields: external `id`, `time` (unix seconds), `block`.
+public struct Fact: Sendable, Equatable {
+    public var body: FactBody
+    public var id: String?
+    public var time: UInt64?
+    public var block: UInt64?
+
+    public init(_ body: FactBody, id: String? = nil, time: UInt64? = nil, block: UInt64? = nil) {
+        self.body = body
+        self.id = id
+        self.time = time
+        self.block = block
+    }
+
+    public var pool: String { body.pool }
+}

@@ -1,0 +1,108 @@
+import PoolMath
+
+/// Laws that hold after every fact, checked independently of how `evolve`
+/// computed the new state: each is a different computation from the rule it
+/// guards, so a bug in one shows up in the other.
+public enum Invariants {
+    /// The parts of a pool's state the laws compare across one fact.
+    public struct Before: Sendable, Equatable {
+        public var reserve0: UInt256
+        public var reserve1: UInt256
+        public var totalShares: UInt256
+        public var lockedShares: UInt256
+
+        public init(_ pool: PoolState) {
+            reserve0 = pool.reserve0
+            reserve1 = pool.reserve1
+            totalShares = pool.totalShares
+            lockedShares = pool.shares(of: zeroAddress)
+        }
+    }
+
+    /// Checks every law for `fact`, which moved the pool from `before` to `after`
+    /// (`before` is nil for the fact that created the pool).
+    public static func check(before: Before?, after pool: PoolState, fact: Fact) throws(Rejection) {
+        try checkShareSum(pool)
+        guard pool.reserve0 <= ConstantProduct.maxReserve, pool.reserve1 <= ConstantProduct.maxReserve else {
+            throw Rejection(.reserveBound, "reserves \(pool.reserve0), \(pool.reserve1) exceed 2^112-1")
+        }
+        guard let before else { return }
+
+        if before.totalShares.isZero == false || pool.totalShares.isZero == false {
+            // Once minted, the locked shares stay with the zero address, at least 1000 of them.
+            let locked = pool.shares(of: zeroAddress)
+            guard locked >= before.lockedShares, locked >= ConstantProduct.minimumLiquidity else {
+                throw Rejection(.lockedSharesMoved, "the zero address holds \(locked) shares, before \(before.lockedShares); at least 1000 stay locked")
+            }
+        }
+
+        switch fact.body {
+        case .swap:
+            let kBefore = before.reserve0.multipliedFullWidth(by: before.reserve1)
+            let kAfter = pool.reserve0.multipliedFullWidth(by: pool.reserve1)
+            guard kAfter >= kBefore else {
+                throw Rejection(.kDecreased, "k fell from \(before.reserve0 &* before.reserve1) to \(pool.reserve0 &* pool.reserve1)")
+            }
+        case .liquidityAdded(let deposit):
+            try checkMintProRata(deposit, before: before, after: pool)
+        case .liquidityRemoved(let withdrawal):
+            try checkBurnProRata(withdrawal, before: before, after: pool)
+        case .poolCreated, .sharesTransferred, .feeToSet:
+            break
+        }
+    }
+
+    /// Sum of every owner's shares equals total_shares (order-free: addition commutes).
+    static func checkShareSum(_ pool: PoolState) throws(Rejection) {
+        var sum = UInt256.zero
+        var overflow = false
+        for (_, held) in pool.shares {
+            let (next, o) = sum.addingReportingOverflow(held)
+            sum = next
+            overflow = overflow || o
+        }
+        guard !overflow, sum == pool.totalShares else {
+            throw Rejection(.shareSum, "owners hold \(overflow ? "more than 2^256" : "\(sum)") shares, total_shares is \(pool.totalShares)")
+        }
+    }
+
+    /// A deposit never mints more than its pro-rata share of either token:
+    /// `minted * r_i <= a_i * S` against the supply just before the provider's
+    /// mint (after any protocol fee); for a first deposit, `(minted)^2 <= a0*a1`.
+    static func checkMintProRata(_ deposit: LiquidityAdded, before: Before, after pool: PoolState) throws(Rejection) {
+        let (supplyBeforeMint, underflow) = pool.totalShares.subtractingReportingOverflow(deposit.shares)
+        guard !underflow else {
+            throw Rejection(.mintProRata, "total_shares \(pool.totalShares) is below the \(deposit.shares) shares just minted")
+        }
+        if before.totalShares.isZero {
+            let minted = deposit.shares + ConstantProduct.minimumLiquidity
+            guard minted.multipliedFullWidth(by: minted) <= deposit.amount0.multipliedFullWidth(by: deposit.amount1) else {
+                throw Rejection(.mintProRata, "first deposit \(deposit.amount0), \(deposit.amount1) minted \(minted) shares, more than sqrt(amount0*amount1)")
+            }
+            return
+        }
+        let exceeds0 = deposit.shares.multipliedFullWidth(by: before.reserve0) > deposit.amount0.multipliedFullWidth(by: supplyBeforeMint)
+        let exceeds1 = deposit.shares.multipliedFullWidth(by: before.reserve1) > deposit.amount1.multipliedFullWidth(by: supplyBeforeMint)
+        guard !exceeds0, !exceeds1 else {
+            throw Rejection(.mintProRata, "deposit \(deposit.amount0), \(deposit.amount1) minted \(deposit.shares) of \(supplyBeforeMint) shares, more than pro rata of reserves \(before.reserve0), \(before.reserve1)")
+        }
+        guard pool.reserve0 == before.reserve0 &+ deposit.amount0, pool.reserve1 == before.reserve1 &+ deposit.amount1 else {
+            throw Rejection(.mintProRata, "reserves moved to \(pool.reserve0), \(pool.reserve1), not by the deposit \(deposit.amount0), \(deposit.amount1)")
+        }
+    }
+
+    /// A withdrawal never pays more than pro rata: `a_i * S <= shares * r_i`.
+    static func checkBurnProRata(_ withdrawal: LiquidityRemoved, before: Before, after pool: PoolState) throws(Rejection) {
+        let supplyBeforeBurn = pool.totalShares &+ withdrawal.shares
+        let (paid0, rose0) = before.reserve0.subtractingReportingOverflow(pool.reserve0)
+        let (paid1, rose1) = before.reserve1.subtractingReportingOverflow(pool.reserve1)
+        guard !rose0, !rose1 else {
+            throw Rejection(.burnProRata, "a withdrawal raised the reserves from \(before.reserve0), \(before.reserve1) to \(pool.reserve0), \(pool.reserve1)")
+        }
+        let exceeds0 = paid0.multipliedFullWidth(by: supplyBeforeBurn) > withdrawal.shares.multipliedFullWidth(by: before.reserve0)
+        let exceeds1 = paid1.multipliedFullWidth(by: supplyBeforeBurn) > withdrawal.shares.multipliedFullWidth(by: before.reserve1)
+        guard !exceeds0, !exceeds1 else {
+            throw Rejection(.burnProRata, "burning \(withdrawal.shares) of \(supplyBeforeBurn) shares paid \(paid0), \(paid1), more than pro rata of reserves \(before.reserve0), \(before.reserve1)")
+        }
+    }
+}

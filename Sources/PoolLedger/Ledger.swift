@@ -1,0 +1,65 @@
+import PoolMath
+
+/// Many pools and the facts folded into them, in memory: the fold that every
+/// path (a file, a store, a snapshot plus its tail) runs through.
+///
+/// Folding order is the facts' order; nothing depends on dictionary order.
+public struct Ledger: Sendable, Equatable {
+    public private(set) var pools: [String: PoolState] = [:]
+    /// Sequence number of the last fact folded in (facts are numbered from 1).
+    public private(set) var seq: UInt64 = 0
+    /// Facts that carried an `id`, by id: the same id again with the same
+    /// content is a no-op, with other content a rejection.
+    private var factsByID: [String: Fact] = [:]
+
+    public init() {}
+
+    /// The pools' ids in canonical order (by UTF-8 bytes).
+    public var poolIDs: [String] { pools.keys.sorted(by: utf8Less) }
+
+    public subscript(pool: String) -> PoolState? { pools[pool] }
+
+    /// Folds one fact: evolve, then every invariant. Returns false when the
+    /// fact's id is already in the ledger with identical content (a no-op).
+    /// On a rejection the ledger is unchanged.
+    @discardableResult
+    public mutating func fold(_ fact: Fact) throws(Rejection) -> Bool {
+        if let id = fact.id, let known = factsByID[id] {
+            guard known == fact else {
+                throw Rejection(.duplicateID, "id \(quoted(id)) is already in the ledger with other content")
+            }
+            return false
+        }
+        let poolID = fact.pool
+        // A working copy: the table keeps the old state until every check passed.
+        // (Copy-on-write: only a fact that changes shares copies the share table.)
+        var pool = pools[poolID]
+        let before = pool.map(Invariants.Before.init)
+        try Evolve.apply(fact, to: &pool)
+        try Invariants.check(before: before, after: pool!, fact: fact)
+        seq += 1
+        pool!.seq = seq
+        pools[poolID] = pool
+        if let id = fact.id { factsByID[id] = fact }
+        return true
+    }
+
+    /// Decides a command against the current state and folds its facts.
+    /// Returns the facts appended (none when the command's id was already used:
+    /// a command id is an idempotency key, so a retried command is a no-op).
+    @discardableResult
+    public mutating func execute(_ command: Command) throws(Rejection) -> [Fact] {
+        if let id = command.id, factsByID[id] != nil { return [] }
+        let facts = try Decide.decide(command, pools[command.pool])
+        var trial = self
+        for fact in facts { try trial.fold(fact) }
+        self = trial
+        return facts
+    }
+}
+
+/// Byte-wise order of UTF-8 encodings: the same on every machine and locale,
+/// unlike `String`'s Unicode-aware `<`.
+public func utf8Less(_ a: String, _ b: String) -> Bool {
+    a.utf8.lexicographicallyPrecedes(b.utf8)
+}

@@ -1,0 +1,111 @@
+import PoolMath
+
+/// A rule of the ledger itself: pool bookkeeping and fact checks that the pair
+/// contract does not name.
+public enum LedgerRule: String, Sendable, CaseIterable {
+    case unknownPool = "UNKNOWN_POOL"
+    case poolExists = "POOL_EXISTS"
+    case identicalTokens = "IDENTICAL_TOKENS"
+    case unsupportedModel = "UNSUPPORTED_MODEL"
+    case unknownToken = "UNKNOWN_TOKEN"
+    /// A `liquidity_added` fact records other shares than the rules mint.
+    case sharesMismatch = "SHARES_MISMATCH"
+    /// A `liquidity_removed` fact records another payout than pro rata.
+    case payoutMismatch = "PAYOUT_MISMATCH"
+    /// A fact's `protocol_fee_shares` differs from what `_mintFee` derives.
+    case protocolFeeMismatch = "PROTOCOL_FEE_MISMATCH"
+    case insufficientShares = "INSUFFICIENT_SHARES"
+    /// Shares held by the zero address (the locked MINIMUM_LIQUIDITY) never move.
+    case lockedShares = "LOCKED_SHARES"
+    case timeDecreased = "TIME_DECREASED"
+    /// An `id` already in the ledger with other content.
+    case duplicateID = "DUPLICATE_ID"
+}
+
+/// What is wrong with a line of input before any rule is applied.
+public enum InputRule: String, Sendable, CaseIterable {
+    case malformedJSON = "MALFORMED_JSON"
+    case unknownType = "UNKNOWN_TYPE"
+    case missingField = "MISSING_FIELD"
+    case unknownField = "UNKNOWN_FIELD"
+    case duplicateField = "DUPLICATE_FIELD"
+    case invalidField = "INVALID_FIELD"
+    case invalidAmount = "INVALID_AMOUNT"
+}
+
+/// A law that must hold after every fact; a failure means the state is wrong,
+/// whatever the fact said.
+public enum InvariantRule: String, Sendable, CaseIterable {
+    case shareSum = "INVARIANT_SHARE_SUM"
+    case reserveBound = "INVARIANT_RESERVE_BOUND"
+    case kDecreased = "INVARIANT_K_DECREASED"
+    case mintProRata = "INVARIANT_MINT_PRO_RATA"
+    case burnProRata = "INVARIANT_BURN_PRO_RATA"
+    case lockedSharesMoved = "INVARIANT_LOCKED_SHARES"
+}
+
+/// Every rule a fact, a command or a line can break.
+public enum Rule: Sendable, Equatable, CustomStringConvertible {
+    case pair(PairRule)
+    case ledger(LedgerRule)
+    case input(InputRule)
+    case invariant(InvariantRule)
+
+    public var name: String {
+        switch self {
+        case .pair(let rule): return rule.rawValue
+        case .ledger(let rule): return rule.rawValue
+        case .input(let rule): return rule.rawValue
+        case .invariant(let rule): return rule.rawValue
+        }
+    }
+
+    public var description: String { name }
+}
+
+/// A rejected fact, command or line: the rule it broke and what was found.
+public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible {
+    public var rule: Rule
+    public var detail: String
+
+    public init(_ rule: Rule, _ detail: String) {
+        self.rule = rule
+        self.detail = detail
+    }
+
+    public init(_ rule: PairRule, _ detail: String) { self.init(.pair(rule), detail) }
+    public init(_ rule: LedgerRule, _ detail: String) { self.init(.ledger(rule), detail) }
+    public init(_ rule: InputRule, _ detail: String) { self.init(.input(rule), detail) }
+    public init(_ rule: InvariantRule, _ detail: String) { self.init(.invariant(rule), detail) }
+
+    /// `RULE: detail`, the form the command line prints after `line N: `.
+    public var description: String { "\(rule.name): \(detail)" }
+
+    /// A recorded value that differs from the expected one.
+    static func mismatch(_ rule: LedgerRule, field: String, recorded: UInt256, expected: UInt256) -> Rejection {
+        Rejection(rule, "\(field) recorded \(recorded), expected \(expected)")
+    }
+}
+
+/// A rejection at a position of the input: a line of a file or a sequence number of a log.
+public struct LocatedRejection: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Location: Sendable, Equatable {
+        case line(Int)
+        case seq(UInt64)
+    }
+
+    public var location: Location
+    public var rejection: Rejection
+
+    public init(_ location: Location, _ rejection: Rejection) {
+        self.location = location
+        self.rejection = rejection
+    }
+
+    public var description: String {
+        switch location {
+        case .line(let line): return "line \(line): \(rejection)"
+        case .seq(let seq): return "seq \(seq): \(rejection)"
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import PoolLedger
+
+/// The command line: parse, call the library, print. Exit codes follow the
+/// interchange contract: 0 success, 1 input rejected or a check failed, 2 usage error.
+struct PoolLedgerTool: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "poolledger",
+        abstract: "An exact, event-sourced ledger for AMM liquidity pools (Uniswap V2 constant product).",
+        discussion: """
+            Facts and commands are JSON Lines as fixed by the PoolLedger interchange contract: \
+            every amount is a string holding a base-10 integer in base units (wei).
+            """,
+        subcommands: [Fold.self]
+    )
+}
+
+/// Runs the tool and maps every outcome to the contract's exit codes.
+func runTool() -> Never {
+    do {
+        var command = try PoolLedgerTool.parseAsRoot()
+        try command.run()
+        Foundation.exit(0)
+    } catch let failure as Failure {
+        Terminal.error(failure.message)
+        Foundation.exit(1)
+    } catch {
+        let code = PoolLedgerTool.exitCode(for: error)
+        if code == .success {
+            // --help, --version
+            PoolLedgerTool.exit(withError: error)
+        }
+        Terminal.error(PoolLedgerTool.fullMessage(for: error))
+        // ArgumentParser reports usage errors as EX_USAGE (64); the contract says 2.
+        Foundation.exit(code == .validationFailure ? 2 : code.rawValue == 64 ? 2 : 1)
+    }
+}
+
+runTool()
