@@ -1,0 +1,193 @@
+import BigInt
+import Foundation
+import PoolMath
+import PropertyBased
+import Testing
+
+/// UInt256 against the BigInt oracle: >= 10,000 random cases per operation plus
+/// every pair of edge values (0, 1, 2^64 +- 1, 2^128 +- 1, 2^255, 2^256-1, ...).
+@Suite struct UInt256Tests {
+    static let cases = 10_000
+
+    func checkAdd(_ a: BigUInt, _ b: BigUInt) {
+        let (sum, overflow) = uint256(a)!.addingReportingOverflow(uint256(b)!)
+        let exact = a + b
+        #expect(overflow == (exact >= two256))
+        #expect(BigUInt(sum) == exact % two256)
+    }
+
+    func checkSubtract(_ a: BigUInt, _ b: BigUInt) {
+        let (difference, overflow) = uint256(a)!.subtractingReportingOverflow(uint256(b)!)
+        #expect(overflow == (a < b))
+        #expect(BigUInt(difference) == (a >= b ? a - b : two256 - (b - a)))
+    }
+
+    func checkMultiply(_ a: BigUInt, _ b: BigUInt) {
+        let x = uint256(a)!, y = uint256(b)!
+        let exact = a * b
+        let full = x.multipliedFullWidth(by: y)
+        #expect((BigUInt(full.high) << 256) + BigUInt(full.low) == exact)
+        let (product, overflow) = x.multipliedReportingOverflow(by: y)
+        #expect(overflow == (exact >= two256))
+        #expect(BigUInt(product) == exact % two256)
+    }
+
+    func checkDivide(_ a: BigUInt, _ b: BigUInt) {
+        let x = uint256(a)!, y = uint256(b)!
+        if b == 0 {
+            #expect(x.dividedReportingOverflow(by: y).overflow)
+            #expect(x.remainderReportingOverflow(dividingBy: y).overflow)
+            return
+        }
+        let (q, r) = x.quotientAndRemainder(dividingBy: y)
+        #expect(BigUInt(q) == a / b)
+        #expect(BigUInt(r) == a % b)
+        #expect(!x.dividedReportingOverflow(by: y).overflow)
+        #expect(BigUInt(x.dividedReportingOverflow(by: y).partialValue) == a / b)
+        #expect(BigUInt(x.remainderReportingOverflow(dividingBy: y).partialValue) == a % b)
+    }
+
+    func checkMulDiv(_ a: BigUInt, _ b: BigUInt, _ c: BigUInt) {
+        let result = UInt256.mulDiv(uint256(a)!, uint256(b)!, uint256(c)!)
+        let up = UInt256.mulDivRoundingUp(uint256(a)!, uint256(b)!, uint256(c)!)
+        if c == 0 {
+            #expect(result == nil)
+            #expect(up == nil)
+            return
+        }
+        let exact = a * b / c
+        let exactUp = (a * b + c - 1) / c
+        #expect(result.map(BigUInt.init) == (exact < two256 ? exact : nil))
+        #expect(up.map(BigUInt.init) == (exactUp < two256 ? exactUp : nil))
+    }
+
+    func checkSquareRoot(_ a: BigUInt) {
+        let root = BigUInt(uint256(a)!.squareRoot())
+        // Independent of any square-root routine: root^2 <= a < (root+1)^2.
+        #expect(root * root <= a)
+        #expect((root + 1) * (root + 1) > a)
+    }
+
+    func checkText(_ a: BigUInt) {
+        let x = uint256(a)!
+        #expect(x.description == String(a))
+        #expect(UInt256(decimal: String(a)) == x)
+        #expect(UInt256(bigEndianBytes: x.bigEndianBytes) == x)
+        // The oracle's big-endian serialization, left-padded to 32 bytes.
+        let serialized = [UInt8](a.serialize())
+        #expect(x.bigEndianBytes == [UInt8](repeating: 0, count: 32 - serialized.count) + serialized)
+    }
+
+    func checkShifts(_ a: BigUInt, _ amount: Int) {
+        let x = uint256(a)!
+        #expect(BigUInt(x << amount) == (a << amount) % two256)
+        #expect(BigUInt(x >> amount) == a >> amount)
+    }
+
+    func checkCompare(_ a: BigUInt, _ b: BigUInt) {
+        let x = uint256(a)!, y = uint256(b)!
+        #expect((x < y) == (a < b))
+        #expect((x == y) == (a == b))
+    }
+
+    @Test func edgeValuesPairwise() {
+        for a in edgeValues {
+            checkSquareRoot(a)
+            checkText(a)
+            for amount in [0, 1, 63, 64, 65, 112, 127, 128, 129, 255, 256, 300] { checkShifts(a, amount) }
+            for b in edgeValues {
+                checkAdd(a, b)
+                checkSubtract(a, b)
+                checkMultiply(a, b)
+                checkDivide(a, b)
+                checkCompare(a, b)
+                for c in edgeValues { checkMulDiv(a, b, c) }
+            }
+        }
+    }
+
+    @Test func additionMatchesOracle() async {
+        await propertyCheck(count: Self.cases, input: anyUInt256, anyUInt256) { a, b in checkAdd(BigUInt(a), BigUInt(b)) }
+    }
+
+    @Test func subtractionMatchesOracle() async {
+        await propertyCheck(count: Self.cases, input: anyUInt256, anyUInt256) { a, b in checkSubtract(BigUInt(a), BigUInt(b)) }
+    }
+
+    @Test func multiplicationMatchesOracle() async {
+        await propertyCheck(count: Self.cases, input: anyUInt256, anyUInt256) { a, b in checkMultiply(BigUInt(a), BigUInt(b)) }
+    }
+
+    @Test func divisionMatchesOracle() async {
+        await propertyCheck(count: Self.cases, input: anyUInt256, anyUInt256) { a, b in checkDivide(BigUInt(a), BigUInt(b)) }
+    }
+
+    /// Division where the divisor is close in size to the dividend: the
+    /// quotient-digit correction steps of Knuth's algorithm D.
+    @Test func divisionWithCloseOperandsMatchesOracle() async {
+        await propertyCheck(count: Self.cases, input: anyUInt256, Gen.int(in: 0...70)) { a, drop in
+            let b = a >> drop
+            checkDivide(BigUInt(a), BigUInt(b))
+            checkDivide(BigUInt(a), BigUInt(b | UInt256.one))
+        }
+    }
+
+    @Test func mulDivMatchesOracle() async {
+        await propertyCheck(count: Self.cases, input: anyUInt256, anyUInt256, anyUInt256) { a, b, c in
+            checkMulDiv(BigUInt(a), BigUInt(b), BigUInt(c))
+        }
+    }
+
+    /// mulDiv where the 512-bit product is large and the quotient still fits.
+    @Test func mulDivWithWideProductsMatchesOracle() async {
+        await propertyCheck(count: Self.cases, input: anyUInt256, anyUInt256, anyUInt256) { a, b, c in
+            checkMulDiv(BigUInt(a | (UInt256.one << 200)), BigUInt(b | (UInt256.one << 200)), BigUInt(c | (UInt256.one << 250)))
+        }
+    }
+
+    @Test func squareRootMatchesOracle() async {
+        await propertyCheck(count: Self.cases, input: anyUInt256) { a in
+            checkSquareRoot(BigUInt(a))
+            #expect(BigUInt(a.squareRoot()) == BigUInt(a).squareRoot())
+        }
+    }
+
+    @Test func decimalAndBytesRoundTrip() async {
+        await propertyCheck(count: Self.cases, input: anyUInt256) { a in checkText(BigUInt(a)) }
+    }
+
+    @Test func shiftsMatchOracle() async {
+        await propertyCheck(count: Self.cases, input: anyUInt256, Gen.int(in: 0...260)) { a, amount in
+            checkShifts(BigUInt(a), amount)
+        }
+    }
+
+    @Test func comparisonMatchesOracle() async {
+        await propertyCheck(count: Self.cases, input: anyUInt256, anyUInt256) { a, b in
+            checkCompare(BigUInt(a), BigUInt(b))
+            checkCompare(BigUInt(a), BigUInt(a))
+        }
+    }
+
+    @Test func literalsBeyond64Bits() {
+        let value: UInt256 = 115792089237316195423570985008687907853269984665640564039457584007913129639935
+        #expect(value == .max)
+        let million: UInt256 = 1_000_000_000_000_000_000_000_000
+        #expect(million.description == "1000000000000000000000000")
+    }
+
+    @Test func strictDecimalParsing() {
+        #expect(UInt256.parseDecimal("") == .failure(.empty))
+        #expect(UInt256.parseDecimal("01") == .failure(.leadingZero))
+        #expect(UInt256.parseDecimal("0") == .success(.zero))
+        for bad in ["-1", "+1", "1.5", "1e18", " 1", "1 ", "0x10", "１"] {
+            guard case .failure(.notADigit) = UInt256.parseDecimal(bad) else {
+                Issue.record("\(bad) should be rejected as not a digit")
+                continue
+            }
+        }
+        #expect(UInt256.parseDecimal(String(two256 - 1)) == .success(.max))
+        #expect(UInt256.parseDecimal(String(two256)) == .failure(.exceedsMaximum))
+        #expect(UInt256.parseDecimal(String(repeating: "9", count: 200)) == .failure(.exceedsMaximum))
+    }
+}
