@@ -1,0 +1,94 @@
+import PoolLedger
+import PoolMath
+
+/// SplitMix64: a small, documented, seeded generator, so every random history
+/// in the tests is reproducible from its seed on any machine.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Random command streams over several pools, fee tiers 100/500/3000/10000 ppm,
+/// with the protocol fee switched on and off. Amounts are drawn relative to the
+/// pool's reserves (and now and then absurd), so both accepted and rejected
+/// commands of every kind appear.
+struct RandomHistory {
+    static let fees: [UInt32] = [100, 500, 3000, 10000]
+    static let providers = ["lp0", "lp1", "lp2", "lp3", "lp4"]
+    var rng: SplitMix64
+    let pools: [String]
+
+    init(seed: UInt64, poolCount: Int = 4) {
+        rng = SplitMix64(seed: seed)
+        pools = (0..<poolCount).map { "pool\($0)" }
+    }
+
+    mutating func uniform(_ range: ClosedRange<UInt64>) -> UInt64 { UInt64.random(in: range, using: &rng) }
+
+    /// A value of random magnitude in [1, 10^digits].
+    mutating func magnitude(maxDigits: Int = 30) -> UInt256 {
+        let digits = Int(uniform(1...UInt64(maxDigits)))
+        var value = UInt256.zero
+        for _ in 0..<digits { value = value * 10 + UInt256(uniform(0...9)) }
+        return value + 1
+    }
+
+    /// `reserve * u / 10^6` for u in the given parts-per-million range, at least 1.
+    mutating func fraction(of reserve: UInt256, ppm: ClosedRange<UInt64>) -> UInt256 {
+        let part = reserve * UInt256(uniform(ppm)) / 1_000_000
+        return part.isZero ? 1 : part
+    }
+
+    mutating func creations() -> [Command] {
+        pools.enumerated().map { index, pool in
+            Command(.createPool(PoolCreated(
+                pool: pool, token0: "A\(index)", token1: "B\(index)",
+                feePPM: Self.fees[index % Self.fees.count], feeTo: index % 2 == 0 ? "0xfee" : nil)))
+        }
+    }
+
+    mutating func next(in ledger: Ledger) -> Command {
+        let pool = pools[Int(uniform(0...UInt64(pools.count - 1)))]
+        let state = ledger[pool]
+        let r0 = state?.reserve0 ?? .zero, r1 = state?.reserve1 ?? .zero
+        let provider = Self.providers[Int(uniform(0...4))]
+        let held = state?.shares(of: provider) ?? .zero
+        let token0 = state?.token0 ?? "A", token1 = state?.token1 ?? "B"
+        let roll = uniform(0...99)
+        switch roll {
+        case 0..<15:
+            let amount0 = r0.isZero ? magnitude(maxDigits: 25) : fraction(of: r0, ppm: 100...300_000)
+            let amount1 = r1.isZero ? magnitude(maxDigits: 25) : fraction(of: r1, ppm: 100...300_000)
+            let min1 = uniform(0...9) == 0 ? amount1 : UInt256.zero
+            return Command(.addLiquidity(AddLiquidity(pool: pool, provider: provider, amount0Desired: amount0, amount1Desired: amount1, amount1Min: min1)))
+        case 15..<25:
+            let shares = uniform(0...9) == 0 ? held + 1 : fraction(of: held, ppm: 1...1_000_000)
+            return Command(.removeLiquidity(RemoveLiquidity(pool: pool, provider: provider, shares: shares)))
+        case 25..<60:
+            let zeroForOne = uniform(0...1) == 0
+            let reserveIn = zeroForOne ? r0 : r1
+            let amountIn = uniform(0...19) == 0 ? magnitude(maxDigits: 36) : fraction(of: reserveIn.isZero ? 1000 : reserveIn, ppm: 1...50_000)
+            return Command(.swapExactIn(SwapExactIn(pool: pool, trader: "trader", tokenIn: zeroForOne ? token0 : token1, amountIn: amountIn)))
+        case 60..<85:
+            let oneForZero = uniform(0...1) == 0
+            let reserveOut = oneForZero ? r0 : r1
+            let amountOut = uniform(0...19) == 0 ? reserveOut : fraction(of: reserveOut.isZero ? 1000 : reserveOut, ppm: 1...50_000)
+            let maxIn: UInt256? = uniform(0...4) == 0 ? amountOut : nil
+            return Command(.swapExactOut(SwapExactOut(pool: pool, trader: "trader", tokenOut: oneForZero ? token0 : token1, amountOut: amountOut, maxAmountIn: maxIn)))
+        case 85..<95:
+            let to = Self.providers[Int(uniform(0...4))]
+            let from = uniform(0...19) == 0 ? zeroAddress : provider
+            let shares = uniform(0...9) == 0 ? held + 1 : fraction(of: held, ppm: 0...1_000_000)
+            return Command(.transferShares(SharesTransferred(pool: pool, from: from, to: to, shares: held.isZero ? 0 : shares)))
+        default:
+            return Command(.setFeeTo(FeeToSet(pool: pool, feeTo: uniform(0...1) == 0 ? nil : "0xfee\(uniform(0...1))")))
+        }
+    }
+}
