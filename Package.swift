@@ -52,7 +52,7 @@ let package = Package(
         ),
         .testTarget(
             name: "poolledgerTests",
-            dependencies: ["PoolLedger"]
+            dependencies: ["PoolLedger", "PoolMath"]
         ),
     ]
 )
