@@ -6,11 +6,15 @@ let package = Package(
     products: [
         .library(name: "PoolMath", targets: ["PoolMath"]),
         .library(name: "PoolLedger", targets: ["PoolLedger"]),
+        .library(name: "LedgerStore", targets: ["LedgerStore"]),
+        .library(name: "DurableLedger", targets: ["DurableLedger"]),
         .executable(name: "poolledger", targets: ["poolledger"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // SQLite (the system libsqlite3) for the durable event log.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // Test-only: the BigInt oracle and property-based testing.
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
@@ -26,11 +30,22 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // An append-only, hash-chained record log on SQLite; knows nothing of AMMs.
+        .target(
+            name: "LedgerStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The ledger on the store: import, run, state at any point, snapshots, replay, verify, export.
+        .target(name: "DurableLedger", dependencies: ["PoolLedger", "LedgerStore"]),
         // The command-line edge: parse, call the library, print.
         .executableTarget(
             name: "poolledger",
             dependencies: [
                 "PoolLedger",
+                "DurableLedger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +62,21 @@ let package = Package(
             dependencies: [
                 "PoolLedger",
                 .product(name: "BigInt", package: "BigInt"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "LedgerStoreTests",
+            dependencies: [
+                "LedgerStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "DurableLedgerTests",
+            dependencies: [
+                "DurableLedger",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

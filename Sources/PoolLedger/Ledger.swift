@@ -14,6 +14,17 @@ public struct Ledger: Sendable, Equatable {
 
     public init() {}
 
+    /// A ledger restored from a snapshot: these pools, `seq` facts folded so far.
+    public init(pools: [PoolState], seq: UInt64) throws(Rejection) {
+        for pool in pools {
+            guard self.pools[pool.pool] == nil else { throw Rejection(.poolExists, "pool \(quoted(pool.pool)) appears twice in the snapshot") }
+            guard pool.seq <= seq else { throw Rejection(.invalidField, "pool \(quoted(pool.pool)) is at seq \(pool.seq), after the snapshot's seq \(seq)") }
+            try Invariants.checkShareSum(pool)
+            self.pools[pool.pool] = pool
+        }
+        self.seq = seq
+    }
+
     /// The pools' ids in canonical order (by UTF-8 bytes).
     public var poolIDs: [String] { pools.keys.sorted(by: utf8Less) }
 

@@ -16,7 +16,7 @@ public struct LineFold {
     /// Folds one line; `lineNumber` is the line's position in its file.
     public mutating func fold(line: String, lineNumber: Int) throws(LocatedRejection) {
         linesRead = lineNumber
-        if line.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
+        if JSONLines.isBlank(line) { return }
         do {
             switch try ContractCodec.decodeLine(line) {
             case .fact(let fact):
@@ -30,26 +30,14 @@ public struct LineFold {
         }
     }
 
-    /// Folds raw bytes, line by line (`\n` or `\r\n` endings); a line that is
-    /// not valid UTF-8 is rejected with its number. `progress` is called every
-    /// `progressEvery` lines.
+    /// Folds raw bytes, line by line (see `JSONLines.forEachLine`). `progress`
+    /// is called every `progressEvery` lines.
     public mutating func fold(
         utf8 bytes: [UInt8], progressEvery: Int = 0, progress: (Int) -> Void = { _ in }
     ) throws(LocatedRejection) {
-        var number = 0
-        var start = 0
-        while start <= bytes.count {
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            if start == bytes.count { break }  // the text ended with a newline
-            number += 1
-            let line = bytes[start..<end].withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
-            guard let line else {
-                throw LocatedRejection(.line(number), Rejection(.malformedJSON, "the line is not valid UTF-8"))
-            }
+        try JSONLines.forEachLine(in: bytes) { (line, number) throws(LocatedRejection) in
             try fold(line: line, lineNumber: number)
             if progressEvery > 0 && number % progressEvery == 0 { progress(number) }
-            start = end + 1
         }
     }
 
@@ -60,5 +48,44 @@ public struct LineFold {
             number += 1
             try fold(line: String(line), lineNumber: number)
         }
+    }
+}
+
+/// JSON Lines framing shared by every reader.
+public enum JSONLines {
+    /// Reads lines and their 1-based numbers (`\n` or `\r\n` endings; a final
+    /// newline ends the text). A line that is not valid UTF-8 is rejected with its number.
+    public struct Reader {
+        let bytes: [UInt8]
+        var start = 0
+        var number = 0
+
+        public init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+        public mutating func next() throws(LocatedRejection) -> (line: String, number: Int)? {
+            guard start < bytes.count else { return nil }
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            number += 1
+            let line = bytes[start..<end].withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
+            start = end + 1
+            guard let line else {
+                throw LocatedRejection(.line(number), Rejection(.malformedJSON, "the line is not valid UTF-8"))
+            }
+            return (line, number)
+        }
+    }
+
+    /// Calls `body` with each line and its number.
+    public static func forEachLine(
+        in bytes: [UInt8], _ body: (String, Int) throws(LocatedRejection) -> Void
+    ) throws(LocatedRejection) {
+        var reader = Reader(bytes)
+        while let (line, number) = try reader.next() { try body(line, number) }
+    }
+
+    /// True for a line holding only whitespace (skipped by readers).
+    public static func isBlank(_ line: String) -> Bool {
+        line.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
     }
 }

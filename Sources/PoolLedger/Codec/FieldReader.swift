@@ -20,6 +20,9 @@ struct FieldReader {
 
     func has(_ name: String) -> Bool { fields[name] != nil }
 
+    /// The raw value of a field (marked as read).
+    mutating func raw(_ name: String) -> JSON? { take(name) }
+
     private mutating func take(_ name: String) -> JSON? {
         read.insert(name)
         return fields[name]

@@ -1,0 +1,277 @@
+import LedgerStore
+import PoolLedger
+import PoolMath
+
+/// The ledger on a durable, append-only, hash-chained log (SQLite).
+///
+/// Every write is one atomic batch: inside one IMMEDIATE transaction the
+/// current state is loaded (latest snapshot + tail), each fact or command is
+/// folded with every check, and only if all of it passes are the facts (and
+/// any snapshots due) appended. A rejected line leaves the database as it was.
+public final class DurableLedger: Sendable {
+    public let store: EventStore
+    public static let defaultSnapshotInterval: UInt64 = 10_000
+    static let snapshotIntervalKey = "snapshot_interval"
+
+    public init(path: String) throws(StoreError) {
+        store = try EventStore(path: path)
+    }
+
+    /// What a JSON Lines batch may hold.
+    public enum InputKind: Sendable {
+        /// `import`: facts only.
+        case facts
+        /// `run`: commands only.
+        case commands
+    }
+
+    /// A fact with the sequence number the log gave it.
+    public struct AppendedFact: Sendable, Equatable {
+        public var seq: UInt64
+        public var fact: Fact
+    }
+
+    public struct AppendSummary: Sendable {
+        /// Facts appended, in order (kept only when asked for).
+        public var appended: [AppendedFact] = []
+        public var appendedCount = 0
+        /// Facts or commands whose id was already in the ledger with identical content.
+        public var skipped = 0
+        /// Positions of the snapshots taken in this batch.
+        public var snapshots: [UInt64] = []
+        public var head = Head.genesis
+    }
+
+    // MARK: Writing
+
+    /// The snapshot interval in force (default every 10,000 facts).
+    public func snapshotInterval() throws -> UInt64 {
+        try store.read { tx in try tx.metaValue(Self.snapshotIntervalKey).flatMap(UInt64.init) } ?? Self.defaultSnapshotInterval
+    }
+
+    /// Sets the automatic snapshot interval (0 turns automatic snapshots off).
+    public func setSnapshotInterval(_ interval: UInt64) throws {
+        try store.write { tx in try tx.setMetaValue(Self.snapshotIntervalKey, String(interval)) }
+    }
+
+    /// Appends a JSON Lines file as one atomic batch. Rejections carry the line number.
+    public func append(
+        jsonLines bytes: [UInt8], accept kind: InputKind, expectedVersions: [String: UInt64] = [:],
+        keepFacts: Bool = false, progressEvery: Int = 0, progress: (Int) -> Void = { _ in }
+    ) throws -> AppendSummary {
+        try batch(expectedVersions: expectedVersions, keepFacts: keepFacts) { writer in
+            var reader = JSONLines.Reader(bytes)
+            while let (line, number) = try reader.next() {
+                defer { if progressEvery > 0 && number % progressEvery == 0 { progress(number) } }
+                if JSONLines.isBlank(line) { continue }
+                let location = LocatedRejection.Location.line(number)
+                let entry: ContractCodec.Entry
+                do throws(Rejection) { entry = try ContractCodec.decodeLine(line) } catch { throw LocatedRejection(location, error) }
+                switch (entry, kind) {
+                case (.fact(let fact), .facts):
+                    try writer.fold(fact, at: location)
+                case (.command(let command), .commands):
+                    try writer.execute(command, at: location)
+                case (.command, .facts):
+                    throw LocatedRejection(location, Rejection(.invalidField, "import takes facts (lines with \"type\"); this line is a command: use run"))
+                case (.fact, .commands):
+                    throw LocatedRejection(location, Rejection(.invalidField, "run takes commands (lines with \"cmd\"); this line is a fact: use import"))
+                }
+            }
+        }
+    }
+
+    /// Appends facts as one atomic batch (rejections name the fact's index from 1 as its line).
+    @discardableResult
+    public func append(facts: [Fact], expectedVersions: [String: UInt64] = [:]) throws -> AppendSummary {
+        try batch(expectedVersions: expectedVersions, keepFacts: true) { writer in
+            for (index, fact) in facts.enumerated() { try writer.fold(fact, at: .line(index + 1)) }
+        }
+    }
+
+    /// Decides and appends commands as one atomic batch.
+    @discardableResult
+    public func execute(_ commands: [Command], expectedVersions: [String: UInt64] = [:]) throws -> AppendSummary {
+        try batch(expectedVersions: expectedVersions, keepFacts: true) { writer in
+            for (index, command) in commands.enumerated() { try writer.execute(command, at: .line(index + 1)) }
+        }
+    }
+
+    func batch(
+        expectedVersions: [String: UInt64], keepFacts: Bool, _ body: (inout BatchWriter) throws -> Void
+    ) throws -> AppendSummary {
+        let interval = try snapshotInterval()
+        return try store.write { tx in
+            for stream in expectedVersions.keys.sorted() {
+                let actual = try tx.version(of: stream)
+                guard actual == expectedVersions[stream]! else {
+                    throw StoreError.conflict(stream: stream, expected: expectedVersions[stream]!, actual: actual)
+                }
+            }
+            var writer = BatchWriter(tx: tx, ledger: try Self.load(tx), interval: interval, keepFacts: keepFacts)
+            try body(&writer)
+            try writer.flush()
+            writer.summary.head = try tx.head()
+            return writer.summary
+        }
+    }
+
+    // MARK: Reading
+
+    /// The ledger after the fact at `seq` (the head when nil): the nearest
+    /// snapshot at or before it plus the facts after it.
+    public func ledger(at seq: UInt64? = nil) throws -> Ledger {
+        try store.read { tx in try Self.load(tx, through: seq) }
+    }
+
+    /// The last position whose fact has a time at or before `time` (nil: none).
+    public func seq(atTime time: UInt64) throws -> UInt64? {
+        try store.read { tx in try tx.lastSeq(atOrBeforeTime: Int64(clamping: time)) }
+    }
+
+    public func head() throws -> Head { try store.head() }
+
+    static func load(_ tx: StoreTransaction, through seq: UInt64? = nil) throws -> Ledger {
+        let head = try tx.head()
+        let target = min(seq ?? head.seq, head.seq)
+        var ledger = Ledger()
+        if let snapshot = try tx.latestSnapshot(atOrBefore: target) {
+            do throws(Rejection) { ledger = try LedgerSnapshot.decode(snapshot.state) } catch { throw LocatedRejection(.seq(snapshot.seq), error) }
+        }
+        try tx.forEachRecord(from: ledger.seq + 1, through: target) { record in
+            let fact = try decode(record)
+            do throws(Rejection) { try ledger.fold(fact) } catch { throw LocatedRejection(.seq(record.seq), error) }
+            return true
+        }
+        return ledger
+    }
+
+    /// A stored record back as a fact; the payload is the fact's contract line.
+    static func decode(_ record: StoredRecord) throws(LocatedRejection) -> Fact {
+        guard let line = String(validating: record.payload, as: UTF8.self) else {
+            throw LocatedRejection(.seq(record.seq), Rejection(.malformedJSON, "stored payload is not valid UTF-8"))
+        }
+        do throws(Rejection) {
+            guard case .fact(let fact) = try ContractCodec.decodeLine(line) else {
+                throw Rejection(.invalidField, "stored payload is not a fact")
+            }
+            return fact
+        } catch {
+            throw LocatedRejection(.seq(record.seq), error)
+        }
+    }
+
+    /// The stored record for a fact (its payload is the canonical contract line).
+    static func record(for fact: Fact) -> NewRecord {
+        NewRecord(
+            stream: fact.pool, type: fact.body.typeName, externalID: fact.id,
+            time: fact.time.map { Int64(clamping: $0) }, payload: Array(ContractCodec.line(fact).utf8))
+    }
+
+    // MARK: Export and log
+
+    /// Calls `body` with every stored fact in order (one pool's, when given),
+    /// as its contract JSON line; streams, never loads the log whole.
+    public func forEachFactLine(pool: String? = nil, _ body: (String) throws -> Void) throws {
+        try store.read { tx in
+            try tx.forEachRecord(stream: pool) { record in
+                try body(String(decoding: record.payload, as: UTF8.self))
+                return true
+            }
+        }
+    }
+
+    /// Stored facts from `seq` on, at most `limit`, one pool's when given.
+    public func facts(pool: String? = nil, from seq: UInt64 = 1, limit: Int? = nil) throws -> [(record: StoredRecord, fact: Fact)] {
+        try store.read { tx in
+            var found: [(StoredRecord, Fact)] = []
+            try tx.forEachRecord(from: seq, stream: pool, limit: limit) { record in
+                found.append((record, try Self.decode(record)))
+                return true
+            }
+            return found
+        }
+    }
+
+    // MARK: Snapshots
+
+    /// Takes a snapshot of the state at the head now; returns its position (nil for an empty log).
+    @discardableResult
+    public func snapshot() throws -> UInt64? {
+        try store.write { tx in
+            let ledger = try Self.load(tx)
+            guard ledger.seq > 0 else { return nil }
+            try tx.saveSnapshot(seq: ledger.seq, state: LedgerSnapshot.encode(ledger))
+            return ledger.seq
+        }
+    }
+}
+
+/// Folds one batch against the loaded state and appends what passed.
+struct BatchWriter {
+    let tx: StoreTransaction
+    var ledger: Ledger
+    let interval: UInt64
+    let keepFacts: Bool
+    var pending: [NewRecord] = []
+    var summary = DurableLedger.AppendSummary()
+
+    init(tx: StoreTransaction, ledger: Ledger, interval: UInt64, keepFacts: Bool) {
+        self.tx = tx
+        self.ledger = ledger
+        self.interval = interval
+        self.keepFacts = keepFacts
+    }
+
+    mutating func fold(_ fact: Fact, at location: LocatedRejection.Location) throws {
+        if let id = fact.id, let stored = try tx.record(externalID: id) {
+            guard stored.payload == DurableLedger.record(for: fact).payload else {
+                throw LocatedRejection(location, Rejection(.duplicateID, "id \"\(id)\" is already in the ledger at seq \(stored.seq) with other content"))
+            }
+            summary.skipped += 1
+            return
+        }
+        let folded: Bool
+        do throws(Rejection) { folded = try ledger.fold(fact) } catch { throw LocatedRejection(location, error) }
+        guard folded else {
+            summary.skipped += 1
+            return
+        }
+        try appended(fact)
+    }
+
+    mutating func execute(_ command: Command, at location: LocatedRejection.Location) throws {
+        if let id = command.id, try tx.record(externalID: id) != nil {
+            summary.skipped += 1
+            return
+        }
+        let facts: [Fact]
+        do throws(Rejection) { facts = try ledger.execute(command) } catch { throw LocatedRejection(location, error) }
+        if facts.isEmpty { summary.skipped += 1 }
+        for fact in facts { try appended(fact) }
+    }
+
+    mutating func appended(_ fact: Fact) throws {
+        pending.append(DurableLedger.record(for: fact))
+        summary.appendedCount += 1
+        if keepFacts { summary.appended.append(.init(seq: ledger.seq, fact: fact)) }
+        if interval > 0 && ledger.seq % interval == 0 {
+            // A snapshot of the state exactly at this position, written after its record.
+            try flush()
+            try tx.saveSnapshot(seq: ledger.seq, state: LedgerSnapshot.encode(ledger))
+            summary.snapshots.append(ledger.seq)
+        } else if pending.count >= 4096 {
+            try flush()
+        }
+    }
+
+    mutating func flush() throws {
+        guard !pending.isEmpty else { return }
+        let stored = try tx.append(pending)
+        // The store numbers records after its head; the fold numbered facts after the loaded state.
+        guard stored.last?.seq == ledger.seq else {
+            throw StoreError.database("the log's head moved to \(stored.last?.seq ?? 0) while the ledger is at \(ledger.seq)")
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+}

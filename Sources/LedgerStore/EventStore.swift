@@ -1,0 +1,369 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// A record to append: opaque to the store beyond these fields.
+public struct NewRecord: Sendable, Equatable {
+    /// The stream the record belongs to (for PoolLedger: the pool id); versions count per stream.
+    public var stream: String
+    public var type: String
+    /// Optional external id, unique across the store.
+    public var externalID: String?
+    /// Optional time, indexed for "as of time" reads.
+    public var time: Int64?
+    /// The record's canonical bytes.
+    public var payload: [UInt8]
+
+    public init(stream: String, type: String, externalID: String? = nil, time: Int64? = nil, payload: [UInt8]) {
+        self.stream = stream
+        self.type = type
+        self.externalID = externalID
+        self.time = time
+        self.payload = payload
+    }
+}
+
+/// A record as stored: its global sequence number, its version within its
+/// stream, and its link of the hash chain.
+public struct StoredRecord: Sendable, Equatable {
+    public var seq: UInt64
+    public var stream: String
+    public var version: UInt64
+    public var type: String
+    public var externalID: String?
+    public var time: Int64?
+    public var payload: [UInt8]
+    public var hash: [UInt8]
+
+    public init(seq: UInt64, stream: String, version: UInt64, type: String, externalID: String?, time: Int64?, payload: [UInt8], hash: [UInt8]) {
+        self.seq = seq
+        self.stream = stream
+        self.version = version
+        self.type = type
+        self.externalID = externalID
+        self.time = time
+        self.payload = payload
+        self.hash = hash
+    }
+}
+
+/// A stored snapshot: opaque state bytes at a position of the log.
+public struct StoredSnapshot: Sendable, Equatable {
+    public var seq: UInt64
+    public var state: [UInt8]
+    /// SHA-256 over the position, the chain hash of the record at that position and the state.
+    public var hash: [UInt8]
+}
+
+/// The last position and chain hash, kept beside the log so that a removed
+/// tail is noticed; `verify` prints it so it can be anchored elsewhere.
+public struct Head: Sendable, Equatable {
+    public var seq: UInt64
+    public var hash: [UInt8]
+
+    public init(seq: UInt64, hash: [UInt8]) {
+        self.seq = seq
+        self.hash = hash
+    }
+
+    public static let genesis = Head(seq: 0, hash: [UInt8](repeating: 0, count: 32))
+}
+
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Optimistic concurrency: the stream moved since the writer read it.
+    case conflict(stream: String, expected: UInt64, actual: UInt64)
+    /// The database refused or failed an operation.
+    case database(String)
+
+    public var description: String {
+        switch self {
+        case .conflict(let stream, let expected, let actual):
+            return "CONFLICT: stream \"\(stream)\" is at version \(actual), the writer expected \(expected); nothing was written"
+        case .database(let message):
+            return "database: \(message)"
+        }
+    }
+}
+
+/// An append-only, tamper-evident log of records on SQLite (GRDB over the
+/// system libsqlite3), with snapshots keyed by position.
+///
+/// - Records are appended in atomic batches inside one IMMEDIATE transaction:
+///   a batch is all there or not there.
+/// - Each record's hash covers the previous record's hash and the record's own
+///   canonical bytes (`RecordHash`), so an altered, removed or reordered row
+///   breaks the chain at its position.
+/// - UPDATE and DELETE on records and snapshots are refused by triggers.
+/// - WAL journal with `synchronous = FULL`: a committed batch survives a crash.
+public final class EventStore: Sendable {
+    public let path: String
+    let database: DatabaseQueue
+
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(60)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            try Schema.migrator.migrate(database)
+        } catch {
+            throw StoreError.database("cannot open \(path): \(error)")
+        }
+    }
+
+    /// Runs `body` in one IMMEDIATE write transaction: it commits when `body`
+    /// returns and rolls back, writing nothing, when it throws.
+    public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        var result: T?
+        do {
+            try database.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    result = try body(StoreTransaction(db: db))
+                    return .commit
+                }
+            }
+        } catch let error as DatabaseError {
+            throw StoreError.database(error.description)
+        }
+        return result!
+    }
+
+    /// Runs `body` against a consistent read view of the store.
+    public func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        do {
+            return try database.read { db in try body(StoreTransaction(db: db)) }
+        } catch let error as DatabaseError {
+            throw StoreError.database(error.description)
+        }
+    }
+
+    /// Appends a batch after checking each stream's expected version (the
+    /// store-level optimistic-concurrency primitive). A stale expectation
+    /// throws `.conflict` and writes nothing.
+    @discardableResult
+    public func append(_ records: [NewRecord], expectedVersions: [String: UInt64] = [:]) throws -> [StoredRecord] {
+        try write { tx in
+            for stream in expectedVersions.keys.sorted() {
+                let actual = try tx.version(of: stream)
+                guard actual == expectedVersions[stream]! else {
+                    throw StoreError.conflict(stream: stream, expected: expectedVersions[stream]!, actual: actual)
+                }
+            }
+            return try tx.append(records)
+        }
+    }
+
+    public func head() throws -> Head { try read { try $0.head() } }
+}
+
+/// Reads and writes within one transaction of an `EventStore`.
+public struct StoreTransaction {
+    let db: Database
+
+    public func head() throws -> Head {
+        guard let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM head WHERE id = 1") else { return .genesis }
+        return Head(seq: UInt64(row[0] as Int64), hash: [UInt8](row[1] as Data))
+    }
+
+    /// The number of records in `stream` (its current version).
+    public func version(of stream: String) throws -> UInt64 {
+        UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(version) FROM record WHERE stream = ?", arguments: [stream]) ?? 0)
+    }
+
+    /// Appends records after the current head; returns them as stored.
+    @discardableResult
+    public func append(_ records: [NewRecord]) throws -> [StoredRecord] {
+        guard !records.isEmpty else { return [] }
+        var head = try head()
+        var versions: [String: UInt64] = [:]
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO record (seq, stream, version, type, external_id, time, payload, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        var stored: [StoredRecord] = []
+        stored.reserveCapacity(records.count)
+        for record in records {
+            let version: UInt64
+            if let known = versions[record.stream] {
+                version = known + 1
+            } else {
+                version = try self.version(of: record.stream) + 1
+            }
+            versions[record.stream] = version
+            let seq = head.seq + 1
+            let hash = RecordHash.hash(
+                previous: head.hash, seq: seq, stream: record.stream, version: version, type: record.type,
+                externalID: record.externalID, time: record.time, payload: record.payload)
+            insert.setUncheckedArguments([
+                Int64(seq), record.stream, Int64(version), record.type, record.externalID, record.time,
+                Data(record.payload), Data(hash),
+            ])
+            try insert.execute()
+            head = Head(seq: seq, hash: hash)
+            stored.append(StoredRecord(
+                seq: seq, stream: record.stream, version: version, type: record.type,
+                externalID: record.externalID, time: record.time, payload: record.payload, hash: hash))
+        }
+        try db.execute(
+            sql: "INSERT INTO head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+            arguments: [Int64(head.seq), Data(head.hash)])
+        return stored
+    }
+
+    /// Stores a snapshot of `state` at position `seq` (a record that exists).
+    public func saveSnapshot(seq: UInt64, state: [UInt8]) throws {
+        guard let recordHash = try recordHash(at: seq) else {
+            throw StoreError.database("no record at seq \(seq) to snapshot")
+        }
+        let hash = RecordHash.snapshotHash(seq: seq, recordHash: recordHash, state: state)
+        try db.execute(
+            sql: "INSERT INTO snapshot (seq, state, hash) VALUES (?, ?, ?) ON CONFLICT(seq) DO NOTHING",
+            arguments: [Int64(seq), Data(state), Data(hash)])
+    }
+
+    public func recordHash(at seq: UInt64) throws -> [UInt8]? {
+        try Data.fetchOne(db, sql: "SELECT hash FROM record WHERE seq = ?", arguments: [Int64(seq)]).map { [UInt8]($0) }
+    }
+
+    /// The latest snapshot at or before `seq` (any, when nil).
+    public func latestSnapshot(atOrBefore seq: UInt64? = nil) throws -> StoredSnapshot? {
+        let row = try Row.fetchOne(
+            db, sql: "SELECT seq, state, hash FROM snapshot WHERE seq <= ? ORDER BY seq DESC LIMIT 1",
+            arguments: [Int64(clamping: seq ?? UInt64(Int64.max))])
+        return row.map(Self.snapshot)
+    }
+
+    public func snapshot(at seq: UInt64) throws -> StoredSnapshot? {
+        try Row.fetchOne(db, sql: "SELECT seq, state, hash FROM snapshot WHERE seq = ?", arguments: [Int64(seq)]).map(Self.snapshot)
+    }
+
+    /// Positions of every stored snapshot, ascending.
+    public func snapshotPositions() throws -> [UInt64] {
+        try Int64.fetchAll(db, sql: "SELECT seq FROM snapshot ORDER BY seq").map { UInt64(bitPattern: $0) }
+    }
+
+    static func snapshot(_ row: Row) -> StoredSnapshot {
+        StoredSnapshot(seq: UInt64(bitPattern: row[0] as Int64), state: [UInt8](row[1] as Data), hash: [UInt8](row[2] as Data))
+    }
+
+    public func record(externalID: String) throws -> StoredRecord? {
+        try Row.fetchOne(db, sql: "\(Self.selectRecord) WHERE external_id = ?", arguments: [externalID]).map(Self.record)
+    }
+
+    public func record(at seq: UInt64) throws -> StoredRecord? {
+        try Row.fetchOne(db, sql: "\(Self.selectRecord) WHERE seq = ?", arguments: [Int64(seq)]).map(Self.record)
+    }
+
+    /// The last position whose record has a time at or before `time`.
+    public func lastSeq(atOrBeforeTime time: Int64) throws -> UInt64? {
+        try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM record WHERE time <= ?", arguments: [time]).map { UInt64(bitPattern: $0) }
+    }
+
+    /// Streams the records in order, from `seq` on (optionally one stream,
+    /// at most `limit`, up to `through`), without loading the log at once.
+    /// `body` returns false to stop.
+    public func forEachRecord(
+        from seq: UInt64 = 1, through last: UInt64? = nil, stream: String? = nil, limit: Int? = nil,
+        _ body: (StoredRecord) throws -> Bool
+    ) throws {
+        var sql = "\(Self.selectRecord) WHERE seq >= ?"
+        var arguments: StatementArguments = [Int64(clamping: seq)]
+        if let last {
+            sql += " AND seq <= ?"
+            _ = arguments.append(contentsOf: [Int64(clamping: last)])
+        }
+        if let stream {
+            sql += " AND stream = ?"
+            _ = arguments.append(contentsOf: [stream])
+        }
+        sql += " ORDER BY seq"
+        if let limit {
+            sql += " LIMIT ?"
+            _ = arguments.append(contentsOf: [limit])
+        }
+        let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try cursor.next() {
+            if try !body(Self.record(row)) { return }
+        }
+    }
+
+    /// Every stream's version as of position `seq`.
+    public func streamVersions(through seq: UInt64) throws -> [String: UInt64] {
+        var versions: [String: UInt64] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT stream, MAX(version) FROM record WHERE seq <= ? GROUP BY stream", arguments: [Int64(clamping: seq)])
+        while let row = try rows.next() { versions[row[0]] = UInt64(bitPattern: row[1] as Int64) }
+        return versions
+    }
+
+    public func recordCount() throws -> UInt64 {
+        UInt64(try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM record") ?? 0)
+    }
+
+    public func metaValue(_ key: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+    }
+
+    public func setMetaValue(_ key: String, _ value: String) throws {
+        try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [key, value])
+    }
+
+    static let selectRecord = "SELECT seq, stream, version, type, external_id, time, payload, hash FROM record"
+
+    static func record(_ row: Row) -> StoredRecord {
+        StoredRecord(
+            seq: UInt64(bitPattern: row[0] as Int64), stream: row[1], version: UInt64(bitPattern: row[2] as Int64),
+            type: row[3], externalID: row[4], time: row[5],
+            payload: [UInt8](row[6] as Data), hash: [UInt8](row[7] as Data))
+    }
+}
+
+/// The schema, by versioned migrations.
+enum Schema {
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: records, snapshots, head, append-only triggers") { db in
+            try db.execute(sql: """
+                CREATE TABLE record (
+                    seq INTEGER PRIMARY KEY,
+                    stream TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    external_id TEXT,
+                    time INTEGER,
+                    payload BLOB NOT NULL,
+                    hash BLOB NOT NULL,
+                    UNIQUE (stream, version)
+                );
+                CREATE UNIQUE INDEX record_external_id ON record(external_id) WHERE external_id IS NOT NULL;
+                CREATE INDEX record_time ON record(time) WHERE time IS NOT NULL;
+                CREATE TABLE snapshot (
+                    seq INTEGER PRIMARY KEY,
+                    state BLOB NOT NULL,
+                    hash BLOB NOT NULL
+                );
+                CREATE TABLE head (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    seq INTEGER NOT NULL,
+                    hash BLOB NOT NULL
+                );
+                CREATE TABLE meta (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                );
+                CREATE TRIGGER record_append_only_update BEFORE UPDATE ON record
+                BEGIN SELECT RAISE(ABORT, 'the record log is append-only: UPDATE refused'); END;
+                CREATE TRIGGER record_append_only_delete BEFORE DELETE ON record
+                BEGIN SELECT RAISE(ABORT, 'the record log is append-only: DELETE refused'); END;
+                CREATE TRIGGER snapshot_append_only_update BEFORE UPDATE ON snapshot
+                BEGIN SELECT RAISE(ABORT, 'snapshots are append-only: UPDATE refused'); END;
+                CREATE TRIGGER snapshot_append_only_delete BEFORE DELETE ON snapshot
+                BEGIN SELECT RAISE(ABORT, 'snapshots are append-only: DELETE refused'); END;
+                """)
+        }
+        return migrator
+    }()
+}

@@ -1,0 +1,116 @@
+import Crypto
+
+/// The hash chain. A record's hash is
+///
+///     SHA-256( previous hash (32 bytes; 32 zero bytes before the first record)
+///            || seq (8 bytes, big-endian) || version (8 bytes, big-endian)
+///            || stream || type || external id || time || payload )
+///
+/// where a string or byte field is its length (4 bytes, big-endian) then its
+/// bytes, and an optional field is one byte 0 (absent) or 1 followed by the
+/// value (time: 8 bytes, big-endian two's complement). Every column of a
+/// record is covered, so changing any of them, or removing or reordering a
+/// row, breaks the chain at that position.
+public enum RecordHash {
+    public static func hash(
+        previous: [UInt8], seq: UInt64, stream: String, version: UInt64, type: String,
+        externalID: String?, time: Int64?, payload: [UInt8]
+    ) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(96 + payload.count + stream.utf8.count)
+        bytes += previous
+        appendInteger(seq, to: &bytes)
+        appendInteger(version, to: &bytes)
+        appendField(Array(stream.utf8), to: &bytes)
+        appendField(Array(type.utf8), to: &bytes)
+        if let externalID {
+            bytes.append(1)
+            appendField(Array(externalID.utf8), to: &bytes)
+        } else {
+            bytes.append(0)
+        }
+        if let time {
+            bytes.append(1)
+            appendInteger(UInt64(bitPattern: time), to: &bytes)
+        } else {
+            bytes.append(0)
+        }
+        appendField(payload, to: &bytes)
+        return Array(SHA256.hash(data: bytes))
+    }
+
+    /// A snapshot's hash: SHA-256( seq (8 bytes) || hash of the record at seq || state ).
+    public static func snapshotHash(seq: UInt64, recordHash: [UInt8], state: [UInt8]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(40 + state.count)
+        appendInteger(seq, to: &bytes)
+        bytes += recordHash
+        bytes += state
+        return Array(SHA256.hash(data: bytes))
+    }
+
+    static func appendInteger(_ value: UInt64, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    static func appendField(_ field: [UInt8], to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: UInt32(truncatingIfNeeded: field.count).bigEndian) { bytes.append(contentsOf: $0) }
+        bytes += field
+    }
+
+    public static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    }
+}
+
+/// Walks the log in order and reports the first record that breaks the chain:
+/// a gap or repeat in `seq`, a version out of step within its stream, or a
+/// hash that does not follow from the previous one.
+public struct ChainVerifier {
+    public private(set) var head: Head
+    var versions: [String: UInt64] = [:]
+
+    /// Starts at the genesis, or after a known position (a snapshot's record)
+    /// with the stream versions as of that position.
+    public init(after head: Head = .genesis, versions: [String: UInt64] = [:]) {
+        self.head = head
+        self.versions = versions
+    }
+
+    public struct Break: Error, Sendable, Equatable, CustomStringConvertible {
+        public var seq: UInt64
+        public var reason: String
+        public var description: String { "seq \(seq): CHAIN: \(reason)" }
+    }
+
+    public mutating func check(_ record: StoredRecord) throws(Break) {
+        let expected = head.seq + 1
+        guard record.seq == expected else {
+            throw Break(seq: expected, reason: record.seq > expected
+                ? "record \(expected) is missing (the next stored record is \(record.seq))"
+                : "record \(record.seq) appears out of order after \(head.seq)")
+        }
+        let version = (versions[record.stream] ?? 0) + 1
+        guard record.version == version else {
+            throw Break(seq: record.seq, reason: "version \(record.version) of stream \"\(record.stream)\" should be \(version)")
+        }
+        let hash = RecordHash.hash(
+            previous: head.hash, seq: record.seq, stream: record.stream, version: record.version, type: record.type,
+            externalID: record.externalID, time: record.time, payload: record.payload)
+        guard hash == record.hash else {
+            throw Break(seq: record.seq, reason: "the stored hash does not follow from the previous record and this record's content")
+        }
+        versions[record.stream] = version
+        head = Head(seq: record.seq, hash: hash)
+    }
+
+    /// After the last record: the stored head must be where the walk ended.
+    public func finish(storedHead: Head) throws(Break) {
+        guard storedHead == head else {
+            if storedHead.seq > head.seq {
+                throw Break(seq: head.seq + 1, reason: "the head says the log ends at \(storedHead.seq), but it ends at \(head.seq)")
+            }
+            throw Break(seq: storedHead.seq, reason: "the head (seq \(storedHead.seq)) does not match the log's last record (seq \(head.seq))")
+        }
+    }
+}
