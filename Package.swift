@@ -45,6 +45,7 @@ let package = Package(
             name: "poolledger",
             dependencies: [
                 "PoolLedger",
+                "LedgerStore",
                 "DurableLedger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -1,5 +1,7 @@
 import ArgumentParser
+import DurableLedger
 import Foundation
+import LedgerStore
 import PoolLedger
 
 /// The command line: parse, call the library, print. Exit codes follow the
@@ -12,7 +14,10 @@ struct PoolLedgerTool: ParsableCommand {
             Facts and commands are JSON Lines as fixed by the PoolLedger interchange contract: \
             every amount is a string holding a base-10 integer in base units (wei).
             """,
-        subcommands: [Fold.self]
+        subcommands: [
+            Fold.self, Import.self, Run.self, CreatePool.self, Deposit.self, SwapCommand.self, Withdraw.self,
+            Transfer.self, SetFeeTo.self, State.self, Snapshot.self, Replay.self, Verify.self, Export.self, Log.self,
+        ]
     )
 }
 
@@ -24,6 +29,15 @@ func runTool() -> Never {
         Foundation.exit(0)
     } catch let failure as Failure {
         Terminal.error(failure.message)
+        Foundation.exit(1)
+    } catch let rejected as LocatedRejection {
+        Terminal.error(rejected.description)
+        Foundation.exit(1)
+    } catch let failure as VerificationFailure {
+        Terminal.error(failure.description)
+        Foundation.exit(1)
+    } catch let failure as StoreError {
+        Terminal.error(failure.description)
         Foundation.exit(1)
     } catch {
         let code = PoolLedgerTool.exitCode(for: error)

@@ -1,0 +1,94 @@
+import ArgumentParser
+import DurableLedger
+import Foundation
+import PoolLedger
+import PoolMath
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the log as contract JSON Lines (all pools, or one).")
+
+    @Option(help: "Only this pool's facts.") var pool: String?
+    @Argument(help: "Output file (default: standard output).") var file: String?
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let ledger = try database.open()
+        if let file {
+            guard FileManager.default.createFile(atPath: file, contents: nil), let handle = FileHandle(forWritingAtPath: file) else {
+                throw Failure(message: "cannot write \(file)")
+            }
+            defer { try? handle.close() }
+            var buffer = ""
+            try ledger.forEachFactLine(pool: pool) { line in
+                buffer += line
+                buffer += "\n"
+                if buffer.utf8.count > 1 << 20 {
+                    handle.write(Data(buffer.utf8))
+                    buffer = ""
+                }
+            }
+            handle.write(Data(buffer.utf8))
+        } else {
+            var buffer = ""
+            try ledger.forEachFactLine(pool: pool) { line in
+                buffer += line
+                buffer += "\n"
+                if buffer.utf8.count > 1 << 20 {
+                    Terminal.output(buffer)
+                    buffer = ""
+                }
+            }
+            Terminal.output(buffer)
+        }
+    }
+}
+
+struct Log: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read the log as a person would: one line per fact, amounts in token units.")
+
+    @Option(help: "Only this pool's facts.") var pool: String?
+    @Option(help: "Start at this sequence number.") var from: UInt64 = 1
+    @Option(help: "Show at most N facts.") var limit: Int = 50
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let ledger = try database.open()
+        let pools = try ledger.ledger().pools
+        for (record, fact) in try ledger.facts(pool: pool, from: from, limit: limit) {
+            let pool = pools[fact.pool]
+            func amount(_ value: UInt256, _ token: Int) -> String {
+                guard let pool else { return value.description }
+                return token == 0 ? "\(units(value, decimals: pool.decimals0)) \(pool.token0)" : "\(units(value, decimals: pool.decimals1)) \(pool.token1)"
+            }
+            let what: String
+            switch fact.body {
+            case .poolCreated(let f):
+                what = "\(f.token0)/\(f.token1), fee \(f.feePPM) ppm" + (f.feeTo.map { ", protocol fee to \($0)" } ?? "")
+            case .liquidityAdded(let f):
+                what = "\(f.provider) deposits \(amount(f.amount0, 0)) + \(amount(f.amount1, 1)) for \(f.shares) shares"
+                    + (f.protocolFeeShares.map { " (protocol fee \($0) shares)" } ?? "")
+            case .liquidityRemoved(let f):
+                what = "\(f.provider) burns \(f.shares) shares for \(amount(f.amount0, 0)) + \(amount(f.amount1, 1))"
+                    + (f.protocolFeeShares.map { " (protocol fee \($0) shares)" } ?? "")
+            case .swap(let f):
+                var ins: [String] = [], outs: [String] = []
+                if !f.amount0In.isZero { ins.append(amount(f.amount0In, 0)) }
+                if !f.amount1In.isZero { ins.append(amount(f.amount1In, 1)) }
+                if !f.amount0Out.isZero { outs.append(amount(f.amount0Out, 0)) }
+                if !f.amount1Out.isZero { outs.append(amount(f.amount1Out, 1)) }
+                what = "\(f.trader) swaps \(ins.joined(separator: " + ")) for \(outs.joined(separator: " + "))"
+            case .sharesTransferred(let f):
+                what = "\(f.from) transfers \(f.shares) shares to \(f.to)"
+            case .feeToSet(let f):
+                what = f.feeTo.map { "protocol fee to \($0)" } ?? "protocol fee off"
+            }
+            var extras: [String] = []
+            if let time = fact.time { extras.append("t=\(time)") }
+            if let id = fact.id { extras.append("id=\(id)") }
+            let suffix = extras.isEmpty ? "" : "  [\(extras.joined(separator: " "))]"
+            Terminal.output("#\(record.seq)  \(fact.pool) v\(record.version)  \(fact.body.typeName)  \(what)\(suffix)\n")
+        }
+    }
+}

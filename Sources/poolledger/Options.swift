@@ -1,0 +1,78 @@
+import ArgumentParser
+import DurableLedger
+import Foundation
+import PoolLedger
+import PoolMath
+
+/// `--db PATH`: the ledger database (default `./ledger.sqlite`, or `POOLLEDGER_DB`).
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .customLong("db"), help: ArgumentHelp("The ledger database (default: $POOLLEDGER_DB, else ./ledger.sqlite).", valueName: "PATH"))
+    var path: String?
+
+    var resolvedPath: String {
+        path ?? ProcessInfo.processInfo.environment["POOLLEDGER_DB"] ?? "./ledger.sqlite"
+    }
+
+    func open() throws -> DurableLedger {
+        try DurableLedger(path: resolvedPath)
+    }
+}
+
+/// `--time`, `--id` on single commands.
+struct FactOptions: ParsableArguments {
+    @Option(help: "Unix time (seconds) the fact carries; times never decrease within a pool.")
+    var time: UInt64?
+
+    @Option(help: "External id of the fact (e.g. 0xTXHASH:LOGINDEX); the same id again is a no-op.")
+    var id: String?
+
+    @Option(help: "Block number the fact carries.")
+    var block: UInt64?
+}
+
+extension UInt256: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard case .success(let value) = UInt256.parseDecimal(argument) else { return nil }
+        self = value
+    }
+
+    public static var defaultCompletionKind: CompletionKind { .default }
+}
+
+/// Runs one command against the ledger and prints the fact it appended.
+func appendSingle(_ command: CommandBody, options: FactOptions, database: DatabaseOptions) throws {
+    let ledger = try database.open()
+    do {
+        let summary = try ledger.execute([Command(command, id: options.id, time: options.time, block: options.block)])
+        if summary.appended.isEmpty {
+            Terminal.output("no fact appended: id \"\(options.id ?? "")\" is already in the ledger\n")
+        }
+        for appended in summary.appended {
+            Terminal.output(ContractCodec.line(appended.fact) + "\n")
+        }
+    } catch let rejected as LocatedRejection {
+        // A single command has no line number: the rule and detail say it all.
+        throw Failure(message: rejected.rejection.description)
+    }
+}
+
+/// Amounts for people: `value / 10^decimals`, exact, trailing zeros trimmed.
+func units(_ value: UInt256, decimals: UInt8) -> String {
+    let digits = value.description
+    let places = Int(decimals)
+    guard places > 0 else { return digits }
+    let padded = String(repeating: "0", count: max(0, places + 1 - digits.count)) + digits
+    let whole = padded.dropLast(places)
+    var fraction = Substring(padded.suffix(places))
+    while fraction.last == "0" { fraction = fraction.dropLast() }
+    return fraction.isEmpty ? String(whole) : "\(whole).\(fraction)"
+}
+
+/// Price of token0 in token1 for people, exact to 18 places: (r1 / 10^d1) / (r0 / 10^d0).
+func price(_ pool: PoolState) -> String {
+    guard !pool.reserve0.isZero else { return "-" }
+    let scale = UInt256(decimal: "1" + String(repeating: "0", count: 18 + Int(pool.decimals0)))!
+    let denominator = pool.reserve0 * UInt256(decimal: "1" + String(repeating: "0", count: Int(pool.decimals1)))!
+    guard let scaled = UInt256.mulDiv(pool.reserve1, scale, denominator) else { return "-" }
+    return units(scaled, decimals: 18)
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import DurableLedger
+import PoolLedger
+import PoolMath
+
+struct State: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a pool's state now, or at any point of the log.",
+        discussion: """
+            --at SEQ shows the state after the fact at sequence number SEQ; --at-time T \
+            after the last fact whose time is at or before T (unix seconds). --json prints \
+            the contract's state object.
+            """)
+
+    @Argument(help: "Pool id.") var pool: String
+    @Option(help: "Sequence number to show the state at.") var at: UInt64?
+    @Option(help: "Unix time to show the state at.") var atTime: UInt64?
+    @Flag(help: "Print the contract's state object (JSON).") var json = false
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        guard at == nil || atTime == nil else { throw ValidationError("give --at or --at-time, not both") }
+    }
+
+    func run() throws {
+        let ledger = try database.open()
+        var position = at
+        if let atTime {
+            guard let seq = try ledger.seq(atTime: atTime) else {
+                throw Failure(message: "no fact has a time at or before \(atTime)")
+            }
+            position = seq
+        }
+        let head = try ledger.head().seq
+        if let position, position > head {
+            throw Failure(message: "seq \(position) is beyond the end of the log (seq \(head))")
+        }
+        guard let state = try ledger.ledger(at: position)[pool] else {
+            throw Failure(message: "UNKNOWN_POOL: no pool \"\(pool)\" at seq \(position ?? head)")
+        }
+        if json {
+            Terminal.output(StateJSON.encode(state).pretty + "\n")
+        } else {
+            Terminal.output(describe(state))
+        }
+    }
+
+    func describe(_ pool: PoolState) -> String {
+        var text = "pool \(pool.pool): \(pool.token0)/\(pool.token1), fee \(pool.feePPM) ppm, at seq \(pool.seq)\n"
+        text += "  reserve0      \(pool.reserve0)  (\(units(pool.reserve0, decimals: pool.decimals0)) \(pool.token0))\n"
+        text += "  reserve1      \(pool.reserve1)  (\(units(pool.reserve1, decimals: pool.decimals1)) \(pool.token1))\n"
+        text += "  price         1 \(pool.token0) = \(price(pool)) \(pool.token1)\n"
+        text += "  k             \(pool.k)\n"
+        text += "  k_last        \(pool.kLast)\n"
+        text += "  total_shares  \(pool.totalShares)\n"
+        text += "  fee_to        \(pool.feeTo ?? "(protocol fee off)")\n"
+        text += "  shares\n"
+        let owners = pool.shares.keys.sorted(by: utf8Less)
+        let width = owners.map(\.count).max() ?? 0
+        for owner in owners {
+            let held = pool.shares[owner]!
+            let percent = UInt256.mulDiv(held, 100_000_000, pool.totalShares).map { units($0, decimals: 6) } ?? "-"
+            text += "    \(owner.padding(toLength: width, withPad: " ", startingAt: 0))  \(held)  (\(percent) %)\n"
+        }
+        text += "  state_hash    \(StateHash.hash(pool))\n"
+        return text
+    }
+}
+
+struct Snapshot: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Take a snapshot of the state now, or set the automatic snapshot interval.")
+
+    @Option(help: "Take a snapshot every N facts from now on (0: off); without it, take one now.")
+    var interval: UInt64?
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let ledger = try database.open()
+        if let interval {
+            try ledger.setSnapshotInterval(interval)
+            Terminal.output(interval == 0 ? "automatic snapshots off\n" : "a snapshot every \(interval) facts\n")
+            return
+        }
+        guard let seq = try ledger.snapshot() else { throw Failure(message: "the log is empty: nothing to snapshot") }
+        Terminal.output("snapshot at seq \(seq)\n")
+    }
+}
