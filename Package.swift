@@ -50,6 +50,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Shared by the test targets: seeded random histories.
+        .target(name: "TestSupport", dependencies: ["PoolLedger"], path: "Tests/TestSupport"),
         .testTarget(
             name: "PoolMathTests",
             dependencies: [
@@ -62,6 +64,7 @@ let package = Package(
             name: "PoolLedgerTests",
             dependencies: [
                 "PoolLedger",
+                "TestSupport",
                 .product(name: "BigInt", package: "BigInt"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
@@ -77,13 +80,14 @@ let package = Package(
             name: "DurableLedgerTests",
             dependencies: [
                 "DurableLedger",
+                "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
             name: "poolledgerTests",
-            dependencies: ["PoolLedger", "PoolMath"]
+            dependencies: ["PoolLedger", "PoolMath", "TestSupport"]
         ),
     ]
 )

@@ -2,6 +2,7 @@ import BigInt
 import PoolLedger
 import PoolMath
 import PropertyBased
+import TestSupport
 import Testing
 
 extension BigUInt {

@@ -3,10 +3,10 @@ import PoolMath
 
 /// SplitMix64: a small, documented, seeded generator, so every random history
 /// in the tests is reproducible from its seed on any machine.
-struct SplitMix64: RandomNumberGenerator {
+public struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -19,13 +19,13 @@ struct SplitMix64: RandomNumberGenerator {
 /// with the protocol fee switched on and off. Amounts are drawn relative to the
 /// pool's reserves (and now and then absurd), so both accepted and rejected
 /// commands of every kind appear.
-struct RandomHistory {
-    static let fees: [UInt32] = [100, 500, 3000, 10000]
-    static let providers = ["lp0", "lp1", "lp2", "lp3", "lp4"]
+public struct RandomHistory {
+    public static let fees: [UInt32] = [100, 500, 3000, 10000]
+    public static let providers = ["lp0", "lp1", "lp2", "lp3", "lp4"]
     var rng: SplitMix64
-    let pools: [String]
+    public let pools: [String]
 
-    init(seed: UInt64, poolCount: Int = 4) {
+    public init(seed: UInt64, poolCount: Int = 4) {
         rng = SplitMix64(seed: seed)
         pools = (0..<poolCount).map { "pool\($0)" }
     }
@@ -46,7 +46,7 @@ struct RandomHistory {
         return part.isZero ? 1 : part
     }
 
-    mutating func creations() -> [Command] {
+    public mutating func creations() -> [Command] {
         pools.enumerated().map { index, pool in
             Command(.createPool(PoolCreated(
                 pool: pool, token0: "A\(index)", token1: "B\(index)",
@@ -54,7 +54,7 @@ struct RandomHistory {
         }
     }
 
-    mutating func next(in ledger: Ledger) -> Command {
+    public mutating func next(in ledger: Ledger) -> Command {
         let pool = pools[Int(uniform(0...UInt64(pools.count - 1)))]
         let state = ledger[pool]
         let r0 = state?.reserve0 ?? .zero, r1 = state?.reserve1 ?? .zero
@@ -90,5 +90,33 @@ struct RandomHistory {
         default:
             return Command(.setFeeTo(FeeToSet(pool: pool, feeTo: uniform(0...1) == 0 ? nil : "0xfee\(uniform(0...1))")))
         }
+    }
+}
+
+extension RandomHistory {
+    /// A valid fact history of exactly `count` facts: the pool creations, then
+    /// the facts decided from random commands (rejected commands are dropped).
+    /// Times advance by 12 s per command when `withTime`.
+    public static func facts(seed: UInt64, count: Int, pools: Int = 3, withTime: Bool = true) -> [Fact] {
+        var history = RandomHistory(seed: seed, poolCount: pools)
+        var ledger = Ledger()
+        var facts: [Fact] = []
+        var time: UInt64 = 1_700_000_000
+        var commands = history.creations()[...]
+        while facts.count < count {
+            var command = commands.popFirst() ?? history.next(in: ledger)
+            if withTime {
+                time += 12
+                command.time = time
+            }
+            guard let decided = try? ledger.execute(command) else { continue }
+            facts += decided
+        }
+        return Array(facts.prefix(count))
+    }
+
+    /// The facts as contract JSON Lines.
+    public static func jsonLines(_ facts: [Fact]) -> String {
+        facts.map { ContractCodec.line($0) + "\n" }.joined()
     }
 }
