@@ -87,7 +87,10 @@ let package = Package(
         ),
         .testTarget(
             name: "poolledgerTests",
-            dependencies: ["PoolLedger", "PoolMath", "TestSupport"]
+            dependencies: [
+                "PoolLedger", "PoolMath", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ]
 )

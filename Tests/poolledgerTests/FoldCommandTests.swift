@@ -24,8 +24,9 @@ enum Tool {
         var stderr: String
     }
 
-    static func run(_ arguments: [String]) throws -> Run {
+    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Run {
         let process = Process()
+        if let environment { process.environment = environment }
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = packageRoot
@@ -39,10 +40,14 @@ enum Tool {
         return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    static func temporaryFile(_ name: String, _ text: String) throws -> String {
+    static func temporaryDirectory() throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("poolledger-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let url = directory.appendingPathComponent(name)
+        return directory
+    }
+
+    static func temporaryFile(_ name: String, _ text: String) throws -> String {
+        let url = try temporaryDirectory().appendingPathComponent(name)
         try text.write(to: url, atomically: true, encoding: .utf8)
         return url.path
     }
