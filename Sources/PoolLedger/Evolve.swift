@@ -77,10 +77,12 @@ public enum Evolve {
             _ = try ConstantProduct.balance(reserve: pool.reserve0, adding: amount0)
             _ = try ConstantProduct.balance(reserve: pool.reserve1, adding: amount1)
             let feeShares = protocolFeeShares(pool)
-            let totalShares = pool.totalShares + feeShares
+            let totalShares = try checkedSum(pool.totalShares, feeShares)
             let shares = try ConstantProduct.mintedShares(
                 amount0: amount0, amount1: amount1,
                 reserve0: pool.reserve0, reserve1: pool.reserve1, totalShares: totalShares)
+            // Total shares stay below sqrt(k) < 2^112 by the pair's laws; checked all the same.
+            _ = try checkedSum(checkedSum(totalShares, shares), ConstantProduct.minimumLiquidity)
             return MintOutcome(protocolFeeShares: feeShares, shares: shares, locksMinimum: totalShares.isZero)
         } catch {
             throw Rejection(error, mintDetail(error, amount0: amount0, amount1: amount1, pool: pool))
@@ -117,13 +119,13 @@ public enum Evolve {
     public static func burnOutcome(shares: UInt256, provider: String, pool: PoolState) throws(Rejection) -> BurnOutcome {
         try checkMovable(shares, from: provider, pool: pool)
         let feeShares = protocolFeeShares(pool)
-        let totalShares = pool.totalShares + feeShares
         do {
+            let totalShares = try checkedSum(pool.totalShares, feeShares)
             let (amount0, amount1) = try ConstantProduct.burnedAmounts(
                 shares: shares, reserve0: pool.reserve0, reserve1: pool.reserve1, totalShares: totalShares)
             return BurnOutcome(protocolFeeShares: feeShares, amount0: amount0, amount1: amount1)
         } catch {
-            throw Rejection(error, "burning \(shares) of \(totalShares) shares against reserves \(pool.reserve0), \(pool.reserve1) pays zero of a token")
+            throw Rejection(error, "burning \(shares) of \(pool.totalShares) shares against reserves \(pool.reserve0), \(pool.reserve1) pays zero of a token")
         }
     }
 
@@ -179,6 +181,12 @@ public enum Evolve {
     }
 
     // MARK: shared steps
+
+    static func checkedSum(_ a: UInt256, _ b: UInt256) throws(PairRule) -> UInt256 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        guard !overflow else { throw .overflow }
+        return sum
+    }
 
     /// `_mintFee`'s amount: protocol-fee shares due before a liquidity change.
     public static func protocolFeeShares(_ pool: PoolState) -> UInt256 {
