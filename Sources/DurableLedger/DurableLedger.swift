@@ -146,26 +146,20 @@ public final class DurableLedger: Sendable {
         return ledger
     }
 
-    /// A stored record back as a fact; the payload is the fact's contract line.
+    /// A stored record back as a fact (the payload is its `BinaryCodec` form).
     static func decode(_ record: StoredRecord) throws(LocatedRejection) -> Fact {
-        guard let line = String(validating: record.payload, as: UTF8.self) else {
-            throw LocatedRejection(.seq(record.seq), Rejection(.malformedJSON, "stored payload is not valid UTF-8"))
-        }
         do throws(Rejection) {
-            guard case .fact(let fact) = try ContractCodec.decodeLine(line) else {
-                throw Rejection(.invalidField, "stored payload is not a fact")
-            }
-            return fact
+            return try BinaryCodec.decode(record.payload)
         } catch {
             throw LocatedRejection(.seq(record.seq), error)
         }
     }
 
-    /// The stored record for a fact (its payload is the canonical contract line).
+    /// The stored record for a fact: its canonical binary form plus the indexed columns.
     static func record(for fact: Fact) -> NewRecord {
         NewRecord(
             stream: fact.pool, type: fact.body.typeName, externalID: fact.id,
-            time: fact.time.map { Int64(clamping: $0) }, payload: Array(ContractCodec.line(fact).utf8))
+            time: fact.time.map { Int64(clamping: $0) }, payload: BinaryCodec.encode(fact))
     }
 
     // MARK: Export and log
@@ -175,7 +169,7 @@ public final class DurableLedger: Sendable {
     public func forEachFactLine(pool: String? = nil, _ body: (String) throws -> Void) throws {
         try store.read { tx in
             try tx.forEachRecord(stream: pool) { record in
-                try body(String(decoding: record.payload, as: UTF8.self))
+                try body(ContractCodec.line(try Self.decode(record)))
                 return true
             }
         }

@@ -50,9 +50,14 @@ public enum LedgerSnapshot {
         guard case .object(let owners)? = fields.raw("shares") else {
             throw Rejection(.missingField, "snapshot pool field \"shares\" must be an object")
         }
-        var shareFields = try FieldReader(.object(owners))
-        for (owner, _) in owners {
-            pool.shares[owner] = try shareFields.amount(owner)
+        // The share table can hold many owners: read it directly, not field by field.
+        for (owner, value) in owners {
+            guard case .string(let text) = value, case .success(let shares) = UInt256.parseDecimal(text), !shares.isZero else {
+                throw Rejection(.invalidAmount, "snapshot shares of \(quoted(owner)) must be a non-zero amount string")
+            }
+            guard pool.shares.updateValue(shares, forKey: owner) == nil else {
+                throw Rejection(.duplicateField, "snapshot owner \(quoted(owner)) appears twice")
+            }
         }
         try fields.finish("a snapshot pool")
         return pool

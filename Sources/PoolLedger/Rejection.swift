@@ -31,6 +31,8 @@ public enum InputRule: String, Sendable, CaseIterable {
     case duplicateField = "DUPLICATE_FIELD"
     case invalidField = "INVALID_FIELD"
     case invalidAmount = "INVALID_AMOUNT"
+    /// A stored binary record that is not the canonical encoding of a fact.
+    case malformedRecord = "MALFORMED_RECORD"
 }
 
 /// A law that must hold after every fact; a failure means the state is wrong,

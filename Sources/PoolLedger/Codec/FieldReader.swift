@@ -3,29 +3,33 @@ import PoolMath
 /// Reads the fields of one JSON object by the contract's rules, naming the
 /// field and the rule on every failure, and refusing fields it was not asked for.
 struct FieldReader {
-    private var fields: [String: JSON] = [:]
-    private var order: [String] = []
-    private var read: Set<String> = []
+    // Contract objects have a dozen fields at most: a linear scan beats hashing every key.
+    private var members: [(key: String, value: JSON)]
+    private var read: [Bool]
 
     init(_ value: JSON) throws(Rejection) {
         guard case .object(let members) = value else {
             throw Rejection(.malformedJSON, "a line must hold a JSON object, found \(value.kind)")
         }
-        for (key, value) in members {
-            guard fields[key] == nil else { throw Rejection(.duplicateField, "field \"\(key)\" appears twice") }
-            fields[key] = value
-            order.append(key)
+        for index in members.indices.dropFirst() {
+            let key = members[index].key
+            for earlier in 0..<index where members[earlier].key == key {
+                throw Rejection(.duplicateField, "field \"\(key)\" appears twice")
+            }
         }
+        self.members = members
+        self.read = Array(repeating: false, count: members.count)
     }
 
-    func has(_ name: String) -> Bool { fields[name] != nil }
+    func has(_ name: String) -> Bool { members.contains { $0.key == name } }
 
     /// The raw value of a field (marked as read).
     mutating func raw(_ name: String) -> JSON? { take(name) }
 
     private mutating func take(_ name: String) -> JSON? {
-        read.insert(name)
-        return fields[name]
+        guard let index = members.firstIndex(where: { $0.key == name }) else { return nil }
+        read[index] = true
+        return members[index].value
     }
 
     /// A required non-empty string.
@@ -107,8 +111,8 @@ struct FieldReader {
 
     /// Refuses every field that was not read: a misspelt optional field must not pass unnoticed.
     func finish(_ what: String) throws(Rejection) {
-        for key in order where !read.contains(key) {
-            throw Rejection(.unknownField, "field \"\(key)\" is not part of \(what)")
+        if let index = read.firstIndex(of: false) {
+            throw Rejection(.unknownField, "field \"\(members[index].key)\" is not part of \(what)")
         }
     }
 }

@@ -1,0 +1,231 @@
+import PoolMath
+
+/// The compact binary form of a fact, as the durable log stores it.
+///
+///     byte 0    format version (1)
+///     byte 1    type: 1 pool_created, 2 liquidity_added, 3 liquidity_removed,
+///               4 swap, 5 shares_transferred, 6 fee_to_set
+///     byte 2    flags: 1 id, 2 time, 4 block, 8 protocol_fee_shares, 16 fee_to (non-null)
+///     fields    in the contract's order for the type
+///     optional  id, time, block (as the flags say)
+///
+/// A string is a varint length then UTF-8; an amount is one byte n (0...32)
+/// then n big-endian bytes without leading zeros; an integer is an unsigned
+/// LEB128 varint of minimal length. Decoding refuses anything non-minimal or
+/// left over, so every fact has exactly one encoding and the bytes can be
+/// hashed and compared.
+public enum BinaryCodec {
+    static let version: UInt8 = 1
+
+    enum Flag {
+        static let id: UInt8 = 1
+        static let time: UInt8 = 2
+        static let block: UInt8 = 4
+        static let protocolFee: UInt8 = 8
+        static let feeTo: UInt8 = 16
+    }
+
+    // MARK: Encoding
+
+    public static func encode(_ fact: Fact) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(96)
+        var flags: UInt8 = 0
+        if fact.id != nil { flags |= Flag.id }
+        if fact.time != nil { flags |= Flag.time }
+        if fact.block != nil { flags |= Flag.block }
+        let tag: UInt8
+        switch fact.body {
+        case .poolCreated(let f):
+            tag = 1
+            if f.feeTo != nil { flags |= Flag.feeTo }
+        case .liquidityAdded(let f):
+            tag = 2
+            if f.protocolFeeShares != nil { flags |= Flag.protocolFee }
+        case .liquidityRemoved(let f):
+            tag = 3
+            if f.protocolFeeShares != nil { flags |= Flag.protocolFee }
+        case .swap: tag = 4
+        case .sharesTransferred: tag = 5
+        case .feeToSet(let f):
+            tag = 6
+            if f.feeTo != nil { flags |= Flag.feeTo }
+        }
+        out.append(version)
+        out.append(tag)
+        out.append(flags)
+        switch fact.body {
+        case .poolCreated(let f):
+            put(f.pool, &out); put(f.token0, &out); put(f.token1, &out)
+            put(UInt64(f.decimals0), &out); put(UInt64(f.decimals1), &out); put(UInt64(f.feePPM), &out)
+            if let feeTo = f.feeTo { put(feeTo, &out) }
+            put(f.model.rawValue, &out)
+        case .liquidityAdded(let f):
+            put(f.pool, &out); put(f.provider, &out)
+            put(f.amount0, &out); put(f.amount1, &out); put(f.shares, &out)
+            if let fee = f.protocolFeeShares { put(fee, &out) }
+        case .liquidityRemoved(let f):
+            put(f.pool, &out); put(f.provider, &out)
+            put(f.shares, &out); put(f.amount0, &out); put(f.amount1, &out)
+            if let fee = f.protocolFeeShares { put(fee, &out) }
+        case .swap(let f):
+            put(f.pool, &out); put(f.trader, &out)
+            put(f.amount0In, &out); put(f.amount1In, &out); put(f.amount0Out, &out); put(f.amount1Out, &out)
+        case .sharesTransferred(let f):
+            put(f.pool, &out); put(f.from, &out); put(f.to, &out); put(f.shares, &out)
+        case .feeToSet(let f):
+            put(f.pool, &out)
+            if let feeTo = f.feeTo { put(feeTo, &out) }
+        }
+        if let id = fact.id { put(id, &out) }
+        if let time = fact.time { put(time, &out) }
+        if let block = fact.block { put(block, &out) }
+        return out
+    }
+
+    @inline(__always)
+    static func put(_ value: UInt64, _ out: inout [UInt8]) {
+        var rest = value
+        while rest >= 0x80 {
+            out.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        out.append(UInt8(rest))
+    }
+
+    @inline(__always)
+    static func put(_ text: String, _ out: inout [UInt8]) {
+        put(UInt64(text.utf8.count), &out)
+        out.append(contentsOf: text.utf8)
+    }
+
+    @inline(__always)
+    static func put(_ value: UInt256, _ out: inout [UInt8]) {
+        let count = (value.significantBitCount + 7) / 8
+        out.append(UInt8(count))
+        let (l0, l1, l2, l3) = (UInt64(truncatingIfNeeded: value.low), UInt64(truncatingIfNeeded: value.low >> 64),
+                                UInt64(truncatingIfNeeded: value.high), UInt64(truncatingIfNeeded: value.high >> 64))
+        let limbs = [l0, l1, l2, l3]
+        var index = count - 1
+        while index >= 0 {
+            out.append(UInt8(truncatingIfNeeded: limbs[index / 8] >> (8 * (index % 8))))
+            index -= 1
+        }
+    }
+
+    // MARK: Decoding
+
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(Rejection) -> Fact {
+        var reader = Reader(bytes: bytes)
+        guard try reader.byte() == version else { throw Rejection(.malformedRecord, "unknown binary format version") }
+        let tag = try reader.byte()
+        let flags = try reader.byte()
+        guard flags & ~(Flag.id | Flag.time | Flag.block | Flag.protocolFee | Flag.feeTo) == 0 else {
+            throw Rejection(.malformedRecord, "unknown flags \(flags)")
+        }
+        let body: FactBody
+        switch tag {
+        case 1:
+            let pool = try reader.string(), token0 = try reader.string(), token1 = try reader.string()
+            let decimals0 = try reader.integer(max: 255), decimals1 = try reader.integer(max: 255)
+            let fee = try reader.integer(max: 999_999)
+            let feeTo = flags & Flag.feeTo != 0 ? try reader.string() : nil
+            guard let model = PoolModel(rawValue: try reader.string()) else { throw Rejection(.malformedRecord, "unknown model") }
+            body = .poolCreated(PoolCreated(pool: pool, token0: token0, token1: token1, decimals0: UInt8(decimals0),
+                                            decimals1: UInt8(decimals1), feePPM: UInt32(fee), feeTo: feeTo, model: model))
+        case 2:
+            let pool = try reader.string(), provider = try reader.string()
+            let amount0 = try reader.amount(), amount1 = try reader.amount(), shares = try reader.amount()
+            let fee = flags & Flag.protocolFee != 0 ? try reader.amount() : nil
+            body = .liquidityAdded(LiquidityAdded(pool: pool, provider: provider, amount0: amount0, amount1: amount1, shares: shares, protocolFeeShares: fee))
+        case 3:
+            let pool = try reader.string(), provider = try reader.string()
+            let shares = try reader.amount(), amount0 = try reader.amount(), amount1 = try reader.amount()
+            let fee = flags & Flag.protocolFee != 0 ? try reader.amount() : nil
+            body = .liquidityRemoved(LiquidityRemoved(pool: pool, provider: provider, shares: shares, amount0: amount0, amount1: amount1, protocolFeeShares: fee))
+        case 4:
+            let pool = try reader.string(), trader = try reader.string()
+            let in0 = try reader.amount(), in1 = try reader.amount(), out0 = try reader.amount(), out1 = try reader.amount()
+            body = .swap(Swap(pool: pool, trader: trader, amount0In: in0, amount1In: in1, amount0Out: out0, amount1Out: out1))
+        case 5:
+            let pool = try reader.string(), from = try reader.string(), to = try reader.string()
+            body = .sharesTransferred(SharesTransferred(pool: pool, from: from, to: to, shares: try reader.amount()))
+        case 6:
+            let pool = try reader.string()
+            body = .feeToSet(FeeToSet(pool: pool, feeTo: flags & Flag.feeTo != 0 ? try reader.string() : nil))
+        default:
+            throw Rejection(.malformedRecord, "unknown fact type tag \(tag)")
+        }
+        if tag != 1 && tag != 6 && flags & Flag.feeTo != 0 || tag != 2 && tag != 3 && flags & Flag.protocolFee != 0 {
+            throw Rejection(.malformedRecord, "flags \(flags) do not fit fact type \(tag)")
+        }
+        let id = flags & Flag.id != 0 ? try reader.string() : nil
+        let time = flags & Flag.time != 0 ? try reader.integer(max: UInt64(Int64.max)) : nil
+        let block = flags & Flag.block != 0 ? try reader.integer(max: UInt64(Int64.max)) : nil
+        guard reader.index == bytes.count else { throw Rejection(.malformedRecord, "\(bytes.count - reader.index) bytes left over") }
+        return Fact(body, id: id, time: time, block: block)
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(Rejection) -> Fact {
+        // withUnsafeBytes only rethrows untyped errors; carry the typed one out in a Result.
+        try bytes.withUnsafeBytes { buffer in Result { () throws(Rejection) -> Fact in try decode(buffer) } }.get()
+    }
+
+    struct Reader {
+        let bytes: UnsafeRawBufferPointer
+        var index = 0
+
+        func truncated() -> Rejection { Rejection(.malformedRecord, "truncated at byte \(index)") }
+
+        @inline(__always)
+        mutating func byte() throws(Rejection) -> UInt8 {
+            guard index < bytes.count else { throw truncated() }
+            defer { index += 1 }
+            return bytes[index]
+        }
+
+        mutating func integer(max: UInt64) throws(Rejection) -> UInt64 {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                let byte = try self.byte()
+                guard shift < 64, shift < 63 || byte <= 1 else { throw Rejection(.malformedRecord, "integer too large") }
+                value |= UInt64(byte & 0x7F) << shift
+                if byte & 0x80 == 0 {
+                    guard byte != 0 || shift == 0 else { throw Rejection(.malformedRecord, "non-minimal integer") }
+                    break
+                }
+                shift += 7
+            }
+            guard value <= max else { throw Rejection(.malformedRecord, "integer \(value) above \(max)") }
+            return value
+        }
+
+        mutating func string() throws(Rejection) -> String {
+            let count = Int(try integer(max: UInt64(bytes.count)))
+            guard count > 0 else { throw Rejection(.malformedRecord, "empty string") }
+            guard index + count <= bytes.count else { throw truncated() }
+            let slice = UnsafeRawBufferPointer(rebasing: bytes[index..<(index + count)])
+            guard let text = String(validating: slice.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
+                throw Rejection(.malformedRecord, "invalid UTF-8")
+            }
+            index += count
+            return text
+        }
+
+        mutating func amount() throws(Rejection) -> UInt256 {
+            let count = Int(try byte())
+            guard count <= 32 else { throw Rejection(.malformedRecord, "amount longer than 32 bytes") }
+            guard index + count <= bytes.count else { throw truncated() }
+            guard count == 0 || bytes[index] != 0 else { throw Rejection(.malformedRecord, "amount with a leading zero byte") }
+            var high: UInt128 = 0, low: UInt128 = 0
+            for offset in 0..<count {
+                let byte = UInt128(bytes[index + offset])
+                high = high << 8 | low >> 120
+                low = low << 8 | byte
+            }
+            index += count
+            return UInt256(high: high, low: low)
+        }
+    }
+}
