@@ -108,7 +108,10 @@ public final class DurableLedger: Sendable {
                     throw StoreError.conflict(stream: stream, expected: expectedVersions[stream]!, actual: actual)
                 }
             }
-            var writer = BatchWriter(tx: tx, ledger: try Self.load(tx), interval: interval, keepFacts: keepFacts)
+            var ledger = try Self.load(tx)
+            // Within the batch, ids are remembered so a repeated id in the file is caught.
+            ledger.tracksIDs = true
+            var writer = BatchWriter(tx: tx, ledger: ledger, interval: interval, keepFacts: keepFacts)
             try body(&writer)
             try writer.flush()
             writer.summary.head = try tx.head()
@@ -138,6 +141,8 @@ public final class DurableLedger: Sendable {
         if let snapshot = try tx.latestSnapshot(atOrBefore: target) {
             do throws(Rejection) { ledger = try LedgerSnapshot.decode(snapshot.state) } catch { throw LocatedRejection(.seq(snapshot.seq), error) }
         }
+        // The store keeps ids unique; the batch writer checks new ids against it.
+        ledger.tracksIDs = false
         try tx.forEachRecord(from: ledger.seq + 1, through: target) { record in
             let fact = try decode(record)
             do throws(Rejection) { try ledger.fold(fact) } catch { throw LocatedRejection(.seq(record.seq), error) }

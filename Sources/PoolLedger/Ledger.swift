@@ -11,6 +11,13 @@ public struct Ledger: Sendable, Equatable {
     /// Facts that carried an `id`, by id: the same id again with the same
     /// content is a no-op, with other content a rejection.
     private var factsByID: [String: Fact] = [:]
+    /// Whether folded facts' ids are remembered for the no-op/DUPLICATE_ID rule.
+    /// A store that enforces unique ids itself folds its log without them, so
+    /// a long replay does not hold every id in memory; setting it again starts
+    /// remembering from that point.
+    public var tracksIDs = true {
+        didSet { if !tracksIDs { factsByID.removeAll() } }
+    }
 
     public init() {}
 
@@ -51,7 +58,7 @@ public struct Ledger: Sendable, Equatable {
         seq += 1
         pool!.seq = seq
         pools[poolID] = pool
-        if let id = fact.id { factsByID[id] = fact }
+        if tracksIDs, let id = fact.id { factsByID[id] = fact }
         return true
     }
 

@@ -157,6 +157,14 @@ func corrupted(_ fact: Fact) -> Fact? {
         var other = facts[5]
         other.time = (other.time ?? 0) + 1
         #expect(throws: LocatedRejection.self) { try ledger.append(facts: [other]) }
+
+        // The same id twice within one batch: the repeat is a no-op, not a second fold.
+        var more = RandomHistory.facts(seed: 3, count: 60)[50...].map { $0 }
+        for index in more.indices { more[index].id = "0xmore\(index)" }
+        let repeated = try ledger.append(facts: more + [more[0]])
+        #expect(repeated.appendedCount == 10)
+        #expect(repeated.skipped == 1)
+        _ = try ledger.verify()
     }
 
     @Test func aStaleExpectedVersionIsAConflict() throws {
