@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "PoolLedger", targets: ["PoolLedger"]),
         .library(name: "LedgerStore", targets: ["LedgerStore"]),
         .library(name: "DurableLedger", targets: ["DurableLedger"]),
+        .library(name: "Fixtures", targets: ["Fixtures"]),
         .executable(name: "poolledger", targets: ["poolledger"]),
     ],
     dependencies: [
@@ -41,6 +42,8 @@ let package = Package(
         ),
         // The ledger on the store: import, run, state at any point, snapshots, replay, verify, export.
         .target(name: "DurableLedger", dependencies: ["PoolLedger", "LedgerStore"]),
+        // Deterministic generated histories, fixture snapshots with checkpoints, check and regenerate.
+        .target(name: "Fixtures", dependencies: ["PoolLedger"]),
         // The command-line edge: parse, call the library, print.
         .executableTarget(
             name: "poolledger",
@@ -48,6 +51,7 @@ let package = Package(
                 "PoolLedger",
                 "LedgerStore",
                 "DurableLedger",
+                "Fixtures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -85,6 +89,10 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
+        ),
+        .testTarget(
+            name: "FixturesTests",
+            dependencies: ["Fixtures", "PoolLedger", "PoolMath"]
         ),
         .testTarget(
             name: "poolledgerTests",

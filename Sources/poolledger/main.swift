@@ -1,5 +1,6 @@
 import ArgumentParser
 import DurableLedger
+import Fixtures
 import Foundation
 import LedgerStore
 import PoolLedger
@@ -17,6 +18,7 @@ struct PoolLedgerTool: ParsableCommand {
         subcommands: [
             Fold.self, Import.self, Run.self, CreatePool.self, Deposit.self, SwapCommand.self, Withdraw.self,
             Transfer.self, SetFeeTo.self, State.self, Snapshot.self, Replay.self, Verify.self, Export.self, Log.self,
+            Generate.self, FixturesCommand.self,
         ]
     )
 }
@@ -34,6 +36,12 @@ func runTool() -> Never {
         Terminal.error(rejected.description)
         Foundation.exit(1)
     } catch let failure as VerificationFailure {
+        Terminal.error(failure.description)
+        Foundation.exit(1)
+    } catch let failure as PricePathError {
+        Terminal.error(failure.description)
+        Foundation.exit(1)
+    } catch let failure as FixtureError {
         Terminal.error(failure.description)
         Foundation.exit(1)
     } catch let failure as StoreError {

@@ -53,6 +53,11 @@ import Testing
             }
         }
         #expect(try ContractCodec.decodeLine(lines[4]) == .command(Command(.swapExactOut(SwapExactOut(pool: "p", trader: "t", tokenOut: "B", amountOut: 5, maxAmountIn: 9)), time: 3)))
+        // Encoding then decoding gives every command back.
+        for line in lines {
+            guard case .command(let command) = try ContractCodec.decodeLine(line) else { continue }
+            #expect(try ContractCodec.decodeLine(ContractCodec.line(command)) == .command(command))
+        }
     }
 
     @Test(arguments: [

@@ -70,9 +70,10 @@ func field(_ states: JSON, _ pool: String, _ key: String) -> JSON? {
         #expect(shares.first { $0.key == "0xfee0000000000000000000000000000000000fee" }?.value == .string("249750499251388"))
         #expect(field(states, "WETH-DAI", "reserve0") == .string("249501683698445"))
         #expect(field(states, "WETH-DAI", "reserve1") == .string("250000187313969"))
-        // The regression snapshot in Snapshots/.
-        let snapshot = try String(contentsOf: Tool.packageRoot.appendingPathComponent("Snapshots/quickstart.json"), encoding: .utf8)
-        #expect(try JSON.parse(snapshot) == states)
+        // The regression snapshot in Snapshots/ holds the same final states.
+        let snapshot = try JSON.parse(try String(contentsOf: Tool.packageRoot.appendingPathComponent("Snapshots/quickstart.json"), encoding: .utf8))
+        guard case .object(let members) = snapshot else { Issue.record("snapshot is not an object"); return }
+        #expect(members.first { $0.key == "final" }?.value == states)
     }
 
     @Test func writtenFactsRefoldToTheSameStates() throws {

@@ -183,4 +183,42 @@ public enum ContractCodec {
 
     /// One JSON Lines line (no trailing newline).
     public static func line(_ fact: Fact) -> String { encode(fact).compact }
+
+    /// The command as one contract JSON object: `cmd`, its fields in the
+    /// contract's order (optional minimums only when non-zero), then `id`, `time`, `block`.
+    public static func encode(_ command: Command) -> JSON {
+        var members: [(key: String, value: JSON)] = [("cmd", .string(command.body.commandName))]
+        func add(_ key: String, _ value: String) { members.append((key, .string(value))) }
+        func add(_ key: String, _ value: UInt256) { members.append((key, .string(value.description))) }
+        func addNonZero(_ key: String, _ value: UInt256) { if !value.isZero { add(key, value) } }
+        switch command.body {
+        case .createPool(let c):
+            guard case .object(let fields) = encode(Fact(.poolCreated(c))) else { preconditionFailure() }
+            members += fields.dropFirst()
+        case .addLiquidity(let c):
+            add("pool", c.pool); add("provider", c.provider)
+            add("amount0_desired", c.amount0Desired); add("amount1_desired", c.amount1Desired)
+            addNonZero("amount0_min", c.amount0Min); addNonZero("amount1_min", c.amount1Min)
+        case .removeLiquidity(let c):
+            add("pool", c.pool); add("provider", c.provider); add("shares", c.shares)
+            addNonZero("amount0_min", c.amount0Min); addNonZero("amount1_min", c.amount1Min)
+        case .swapExactIn(let c):
+            add("pool", c.pool); add("trader", c.trader); add("token_in", c.tokenIn); add("amount_in", c.amountIn)
+            addNonZero("min_amount_out", c.minAmountOut)
+        case .swapExactOut(let c):
+            add("pool", c.pool); add("trader", c.trader); add("token_out", c.tokenOut); add("amount_out", c.amountOut)
+            if let max = c.maxAmountIn { add("max_amount_in", max) }
+        case .transferShares(let c):
+            add("pool", c.pool); add("from", c.from); add("to", c.to); add("shares", c.shares)
+        case .setFeeTo(let c):
+            add("pool", c.pool)
+            members.append(("fee_to", c.feeTo.map(JSON.string) ?? .null))
+        }
+        if let id = command.id { add("id", id) }
+        if let time = command.time { members.append(("time", .number(String(time)))) }
+        if let block = command.block { members.append(("block", .number(String(block)))) }
+        return .object(members)
+    }
+
+    public static func line(_ command: Command) -> String { encode(command).compact }
 }
