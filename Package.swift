@@ -56,7 +56,7 @@ let package = Package(
             ]
         ),
         // Shared by the test targets: seeded random histories.
-        .target(name: "TestSupport", dependencies: ["PoolLedger"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["PoolLedger", "Fixtures"], path: "Tests/TestSupport"),
         .testTarget(
             name: "PoolMathTests",
             dependencies: [

@@ -29,22 +29,7 @@ func runTool() -> Never {
         var command = try PoolLedgerTool.parseAsRoot()
         try command.run()
         Foundation.exit(0)
-    } catch let failure as Failure {
-        Terminal.error(failure.message)
-        Foundation.exit(1)
-    } catch let rejected as LocatedRejection {
-        Terminal.error(rejected.description)
-        Foundation.exit(1)
-    } catch let failure as VerificationFailure {
-        Terminal.error(failure.description)
-        Foundation.exit(1)
-    } catch let failure as PricePathError {
-        Terminal.error(failure.description)
-        Foundation.exit(1)
-    } catch let failure as FixtureError {
-        Terminal.error(failure.description)
-        Foundation.exit(1)
-    } catch let failure as StoreError {
+    } catch let failure as any ReportedError {
         Terminal.error(failure.description)
         Foundation.exit(1)
     } catch {
@@ -58,5 +43,18 @@ func runTool() -> Never {
         Foundation.exit(code == .validationFailure ? 2 : code.rawValue == 64 ? 2 : 1)
     }
 }
+
+/// Errors already phrased for the user (they name the line or sequence number
+/// and the rule): printed as they are, exit 1.
+protocol ReportedError: Error, CustomStringConvertible {}
+
+extension Failure: ReportedError {
+    var description: String { message }
+}
+extension LocatedRejection: ReportedError {}
+extension VerificationFailure: ReportedError {}
+extension StoreError: ReportedError {}
+extension PricePathError: ReportedError {}
+extension FixtureError: ReportedError {}
 
 runTool()

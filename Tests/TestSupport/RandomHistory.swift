@@ -1,19 +1,9 @@
+import Fixtures
 import PoolLedger
 import PoolMath
 
-/// SplitMix64: a small, documented, seeded generator, so every random history
-/// in the tests is reproducible from its seed on any machine.
-public struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The same documented generator the fixtures use.
+public typealias SplitMix64 = Fixtures.SplitMix64
 
 /// Random command streams over several pools, fee tiers 100/500/3000/10000 ppm,
 /// with the protocol fee switched on and off. Amounts are drawn relative to the
