@@ -39,10 +39,21 @@ public enum Evolve {
         }
     }
 
-    static func apply(_ fact: Fact, toExisting pool: inout PoolState) throws(Rejection) {
-        if let time = fact.time, let last = pool.timeLast, time < last {
+    /// A swap fact folded into its (existing) pool; unchanged on a rejection.
+    public static func applySwap(_ swap: Swap, time: UInt64?, to pool: inout PoolState) throws(Rejection) {
+        try checkTime(time, pool)
+        try self.swap(swap, time: time, pool: &pool)
+        if let time { pool.timeLast = time }
+    }
+
+    static func checkTime(_ time: UInt64?, _ pool: PoolState) throws(Rejection) {
+        if let time, let last = pool.timeLast, time < last {
             throw Rejection(.timeDecreased, "time \(time) is before the pool's last time \(last)")
         }
+    }
+
+    static func apply(_ fact: Fact, toExisting pool: inout PoolState) throws(Rejection) {
+        try checkTime(fact.time, pool)
         switch fact.body {
         case .poolCreated:
             preconditionFailure("handled by apply(_:to:)")

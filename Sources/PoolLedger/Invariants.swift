@@ -52,6 +52,17 @@ public enum Invariants {
         }
     }
 
+    /// The laws a swap can break (it never touches the share table): reserves
+    /// within uint112, and k not lower than before.
+    public static func checkSwap(reserve0Before: UInt256, reserve1Before: UInt256, after pool: PoolState) throws(Rejection) {
+        guard pool.reserve0 <= ConstantProduct.maxReserve, pool.reserve1 <= ConstantProduct.maxReserve else {
+            throw Rejection(.reserveBound, "reserves \(pool.reserve0), \(pool.reserve1) exceed 2^112-1")
+        }
+        guard pool.reserve0.multipliedFullWidth(by: pool.reserve1) >= reserve0Before.multipliedFullWidth(by: reserve1Before) else {
+            throw Rejection(.kDecreased, "k fell from \(reserve0Before &* reserve1Before) to \(pool.reserve0 &* pool.reserve1)")
+        }
+    }
+
     /// Sum of every owner's shares equals total_shares (order-free: addition commutes).
     static func checkShareSum(_ pool: PoolState) throws(Rejection) {
         var sum = UInt256.zero

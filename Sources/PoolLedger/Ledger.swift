@@ -48,6 +48,41 @@ public struct Ledger: Sendable, Equatable {
             }
             return false
         }
+        if case .swap(let swap) = fact.body {
+            try foldSwap(swap, time: fact.time)
+        } else {
+            try foldOther(fact)
+        }
+        if tracksIDs, let id = fact.id { factsByID[id] = fact }
+        return true
+    }
+
+    /// The hot path. A swap changes only the reserves, the price accumulators
+    /// and the times (never the share table), so it is folded in place, and
+    /// the laws that concern it are checked: reserves within uint112 and k
+    /// not lower. Should one fail, the scalars it touched are put back.
+    mutating func foldSwap(_ swap: Swap, time: UInt64?) throws(Rejection) {
+        guard let index = pools.index(forKey: swap.pool) else {
+            throw Rejection(.unknownPool, "no pool \(quoted(swap.pool)) was created before this fact")
+        }
+        let next = seq + 1
+        try Self.foldSwap(swap, time: time, seq: next, into: &pools.values[index])
+        seq = next
+    }
+
+    static func foldSwap(_ swap: Swap, time: UInt64?, seq: UInt64, into pool: inout PoolState) throws(Rejection) {
+        let saved = (pool.reserve0, pool.reserve1, pool.price0Cumulative, pool.price1Cumulative, pool.blockTimestampLast, pool.timeLast, pool.seq)
+        try Evolve.applySwap(swap, time: time, to: &pool)
+        do {
+            try Invariants.checkSwap(reserve0Before: saved.0, reserve1Before: saved.1, after: pool)
+        } catch {
+            (pool.reserve0, pool.reserve1, pool.price0Cumulative, pool.price1Cumulative, pool.blockTimestampLast, pool.timeLast, pool.seq) = saved
+            throw error
+        }
+        pool.seq = seq
+    }
+
+    mutating func foldOther(_ fact: Fact) throws(Rejection) {
         let poolID = fact.pool
         // A working copy: the table keeps the old state until every check passed.
         // (Copy-on-write: only a fact that changes shares copies the share table.)
@@ -58,8 +93,6 @@ public struct Ledger: Sendable, Equatable {
         seq += 1
         pool!.seq = seq
         pools[poolID] = pool
-        if tracksIDs, let id = fact.id { factsByID[id] = fact }
-        return true
     }
 
     /// Decides a command against the current state and folds its facts.

@@ -31,7 +31,17 @@ extension UInt256 {
         parseDecimal(utf8: Array(text.utf8))
     }
 
+    /// The concrete, hot form (amount fields are `String`s): no generic dispatch, no copy.
+    public static func parseDecimal(_ text: String) -> Result<UInt256, DecimalParseFailure> {
+        var text = text
+        return text.withUTF8 { parseDecimal(buffer: $0) }
+    }
+
     public static func parseDecimal(utf8 bytes: some Collection<UInt8>) -> Result<UInt256, DecimalParseFailure> {
+        Array(bytes).withUnsafeBufferPointer { parseDecimal(buffer: $0) }
+    }
+
+    static func parseDecimal(buffer bytes: UnsafeBufferPointer<UInt8>) -> Result<UInt256, DecimalParseFailure> {
         if bytes.isEmpty { return .failure(.empty) }
         var position = 0
         for byte in bytes {

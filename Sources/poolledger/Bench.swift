@@ -1,0 +1,110 @@
+import ArgumentParser
+import DurableLedger
+import Fixtures
+import Foundation
+import PoolLedger
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmark helpers for tools/bench: the fixed workload, the in-memory fold, state --at latency.",
+        subcommands: [Workload.self, FoldBench.self, StateAt.self])
+
+    struct Workload: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write the fixed benchmark workload (facts) as JSON Lines.")
+        @Option(help: "Number of swaps N.") var swaps: Int
+        @Option(help: "Seed.") var seed: UInt64 = 1
+        @Argument(help: "Output file.") var file: String
+
+        func run() throws {
+            guard FileManager.default.createFile(atPath: file, contents: nil), let handle = FileHandle(forWritingAtPath: file) else {
+                throw Failure(message: "cannot write \(file)")
+            }
+            defer { try? handle.close() }
+            var buffer = ""
+            var count = 0
+            try BenchmarkWorkload.generate(swaps: swaps, seed: seed) { fact in
+                buffer += ContractCodec.line(fact)
+                buffer += "\n"
+                count += 1
+                if buffer.utf8.count >= 1 << 22 {
+                    handle.write(Data(buffer.utf8))
+                    buffer = ""
+                    Terminal.progress("generated \(count) facts")
+                }
+            }
+            handle.write(Data(buffer.utf8))
+            Terminal.endProgress()
+            Terminal.output("facts=\(count)\n")
+        }
+    }
+
+    struct FoldBench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "fold",
+            abstract: "Parse a facts file, then fold it in memory with every check; print both rates.")
+        @Argument(help: "JSON Lines file of facts.") var file: String
+
+        func run() throws {
+            let bytes = try Terminal.read(file)
+            let clock = ContinuousClock()
+            let parseStart = clock.now
+            let facts = try Self.parse(bytes)
+            let parse = clock.now - parseStart
+            let foldStart = clock.now
+            let ledger = try Self.fold(facts)
+            let fold = clock.now - foldStart
+            let count = Double(facts.count)
+            Terminal.output("events=\(facts.count) parse_seconds=\(parse.seconds) parse_per_second=\(Int(count / parse.seconds)) fold_seconds=\(fold.seconds) fold_per_second=\(Int(count / fold.seconds)) pools=\(ledger.pools.count)\n")
+        }
+
+        static func parse(_ bytes: [UInt8]) throws -> [Fact] {
+            var facts: [Fact] = []
+            var reader = JSONLines.Reader(bytes)
+            while let (line, number) = try reader.next() {
+                do throws(Rejection) {
+                    guard case .fact(let fact) = try ContractCodec.decodeLine(line) else { throw Rejection(.invalidField, "not a fact") }
+                    facts.append(fact)
+                } catch {
+                    throw LocatedRejection(.line(number), error)
+                }
+            }
+            return facts
+        }
+
+        static func fold(_ facts: [Fact]) throws -> Ledger {
+            var ledger = Ledger()
+            ledger.tracksIDs = false
+            for fact in facts { try ledger.fold(fact) }
+            return ledger
+        }
+    }
+
+    struct StateAt: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "state-at",
+            abstract: "Time `state --at SEQ` (the library call it makes) at random positions of a ledger.")
+        @Option(help: "Pool id.") var pool: String = BenchmarkWorkload.pool
+        @Option(help: "Number of random positions.") var samples: Int = 200
+        @Option(help: "Seed of the positions.") var seed: UInt64 = 7
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            let ledger = try database.open()
+            let head = try ledger.head().seq
+            guard head > 0 else { throw Failure(message: "the ledger is empty") }
+            var rng = SplitMix64(seed: seed)
+            let clock = ContinuousClock()
+            var times: [Double] = []
+            for _ in 0..<samples {
+                let seq = rng.uniform(1...head)
+                let elapsed = try clock.measure {
+                    guard try ledger.ledger(at: seq)[pool] != nil || seq < 2 else { throw Failure(message: "no pool \(pool) at \(seq)") }
+                }
+                times.append(elapsed.seconds * 1000)
+            }
+            times.sort()
+            func percentile(_ p: Double) -> Double { times[min(times.count - 1, Int(Double(times.count) * p))] }
+            Terminal.output("samples=\(samples) median_ms=\(percentile(0.5)) p99_ms=\(percentile(0.99)) min_ms=\(times.first!) max_ms=\(times.last!)\n")
+        }
+    }
+}
