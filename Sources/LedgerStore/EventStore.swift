@@ -187,6 +187,7 @@ public struct StoreTransaction {
             """)
         var stored: [StoredRecord] = []
         stored.reserveCapacity(records.count)
+        var scratch: [UInt8] = []
         for record in records {
             let version: UInt64
             if let known = versions[record.stream] {
@@ -196,9 +197,9 @@ public struct StoreTransaction {
             }
             versions[record.stream] = version
             let seq = head.seq + 1
-            let hash = RecordHash.hash(
+            let hash = Array(RecordHash.digest(
                 previous: head.hash, seq: seq, stream: record.stream, version: version, type: record.type,
-                externalID: record.externalID, time: record.time, payload: record.payload)
+                externalID: record.externalID, time: record.time, payload: record.payload, scratch: &scratch))
             try RawSQLite.insert(
                 insert, db: db, seq: seq, stream: record.stream, version: version, type: record.type,
                 externalID: record.externalID, time: record.time, payload: record.payload, hash: hash)

@@ -16,16 +16,27 @@ public enum RecordHash {
         previous: [UInt8], seq: UInt64, stream: String, version: UInt64, type: String,
         externalID: String?, time: Int64?, payload: [UInt8]
     ) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(96 + payload.count + stream.utf8.count)
-        bytes += previous
+        var scratch: [UInt8] = []
+        return Array(digest(previous: previous, seq: seq, stream: stream, version: version, type: type,
+                            externalID: externalID, time: time, payload: payload, scratch: &scratch))
+    }
+
+    /// The digest, building the hashed bytes in `scratch` (reused across calls
+    /// on the hot paths, so no record allocates).
+    @inline(__always)
+    public static func digest(
+        previous: [UInt8], seq: UInt64, stream: String, version: UInt64, type: String,
+        externalID: String?, time: Int64?, payload: [UInt8], scratch bytes: inout [UInt8]
+    ) -> SHA256.Digest {
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: previous)
         appendInteger(seq, to: &bytes)
         appendInteger(version, to: &bytes)
-        appendField(Array(stream.utf8), to: &bytes)
-        appendField(Array(type.utf8), to: &bytes)
+        appendField(stream, to: &bytes)
+        appendField(type, to: &bytes)
         if let externalID {
             bytes.append(1)
-            appendField(Array(externalID.utf8), to: &bytes)
+            appendField(externalID, to: &bytes)
         } else {
             bytes.append(0)
         }
@@ -35,8 +46,25 @@ public enum RecordHash {
         } else {
             bytes.append(0)
         }
-        appendField(payload, to: &bytes)
-        return Array(SHA256.hash(data: bytes))
+        appendLength(payload.count, to: &bytes)
+        bytes.append(contentsOf: payload)
+        var hasher = SHA256()
+        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return hasher.finalize()
+    }
+
+    @inline(__always)
+    static func appendField(_ text: String, to bytes: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { utf8 in
+            appendLength(utf8.count, to: &bytes)
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    @inline(__always)
+    static func appendLength(_ count: Int, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: UInt32(truncatingIfNeeded: count).bigEndian) { bytes.append(contentsOf: $0) }
     }
 
     /// A snapshot's hash: SHA-256( seq (8 bytes) || hash of the record at seq || state ).
@@ -53,10 +81,6 @@ public enum RecordHash {
         withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
     }
 
-    static func appendField(_ field: [UInt8], to bytes: inout [UInt8]) {
-        withUnsafeBytes(of: UInt32(truncatingIfNeeded: field.count).bigEndian) { bytes.append(contentsOf: $0) }
-        bytes += field
-    }
 
     public static func hex(_ bytes: [UInt8]) -> String {
         bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
@@ -69,6 +93,9 @@ public enum RecordHash {
 public struct ChainVerifier {
     public private(set) var head: Head
     var versions: [String: UInt64] = [:]
+    var scratch: [UInt8] = []
+    /// The last stream seen and its version: most logs run long in one pool.
+    var recent: (stream: String, version: UInt64)?
 
     /// Starts at the genesis, or after a known position (a snapshot's record)
     /// with the stream versions as of that position.
@@ -90,18 +117,26 @@ public struct ChainVerifier {
                 ? "record \(expected) is missing (the next stored record is \(record.seq))"
                 : "record \(record.seq) appears out of order after \(head.seq)")
         }
-        let version = (versions[record.stream] ?? 0) + 1
+        let previous: UInt64
+        if let recent, recent.stream == record.stream {
+            previous = recent.version
+        } else {
+            if let recent { versions[recent.stream] = recent.version }
+            previous = versions[record.stream] ?? 0
+        }
+        let version = previous + 1
         guard record.version == version else {
             throw Break(seq: record.seq, reason: "version \(record.version) of stream \"\(record.stream)\" should be \(version)")
         }
-        let hash = RecordHash.hash(
+        let digest = RecordHash.digest(
             previous: head.hash, seq: record.seq, stream: record.stream, version: record.version, type: record.type,
-            externalID: record.externalID, time: record.time, payload: record.payload)
-        guard hash == record.hash else {
+            externalID: record.externalID, time: record.time, payload: record.payload, scratch: &scratch)
+        let matches = digest.withUnsafeBytes { $0.elementsEqual(record.hash) }
+        guard matches else {
             throw Break(seq: record.seq, reason: "the stored hash does not follow from the previous record and this record's content")
         }
-        versions[record.stream] = version
-        head = Head(seq: record.seq, hash: hash)
+        recent = (record.stream, version)
+        head = Head(seq: record.seq, hash: record.hash)
     }
 
     /// After the last record: the stored head must be where the walk ended.

@@ -115,7 +115,7 @@ public enum BinaryCodec {
 
     // MARK: Decoding
 
-    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(Rejection) -> Fact {
+    public static func decode(_ bytes: [UInt8]) throws(Rejection) -> Fact {
         var reader = Reader(bytes: bytes)
         guard try reader.byte() == version else { throw Rejection(.malformedRecord, "unknown binary format version") }
         let tag = try reader.byte()
@@ -166,13 +166,9 @@ public enum BinaryCodec {
         return Fact(body, id: id, time: time, block: block)
     }
 
-    public static func decode(_ bytes: [UInt8]) throws(Rejection) -> Fact {
-        // withUnsafeBytes only rethrows untyped errors; carry the typed one out in a Result.
-        try bytes.withUnsafeBytes { buffer in Result { () throws(Rejection) -> Fact in try decode(buffer) } }.get()
-    }
 
     struct Reader {
-        let bytes: UnsafeRawBufferPointer
+        let bytes: [UInt8]
         var index = 0
 
         func truncated() -> Rejection { Rejection(.malformedRecord, "truncated at byte \(index)") }
@@ -205,8 +201,7 @@ public enum BinaryCodec {
             let count = Int(try integer(max: UInt64(bytes.count)))
             guard count > 0 else { throw Rejection(.malformedRecord, "empty string") }
             guard index + count <= bytes.count else { throw truncated() }
-            let slice = UnsafeRawBufferPointer(rebasing: bytes[index..<(index + count)])
-            guard let text = String(validating: slice.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
+            guard let text = String(validating: bytes[index..<(index + count)], as: UTF8.self) else {
                 throw Rejection(.malformedRecord, "invalid UTF-8")
             }
             index += count
