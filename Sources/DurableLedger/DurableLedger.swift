@@ -143,10 +143,13 @@ public final class DurableLedger: Sendable {
         }
         // The store keeps ids unique; the batch writer checks new ids against it.
         ledger.tracksIDs = false
-        try tx.forEachRecord(from: ledger.seq + 1, through: target) { record in
-            let fact = try decode(record)
-            do throws(Rejection) { try ledger.fold(fact) } catch { throw LocatedRejection(.seq(record.seq), error) }
-            return true
+        guard ledger.seq < target else { return ledger }
+        try tx.forEachPayload(from: ledger.seq + 1, through: target) { seq, payload in
+            do throws(Rejection) {
+                try ledger.fold(try BinaryCodec.decode(payload))
+            } catch {
+                throw LocatedRejection(.seq(seq), error)
+            }
         }
         return ledger
     }

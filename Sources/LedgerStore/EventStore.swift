@@ -290,6 +290,17 @@ public struct StoreTransaction {
         try RawSQLite.forEachRow(statement, db: db) { raw in try body(RawSQLite.record(raw)) }
     }
 
+    /// Streams only the payloads (and positions) from `seq` through `last`:
+    /// what folding a tail needs, without the columns it does not.
+    public func forEachPayload(from seq: UInt64, through last: UInt64, _ body: (UInt64, [UInt8]) throws -> Void) throws {
+        let statement = try db.cachedStatement(sql: "SELECT seq, payload FROM record WHERE seq >= ? AND seq <= ? ORDER BY seq")
+        try statement.setArguments([Int64(clamping: seq), Int64(clamping: last)])
+        try RawSQLite.forEachRow(statement, db: db) { raw in
+            try body(RawSQLite.unsigned(raw, 0), RawSQLite.blob(raw, 1))
+            return true
+        }
+    }
+
     /// Every stream's version as of position `seq`.
     public func streamVersions(through seq: UInt64) throws -> [String: UInt64] {
         var versions: [String: UInt64] = [:]

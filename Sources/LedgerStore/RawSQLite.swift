@@ -64,6 +64,10 @@ enum RawSQLite {
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
+    static func unsigned(_ statement: SQLiteStatement, _ column: Int32) -> UInt64 {
+        UInt64(bitPattern: sqlite3_column_int64(statement, column))
+    }
+
     static func blob(_ statement: SQLiteStatement, _ column: Int32) -> [UInt8] {
         let count = Int(sqlite3_column_bytes(statement, column))
         guard count > 0, let pointer = sqlite3_column_blob(statement, column) else { return [] }

@@ -201,7 +201,11 @@ public enum BinaryCodec {
             let count = Int(try integer(max: UInt64(bytes.count)))
             guard count > 0 else { throw Rejection(.malformedRecord, "empty string") }
             guard index + count <= bytes.count else { throw truncated() }
-            guard let text = String(validating: bytes[index..<(index + count)], as: UTF8.self) else {
+            let start = index
+            let text = bytes.withUnsafeBufferPointer { buffer in
+                String(validating: UnsafeBufferPointer(rebasing: buffer[start..<(start + count)]), as: UTF8.self)
+            }
+            guard let text else {
                 throw Rejection(.malformedRecord, "invalid UTF-8")
             }
             index += count
