@@ -10,11 +10,26 @@ import PoolMath
 /// provider and a withdrawal of 1..10 % of a random provider's shares.
 /// Random numbers come from SplitMix64 (`uniform`), so the facts are the same
 /// on every machine.
+///
+/// One pool cannot take many more than a million of these swaps: the fee grows
+/// k by about 1.5e-5 per swap, so the value of every share grows without bound
+/// (about 1800-fold in reserve terms per million swaps) and the reserves pass
+/// uint112 near 3 million swaps, where the pair's OVERFLOW rule ends the
+/// history. Larger workloads therefore run `pools` independent pools
+/// (`bench-0`, `bench-1`, ...; seeds `seed`, `seed+1`, ...), each with
+/// `swaps / pools` swaps, one after the other.
 public enum BenchmarkWorkload {
     public static let pool = "bench"
 
     /// Calls `emit` with every fact, in order, without holding them all.
-    public static func generate(swaps: Int, seed: UInt64 = 1, _ emit: (Fact) throws -> Void) throws {
+    public static func generate(swaps: Int, seed: UInt64 = 1, pools: Int, _ emit: (Fact) throws -> Void) throws {
+        if pools <= 1 { return try generate(swaps: swaps, seed: seed, pool: pool, emit) }
+        for index in 0..<pools {
+            try generate(swaps: swaps / pools, seed: seed + UInt64(index), pool: "\(pool)-\(index)", emit)
+        }
+    }
+
+    static func generate(swaps: Int, seed: UInt64, pool: String, _ emit: (Fact) throws -> Void) throws {
         var rng = SplitMix64(seed: seed)
         var ledger = Ledger()
         ledger.tracksIDs = false

@@ -13,6 +13,7 @@ struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write the fixed benchmark workload (facts) as JSON Lines.")
         @Option(help: "Number of swaps N.") var swaps: Int
         @Option(help: "Seed.") var seed: UInt64 = 1
+        @Option(help: "Independent pools sharing the swaps (one pool holds about 2 million before uint112 ends it).") var pools: Int = 1
         @Argument(help: "Output file.") var file: String
 
         func run() throws {
@@ -22,7 +23,7 @@ struct Bench: ParsableCommand {
             defer { try? handle.close() }
             var buffer = ""
             var count = 0
-            try BenchmarkWorkload.generate(swaps: swaps, seed: seed) { fact in
+            try BenchmarkWorkload.generate(swaps: swaps, seed: seed, pools: pools) { fact in
                 buffer += ContractCodec.line(fact)
                 buffer += "\n"
                 count += 1
@@ -83,7 +84,7 @@ struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "state-at",
             abstract: "Time `state --at SEQ` (the library call it makes) at random positions of a ledger.")
-        @Option(help: "Pool id.") var pool: String = BenchmarkWorkload.pool
+        @Option(help: "Pool id (default: the workload's first pool).") var pool: String?
         @Option(help: "Number of random positions.") var samples: Int = 200
         @Option(help: "Seed of the positions.") var seed: UInt64 = 7
         @OptionGroup var database: DatabaseOptions
@@ -98,7 +99,8 @@ struct Bench: ParsableCommand {
             for _ in 0..<samples {
                 let seq = rng.uniform(1...head)
                 let elapsed = try clock.measure {
-                    guard try ledger.ledger(at: seq)[pool] != nil || seq < 2 else { throw Failure(message: "no pool \(pool) at \(seq)") }
+                    let state = try ledger.ledger(at: seq)
+                    guard pool.map({ state[$0] != nil }) ?? !state.pools.isEmpty || seq < 2 else { throw Failure(message: "no pool at \(seq)") }
                 }
                 times.append(elapsed.seconds * 1000)
             }
