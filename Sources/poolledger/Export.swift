@@ -14,33 +14,27 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let ledger = try database.open()
+        let output: FileHandle
         if let file {
             guard FileManager.default.createFile(atPath: file, contents: nil), let handle = FileHandle(forWritingAtPath: file) else {
                 throw Failure(message: "cannot write \(file)")
             }
-            defer { try? handle.close() }
-            var buffer = ""
-            try ledger.forEachFactLine(pool: pool) { line in
-                buffer += line
-                buffer += "\n"
-                if buffer.utf8.count > 1 << 20 {
-                    handle.write(Data(buffer.utf8))
-                    buffer = ""
-                }
-            }
-            handle.write(Data(buffer.utf8))
+            output = handle
         } else {
-            var buffer = ""
-            try ledger.forEachFactLine(pool: pool) { line in
-                buffer += line
-                buffer += "\n"
-                if buffer.utf8.count > 1 << 20 {
-                    Terminal.output(buffer)
-                    buffer = ""
-                }
-            }
-            Terminal.output(buffer)
+            output = FileHandle.standardOutput
         }
+        defer { if file != nil { try? output.close() } }
+        // Streams the log in 1 MiB writes; it is never held whole.
+        var buffer = ""
+        try ledger.forEachFactLine(pool: pool) { line in
+            buffer += line
+            buffer += "\n"
+            if buffer.utf8.count > 1 << 20 {
+                output.write(Data(buffer.utf8))
+                buffer = ""
+            }
+        }
+        output.write(Data(buffer.utf8))
     }
 }
 
