@@ -102,12 +102,7 @@ public final class DurableLedger: Sendable {
     ) throws -> AppendSummary {
         let interval = try snapshotInterval()
         return try store.write { tx in
-            for stream in expectedVersions.keys.sorted() {
-                let actual = try tx.version(of: stream)
-                guard actual == expectedVersions[stream]! else {
-                    throw StoreError.conflict(stream: stream, expected: expectedVersions[stream]!, actual: actual)
-                }
-            }
+            try tx.expectVersions(expectedVersions)
             var ledger = try Self.load(tx)
             // Within the batch, ids are remembered so a repeated id in the file is caught.
             ledger.tracksIDs = true

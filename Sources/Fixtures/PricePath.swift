@@ -23,15 +23,9 @@ public enum PricePath: Sendable, Equatable {
     /// Reads a `block,reserve0,reserve1` CSV (a header line is skipped).
     public static func recorded(csv: String, label: String) throws -> PricePath {
         var prices: [UInt256] = []
-        for (index, line) in csv.split(whereSeparator: \.isNewline).enumerated() {
-            // Fields may be quoted ("52034452364125").
-            let columns = line.split(separator: ",").map { $0.trimmingCharacters(in: "\" ") }
-            guard columns.count >= 3, let r0 = UInt256(decimal: columns[1]), let r1 = UInt256(decimal: columns[2]) else {
-                if index == 0 { continue }  // header
-                throw PricePathError(message: "\(label) line \(index + 1): expected block,reserve0,reserve1 with integer reserves")
-            }
-            guard !r0.isZero, let price = x128(r1, r0) else {
-                throw PricePathError(message: "\(label) line \(index + 1): reserve0 must be non-zero")
+        for row in try RecordedHistory.rows(csv: csv, label: label) {
+            guard !row.amount0.isZero, let price = x128(row.amount1, row.amount0) else {
+                throw PricePathError(message: "\(label) block \(row.block): reserve0 must be non-zero")
             }
             prices.append(price)
         }

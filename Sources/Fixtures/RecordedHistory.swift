@@ -55,15 +55,15 @@ public struct RecordedHistory {
     public static let minter = "recorded-minter"
     public static let trader = "recorded-swaps"
 
-    /// Parses `block,a,b` CSV rows (a header and quotes allowed).
-    public static func rows(csv: String) throws -> [Amounts] {
+    /// Parses `block,a,b` CSV rows of integers (a header line and quoted fields allowed).
+    public static func rows(csv: String, label: String = "CSV") throws -> [Amounts] {
         var rows: [Amounts] = []
         for (index, line) in csv.split(whereSeparator: \.isNewline).enumerated() {
             let columns = line.split(separator: ",").map { $0.trimmingCharacters(in: "\" ") }
             guard columns.count >= 3, let block = UInt64(columns[0]),
                   let a = UInt256(decimal: columns[1]), let b = UInt256(decimal: columns[2]) else {
                 if index == 0 { continue }
-                throw FixtureError(message: "line \(index + 1): expected block,amount0,amount1 integers")
+                throw FixtureError(message: "\(label) line \(index + 1): expected block,a,b with integer fields")
             }
             rows.append(Amounts(block: block, amount0: a, amount1: b))
         }

@@ -148,12 +148,7 @@ public final class EventStore: Sendable {
     @discardableResult
     public func append(_ records: [NewRecord], expectedVersions: [String: UInt64] = [:]) throws -> [StoredRecord] {
         try write { tx in
-            for stream in expectedVersions.keys.sorted() {
-                let actual = try tx.version(of: stream)
-                guard actual == expectedVersions[stream]! else {
-                    throw StoreError.conflict(stream: stream, expected: expectedVersions[stream]!, actual: actual)
-                }
-            }
+            try tx.expectVersions(expectedVersions)
             return try tx.append(records)
         }
     }
@@ -173,6 +168,16 @@ public struct StoreTransaction {
     /// The number of records in `stream` (its current version).
     public func version(of stream: String) throws -> UInt64 {
         UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(version) FROM record WHERE stream = ?", arguments: [stream]) ?? 0)
+    }
+
+    /// Optimistic concurrency: throws `.conflict` when a stream is not at the version its writer read.
+    public func expectVersions(_ expected: [String: UInt64]) throws {
+        for stream in expected.keys.sorted() {
+            let actual = try version(of: stream)
+            guard actual == expected[stream]! else {
+                throw StoreError.conflict(stream: stream, expected: expected[stream]!, actual: actual)
+            }
+        }
     }
 
     /// Appends records after the current head; returns them as stored.

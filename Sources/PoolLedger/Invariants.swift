@@ -23,9 +23,7 @@ public enum Invariants {
     /// (`before` is nil for the fact that created the pool).
     public static func check(before: Before?, after pool: PoolState, fact: Fact) throws(Rejection) {
         try checkShareSum(pool)
-        guard pool.reserve0 <= ConstantProduct.maxReserve, pool.reserve1 <= ConstantProduct.maxReserve else {
-            throw Rejection(.reserveBound, "reserves \(pool.reserve0), \(pool.reserve1) exceed 2^112-1")
-        }
+        try checkReserveBound(pool)
         guard let before else { return }
 
         if before.totalShares.isZero == false || pool.totalShares.isZero == false {
@@ -38,11 +36,7 @@ public enum Invariants {
 
         switch fact.body {
         case .swap:
-            let kBefore = before.reserve0.multipliedFullWidth(by: before.reserve1)
-            let kAfter = pool.reserve0.multipliedFullWidth(by: pool.reserve1)
-            guard kAfter >= kBefore else {
-                throw Rejection(.kDecreased, "k fell from \(before.reserve0 &* before.reserve1) to \(pool.reserve0 &* pool.reserve1)")
-            }
+            try checkSwap(reserve0Before: before.reserve0, reserve1Before: before.reserve1, after: pool)
         case .liquidityAdded(let deposit):
             try checkMintProRata(deposit, before: before, after: pool)
         case .liquidityRemoved(let withdrawal):
@@ -55,11 +49,15 @@ public enum Invariants {
     /// The laws a swap can break (it never touches the share table): reserves
     /// within uint112, and k not lower than before.
     public static func checkSwap(reserve0Before: UInt256, reserve1Before: UInt256, after pool: PoolState) throws(Rejection) {
-        guard pool.reserve0 <= ConstantProduct.maxReserve, pool.reserve1 <= ConstantProduct.maxReserve else {
-            throw Rejection(.reserveBound, "reserves \(pool.reserve0), \(pool.reserve1) exceed 2^112-1")
-        }
+        try checkReserveBound(pool)
         guard pool.reserve0.multipliedFullWidth(by: pool.reserve1) >= reserve0Before.multipliedFullWidth(by: reserve1Before) else {
             throw Rejection(.kDecreased, "k fell from \(reserve0Before &* reserve1Before) to \(pool.reserve0 &* pool.reserve1)")
+        }
+    }
+
+    static func checkReserveBound(_ pool: PoolState) throws(Rejection) {
+        guard pool.reserve0 <= ConstantProduct.maxReserve, pool.reserve1 <= ConstantProduct.maxReserve else {
+            throw Rejection(.reserveBound, "reserves \(pool.reserve0), \(pool.reserve1) exceed 2^112-1")
         }
     }
 

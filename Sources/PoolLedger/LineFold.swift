@@ -43,11 +43,7 @@ public struct LineFold {
 
     /// Folds a whole text, line by line (`\n` or `\r\n` endings).
     public mutating func fold(text: String) throws(LocatedRejection) {
-        var number = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            number += 1
-            try fold(line: String(line), lineNumber: number)
-        }
+        try fold(utf8: Array(text.utf8))
     }
 }
 

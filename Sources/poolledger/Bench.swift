@@ -17,23 +17,14 @@ struct Bench: ParsableCommand {
         @Argument(help: "Output file.") var file: String
 
         func run() throws {
-            guard FileManager.default.createFile(atPath: file, contents: nil), let handle = FileHandle(forWritingAtPath: file) else {
-                throw Failure(message: "cannot write \(file)")
-            }
-            defer { try? handle.close() }
-            var buffer = ""
             var count = 0
-            try BenchmarkWorkload.generate(swaps: swaps, seed: seed, pools: pools) { fact in
-                buffer += ContractCodec.line(fact)
-                buffer += "\n"
-                count += 1
-                if buffer.utf8.count >= 1 << 22 {
-                    handle.write(Data(buffer.utf8))
-                    buffer = ""
-                    Terminal.progress("generated \(count) facts")
+            try Terminal.writeLines(to: file) { emit in
+                try BenchmarkWorkload.generate(swaps: swaps, seed: seed, pools: pools) { fact in
+                    emit(ContractCodec.line(fact))
+                    count += 1
+                    if count % 1_000_000 == 0 { Terminal.progress("generated \(count) facts") }
                 }
             }
-            handle.write(Data(buffer.utf8))
             Terminal.endProgress()
             Terminal.output("facts=\(count)\n")
         }

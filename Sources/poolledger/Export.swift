@@ -14,27 +14,9 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let ledger = try database.open()
-        let output: FileHandle
-        if let file {
-            guard FileManager.default.createFile(atPath: file, contents: nil), let handle = FileHandle(forWritingAtPath: file) else {
-                throw Failure(message: "cannot write \(file)")
-            }
-            output = handle
-        } else {
-            output = FileHandle.standardOutput
+        try Terminal.writeLines(to: file) { emit in
+            try ledger.forEachFactLine(pool: pool, emit)
         }
-        defer { if file != nil { try? output.close() } }
-        // Streams the log in 1 MiB writes; it is never held whole.
-        var buffer = ""
-        try ledger.forEachFactLine(pool: pool) { line in
-            buffer += line
-            buffer += "\n"
-            if buffer.utf8.count > 1 << 20 {
-                output.write(Data(buffer.utf8))
-                buffer = ""
-            }
-        }
-        output.write(Data(buffer.utf8))
     }
 }
 

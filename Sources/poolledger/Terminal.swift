@@ -38,6 +38,31 @@ enum Terminal {
         return Array(data)
     }
 
+    /// Writes lines to FILE (or standard output for nil) in 1 MiB pieces, so
+    /// long outputs are streamed rather than held whole.
+    static func writeLines(to path: String?, _ produce: ((String) -> Void) throws -> Void) throws {
+        let output: FileHandle
+        if let path {
+            guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+                throw Failure(message: "cannot write \(path)")
+            }
+            output = handle
+        } else {
+            output = FileHandle.standardOutput
+        }
+        defer { if path != nil { try? output.close() } }
+        var buffer = ""
+        try produce { line in
+            buffer += line
+            buffer += "\n"
+            if buffer.utf8.count >= 1 << 20 {
+                output.write(Data(buffer.utf8))
+                buffer = ""
+            }
+        }
+        output.write(Data(buffer.utf8))
+    }
+
     static func write(_ text: String, to path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
             throw Failure(message: "cannot write \(path)")
