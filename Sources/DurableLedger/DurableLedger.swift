@@ -46,7 +46,11 @@ public final class DurableLedger: Sendable {
 
     /// The snapshot interval in force (default every 10,000 facts).
     public func snapshotInterval() throws -> UInt64 {
-        try store.read { tx in try tx.metaValue(Self.snapshotIntervalKey).flatMap(UInt64.init) } ?? Self.defaultSnapshotInterval
+        try store.read(Self.snapshotInterval)
+    }
+
+    static func snapshotInterval(_ tx: StoreTransaction) throws -> UInt64 {
+        try tx.metaValue(snapshotIntervalKey).flatMap(UInt64.init) ?? defaultSnapshotInterval
     }
 
     /// Sets the automatic snapshot interval (0 turns automatic snapshots off).
@@ -100,9 +104,9 @@ public final class DurableLedger: Sendable {
     func batch(
         expectedVersions: [String: UInt64], keepFacts: Bool, _ body: (inout BatchWriter) throws -> Void
     ) throws -> AppendSummary {
-        let interval = try snapshotInterval()
-        return try store.write { tx in
+        try store.write { tx in
             try tx.expectVersions(expectedVersions)
+            let interval = try Self.snapshotInterval(tx)
             var ledger = try Self.load(tx)
             // Within the batch, ids are remembered so a repeated id in the file is caught.
             ledger.tracksIDs = true

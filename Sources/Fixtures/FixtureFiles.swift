@@ -97,7 +97,7 @@ public struct FixtureFiles {
         guard case .number(let everyText)? = FixtureSnapshot.member(expected, "checkpoint_every"), let every = Int(everyText), every > 0 else {
             return CheckResult(name: name, problems: ["Snapshots/\(name).json has no valid checkpoint_every"], facts: "?", regenerated: false)
         }
-        var history: [UInt8]
+        let history: [UInt8]
         var regenerated = false
         if FileManager.default.fileExists(atPath: eventsURL(name).path) {
             history = try read(eventsURL(name))
@@ -114,7 +114,6 @@ public struct FixtureFiles {
         } catch {
             return CheckResult(name: name, problems: ["Events/\(name).jsonl \(error)"], facts: "?", regenerated: regenerated)
         }
-        history = []
         let facts = FixtureSnapshot.member(actual, "facts").map(FixtureSnapshot.text) ?? "?"
         return CheckResult(name: name, problems: FixtureSnapshot.compare(expected: expected, actual: actual), facts: facts, regenerated: regenerated)
     }

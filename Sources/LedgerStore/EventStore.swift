@@ -259,10 +259,6 @@ public struct StoreTransaction {
         try Row.fetchOne(db, sql: "\(Self.selectRecord) WHERE external_id = ?", arguments: [externalID]).map(Self.record)
     }
 
-    public func record(at seq: UInt64) throws -> StoredRecord? {
-        try Row.fetchOne(db, sql: "\(Self.selectRecord) WHERE seq = ?", arguments: [Int64(seq)]).map(Self.record)
-    }
-
     /// The last position whose record has a time at or before `time`.
     public func lastSeq(atOrBeforeTime time: Int64) throws -> UInt64? {
         try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM record WHERE time <= ?", arguments: [time]).map { UInt64(bitPattern: $0) }

@@ -12,15 +12,6 @@ import Crypto
 /// record is covered, so changing any of them, or removing or reordering a
 /// row, breaks the chain at that position.
 public enum RecordHash {
-    public static func hash(
-        previous: [UInt8], seq: UInt64, stream: String, version: UInt64, type: String,
-        externalID: String?, time: Int64?, payload: [UInt8]
-    ) -> [UInt8] {
-        var scratch: [UInt8] = []
-        return Array(digest(previous: previous, seq: seq, stream: stream, version: version, type: type,
-                            externalID: externalID, time: time, payload: payload, scratch: &scratch))
-    }
-
     /// The digest, building the hashed bytes in `scratch` (reused across calls
     /// on the hot paths, so no record allocates).
     @inline(__always)

@@ -102,6 +102,12 @@ public struct Ledger: Sendable, Equatable {
     public mutating func execute(_ command: Command) throws(Rejection) -> [Fact] {
         if let id = command.id, factsByID[id] != nil { return [] }
         let facts = try Decide.decide(command, pools[command.pool])
+        // One fact (every command today) folds atomically on its own; only a
+        // command deciding several facts needs a working copy of the ledger.
+        if facts.count == 1 {
+            try fold(facts[0])
+            return facts
+        }
         var trial = self
         for fact in facts { try trial.fold(fact) }
         self = trial

@@ -43,9 +43,6 @@ public struct UInt256: Sendable, Hashable {
 
     @inlinable public var isZero: Bool { high == 0 && low == 0 }
 
-    /// The value as a `UInt128` when it fits.
-    @inlinable public var uint128: UInt128? { high == 0 ? low : nil }
-
     /// Number of significant bits (0 for zero).
     @inlinable
     public var significantBitCount: Int {
@@ -54,7 +51,6 @@ public struct UInt256: Sendable, Hashable {
 
     @inlinable public var leadingZeroBitCount: Int { 256 - significantBitCount }
 
-    @inlinable public var isPowerOfTwo: Bool { high.nonzeroBitCount + low.nonzeroBitCount == 1 }
 }
 
 // MARK: - Comparison

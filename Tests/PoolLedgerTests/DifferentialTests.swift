@@ -109,7 +109,12 @@ extension BigUInt {
             var history = RandomHistory(seed: seed)
             var ledger = Ledger()
             var facts: [Fact] = []
-            for command in history.creations() { facts += (try? ledger.execute(command)) ?? [] }
+            do {
+                for command in history.creations() { facts += try ledger.execute(command) }
+            } catch {
+                Issue.record("seed \(seed): creating the pools failed: \(error)")
+                return
+            }
             for _ in 0..<400 {
                 let command = history.next(in: ledger)
                 let decided: [Fact]

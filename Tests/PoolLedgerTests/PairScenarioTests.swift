@@ -40,6 +40,22 @@ import Testing
         #expect(facts.map(\.body) == [.swap(Swap(pool: pairID, trader: "t", amount0In: amountIn, amount1Out: expected))])
     }
 
+    /// The pure Decider form, evolve(state, fact) -> state, folds to the same pool as the ledger.
+    @Test func pureEvolveFoldsLikeTheLedger() throws {
+        let facts = [created(feeTo: "other"), added("wallet", 1000 * e18, 1000 * e18, shares: 1000 * e18 - 1000),
+                     swapped(in1: e18, out0: 996_006_981_039_903_216)]
+        var state: PoolState?
+        var ledger = Ledger()
+        for fact in facts {
+            state = try Evolve.evolve(state, fact)
+            try ledger.fold(fact)
+        }
+        var folded = try #require(ledger[pairID])
+        folded.seq = 0  // the ledger numbers facts; the pure form does not
+        #expect(state == folded)
+        expectRejection(.pair(.k)) { () throws(Rejection) in _ = try Evolve.evolve(state, swapped(in1: e18, out0: e18)) }
+    }
+
     @Test func swapToken0ThenToken1() throws {
         var ledger = try ledgerWithDeposit(5 * e18, 10 * e18)
         try ledger.fold(swapped(in0: e18, out1: 1_662_497_915_624_478_906))
