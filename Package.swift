@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "LedgerStore", targets: ["LedgerStore"]),
         .library(name: "DurableLedger", targets: ["DurableLedger"]),
         .library(name: "Fixtures", targets: ["Fixtures"]),
+        .library(name: "LedgerReport", targets: ["LedgerReport"]),
         .executable(name: "poolledger", targets: ["poolledger"]),
     ],
     dependencies: [
@@ -44,6 +45,8 @@ let package = Package(
         .target(name: "DurableLedger", dependencies: ["PoolLedger", "LedgerStore"]),
         // Deterministic generated histories, fixture snapshots with checkpoints, check and regenerate.
         .target(name: "Fixtures", dependencies: ["PoolLedger"]),
+        // The audit drawn: a self-contained HTML page with inline SVG charts.
+        .target(name: "LedgerReport", dependencies: ["PoolLedger", "PoolMath"]),
         // The command-line edge: parse, call the library, print.
         .executableTarget(
             name: "poolledger",
@@ -52,6 +55,7 @@ let package = Package(
                 "LedgerStore",
                 "DurableLedger",
                 "Fixtures",
+                "LedgerReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

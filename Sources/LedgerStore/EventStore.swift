@@ -170,6 +170,13 @@ public struct StoreTransaction {
         UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(version) FROM record WHERE stream = ?", arguments: [stream]) ?? 0)
     }
 
+    /// The stream's version as of position `seq`: how many of its records lie at or before it.
+    public func version(of stream: String, atOrBefore seq: UInt64) throws -> UInt64 {
+        UInt64(try Int64.fetchOne(
+            db, sql: "SELECT MAX(version) FROM record WHERE stream = ? AND seq <= ?",
+            arguments: [stream, Int64(clamping: seq)]) ?? 0)
+    }
+
     /// Optimistic concurrency: throws `.conflict` when a stream is not at the version its writer read.
     public func expectVersions(_ expected: [String: UInt64]) throws {
         for stream in expected.keys.sorted() {

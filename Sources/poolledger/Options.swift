@@ -58,21 +58,8 @@ func appendSingle(_ command: CommandBody, options: FactOptions, database: Databa
 
 /// Amounts for people: `value / 10^decimals`, exact, trailing zeros trimmed.
 func units(_ value: UInt256, decimals: UInt8) -> String {
-    let digits = value.description
-    let places = Int(decimals)
-    guard places > 0 else { return digits }
-    let padded = String(repeating: "0", count: max(0, places + 1 - digits.count)) + digits
-    let whole = padded.dropLast(places)
-    var fraction = Substring(padded.suffix(places))
-    while fraction.last == "0" { fraction = fraction.dropLast() }
-    return fraction.isEmpty ? String(whole) : "\(whole).\(fraction)"
+    value.decimalString(decimals: Int(decimals))
 }
 
-/// Price of token0 in token1 for people, exact to 18 places: (r1 / 10^d1) / (r0 / 10^d0).
-func price(_ pool: PoolState) -> String {
-    guard !pool.reserve0.isZero else { return "-" }
-    let scale = UInt256(decimal: "1" + String(repeating: "0", count: 18 + Int(pool.decimals0)))!
-    let denominator = pool.reserve0 * UInt256(decimal: "1" + String(repeating: "0", count: Int(pool.decimals1)))!
-    guard let scaled = UInt256.mulDiv(pool.reserve1, scale, denominator) else { return "-" }
-    return units(scaled, decimals: 18)
-}
+/// Price of token0 in token1 for people, exact to 18 places.
+func price(_ pool: PoolState) -> String { pool.priceText ?? "-" }

@@ -1,0 +1,37 @@
+import LedgerStore
+import PoolLedger
+
+extension DurableLedger {
+    /// The number of facts of `pool` in the log, through `seq` when given (0 for an unknown pool).
+    public func factCount(pool: String, through seq: UInt64? = nil) throws -> UInt64 {
+        try store.read { tx in
+            guard let seq else { return try tx.version(of: pool) }
+            return try tx.version(of: pool, atOrBefore: seq)
+        }
+    }
+
+    /// One pool's facts through `seq` (the head when nil), folded from its
+    /// creation with every check, with the position book beside the state.
+    /// A position needs every deposit since the start, so this reads the
+    /// pool's whole stream rather than starting from a snapshot.
+    /// `afterEach` sees the fold after every fact (for sampling a timeline).
+    public func auditFold(
+        pool: String, through seq: UInt64? = nil,
+        afterEach: ((AuditFold, Fact) throws -> Void)? = nil
+    ) throws -> AuditFold {
+        try store.read { tx in
+            var fold = AuditFold(pool: pool)
+            try tx.forEachRecord(through: seq, stream: pool) { record in
+                let fact = try Self.decode(record)
+                do throws(Rejection) {
+                    try fold.fold(fact, seq: record.seq)
+                } catch {
+                    throw LocatedRejection(.seq(record.seq), error)
+                }
+                try afterEach?(fold, fact)
+                return true
+            }
+            return fold
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import DurableLedger
+import PoolLedger
+import PoolMath
+
+struct Audit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Audit every provider of a pool: claim, value against holding, impermanent loss, fees.",
+        discussion: """
+            Folds the pool's log from its creation (every fact re-checked) with each provider's \
+            position: deposits, withdrawals and transfers, the cost basis still held (a withdrawal \
+            or transfer takes its share of the basis pro rata) and the liquidity it bought.
+
+            value       what the shares claim now (burn's payout), valued
+            hodl_value  the basis still held, valued now
+            il_value    the liquidity at deposit moved to today's price with no fees, minus hodl_value
+            fee_value   value - hodl_value - il_value: what the fees paid back
+            net_value   value - hodl_value; profitable when positive
+
+            Values are in token1 at the pool's price unless --price0 and --price1 give prices per \
+            whole token in some numéraire. --json prints exact decimal strings (the README documents \
+            the schema); the text form rounds them for reading.
+            """)
+
+    @Argument(help: "Pool id.") var pool: String
+    @Option(help: "Audit as of the fact at this sequence number.") var at: UInt64?
+    @Option(help: ArgumentHelp("Price of one whole token0 in the numéraire (with --price1).", valueName: "P")) var price0: String?
+    @Option(help: ArgumentHelp("Price of one whole token1 in the numéraire (with --price0).", valueName: "P")) var price1: String?
+    @Flag(help: "Also list providers who have left the pool (no shares now).") var all = false
+    @Flag(help: "Print the audit as JSON.") var json = false
+    @Flag(help: "Leave each position's entries (deposits, withdrawals, transfers) out of the JSON.") var noHistory = false
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        guard (price0 == nil) == (price1 == nil) else { throw ValidationError("give both --price0 and --price1, or neither") }
+    }
+
+    func run() throws {
+        let ledger = try database.open()
+        let head = try ledger.head().seq
+        if let at, at > head { throw Failure(message: "seq \(at) is beyond the end of the log (seq \(head))") }
+        let fold = try ledger.auditFold(pool: pool, through: at)
+        guard let state = fold.pool else {
+            throw Failure(message: "UNKNOWN_POOL: no pool \"\(pool)\" at seq \(at ?? head)")
+        }
+        var valuation: Valuation?
+        if let price0, let price1 {
+            valuation = try Valuation.prices(price0: price0, price1: price1, pool: state)
+        }
+        guard let audit = try fold.audit(valuation: valuation, includeExited: all) else { return }
+        if json {
+            Terminal.output(AuditJSON.encode(audit, history: !noHistory).pretty + "\n")
+        } else {
+            Terminal.output(AuditText.describe(audit))
+        }
+    }
+}
+
+/// The audit for reading: values rounded to 6 places, percentages to 4.
+enum AuditText {
+    static func describe(_ audit: PoolAudit) -> String {
+        let pool = audit.pool
+        let unit = audit.valuation.map { $0.numeraire ?? "(numéraire)" } ?? ""
+        let decimals = audit.valuation?.decimals ?? 0
+        func value(_ amount: UInt256) -> String { SignedAmount(amount).roundedString(decimals: decimals, places: 6) }
+        func signed(_ amount: SignedAmount) -> String {
+            (amount.isPositive ? "+" : "") + amount.roundedString(decimals: decimals, places: 6)
+        }
+        var text = "audit of pool \(pool.pool) (\(pool.token0)/\(pool.token1)) at seq \(pool.seq)\n"
+        text += "  price  1 \(pool.token0) = \(price(pool)) \(pool.token1)"
+        text += audit.valuation == nil ? "; nothing to value\n" : "; values in \(unit)\n"
+        if audit.providers.isEmpty { text += "  no providers\n" }
+        for provider in audit.providers {
+            let share = SignedAmount(provider.sharePercent).roundedString(decimals: 18, places: 4)
+            text += "\n  \(provider.provider)  \(provider.shares) shares (\(share) %)\n"
+            text += "    claim        \(units(provider.amount0, decimals: pool.decimals0)) \(pool.token0) + \(units(provider.amount1, decimals: pool.decimals1)) \(pool.token1)\n"
+            text += "    basis        \(units(provider.position.basis0, decimals: pool.decimals0)) \(pool.token0) + \(units(provider.position.basis1, decimals: pool.decimals1)) \(pool.token1)\n"
+            text += "    value        \(value(provider.value))\n"
+            text += "    hodl value   \(value(provider.hodlValue))\n"
+            let percent = provider.ilPercent.map { " (\($0.roundedString(decimals: 18, places: 4)) %)" } ?? ""
+            text += "    impermanent  \(signed(provider.ilValue))\(percent)\n"
+            text += "    fees         \(signed(provider.feeValue))\n"
+            text += "    net          \(signed(provider.netValue))  \(provider.profitable ? "profitable" : "not profitable") since deposit\n"
+        }
+        let c = audit.conservation
+        text += "\n  conservation\n"
+        text += "    reserve0 \(c.reserve0), claimed \(c.claimed0), dust \(c.dust0)\n"
+        text += "    reserve1 \(c.reserve1), claimed \(c.claimed1), dust \(c.dust1)\n"
+        text += "    shares   sum \(c.sharesSum) \(c.sharesSum == c.totalShares ? "==" : "!=") total \(c.totalShares); locked \(c.lockedShares)\n"
+        text += "    protocol fee shares minted \(c.protocolFeeSharesMinted)"
+        text += c.feeTo.map { "; fee_to \($0) holds \(c.feeToShares)\n" } ?? "; protocol fee off\n"
+        text += "    \(c.holds ? "holds: claims within reserves, shares sum to the total" : "BROKEN: claims exceed reserves or shares do not sum")\n"
+        return text
+    }
+}
