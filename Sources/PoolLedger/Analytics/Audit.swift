@@ -12,6 +12,11 @@ public struct AuditError: Error, Sendable, Equatable, CustomStringConvertible {
 public struct Ratio: Sendable, Equatable {
     public var numerator: UInt256
     public var denominator: UInt256
+
+    public init(numerator: UInt256, denominator: UInt256) {
+        self.numerator = numerator
+        self.denominator = denominator
+    }
 }
 
 /// How positions are valued: the price of one base unit of each token in
@@ -79,10 +84,14 @@ public struct Valuation: Sendable, Equatable {
         return (mantissa, fraction.count)
     }
 
-    /// The value of token amounts, in value units (each term rounded down).
-    public func value(_ amount0: UInt256, _ amount1: UInt256) throws(AuditError) -> UInt256 {
-        guard let value0 = UInt256.mulDiv(amount0, price0.numerator, price0.denominator),
-              let value1 = UInt256.mulDiv(amount1, price1.numerator, price1.denominator) else {
+    /// The value of token amounts (in base units times `scale`), in value
+    /// units, each term rounded down.
+    public func value(_ amount0: UInt256, _ amount1: UInt256, scale: UInt256 = .one) throws(AuditError) -> UInt256 {
+        let (denominator0, overflow0) = price0.denominator.multipliedReportingOverflow(by: scale)
+        let (denominator1, overflow1) = price1.denominator.multipliedReportingOverflow(by: scale)
+        guard !overflow0, !overflow1,
+              let value0 = UInt256.mulDiv(amount0, price0.numerator, denominator0),
+              let value1 = UInt256.mulDiv(amount1, price1.numerator, denominator1) else {
             throw AuditError("a value exceeds 2^256 value units")
         }
         let (sum, overflow) = value0.addingReportingOverflow(value1)
@@ -196,7 +205,7 @@ public struct PoolAudit: Sendable, Equatable {
         var value = UInt256.zero, hodl = UInt256.zero, feeless = UInt256.zero
         if let valuation {
             value = try valuation.value(amount0, amount1)
-            hodl = try valuation.value(position.basis0, position.basis1)
+            hodl = try valuation.value(position.scaledBasis0, position.scaledBasis1, scale: Positions.liquidityScale)
             let poolValue = try valuation.value(pool.reserve0, pool.reserve1)
             guard let scaled = UInt256.mulDiv(poolValue, position.liquidity, Positions.scaledRootK(pool)) else {
                 throw AuditError("\(owner): the value without fees exceeds 2^256 value units")

@@ -44,8 +44,8 @@ public enum AuditJSON {
             ]
             let position = provider.position
             var detail: [(key: String, value: JSON)] = [
-                ("basis0", token0(position.basis0)),
-                ("basis1", token1(position.basis1)),
+                ("basis0", .string(position.scaledBasis0.decimalString(decimals: Int(pool.decimals0) + 18))),
+                ("basis1", .string(position.scaledBasis1.decimalString(decimals: Int(pool.decimals1) + 18))),
                 ("liquidity", .string(position.liquidity.decimalString(decimals: 18))),
                 ("feeless_value", value(provider.feelessValue)),
                 ("deposited0", token0(position.deposited0)),

@@ -32,11 +32,13 @@ public struct PositionEntry: Sendable, Equatable {
 /// stored twice.
 public struct Position: Sendable, Equatable {
     public let provider: String
-    /// Tokens deposited, net of withdrawals: a withdrawal or a transfer of s of
-    /// the S shares held takes floor(basis * s / S) with it, so the basis left
-    /// is what the shares still held cost.
-    public var basis0: UInt256 = .zero
-    public var basis1: UInt256 = .zero
+    /// Tokens deposited, net of withdrawals, in base units scaled by 10^18: a
+    /// withdrawal or a transfer of s of the S shares held takes
+    /// floor(basis * s / S) with it, so the basis left is what the shares still
+    /// held cost. The 18 digits below a base unit keep that rounding from ever
+    /// showing as a gain, even in a pool whose reserve is a few wei.
+    public var scaledBasis0: UInt256 = .zero
+    public var scaledBasis1: UInt256 = .zero
     /// The constant-product liquidity bought at deposit, `shares * sqrt(k) / total`
     /// just after the mint, scaled by 10^18 (`Positions.liquidityScale`); what the
     /// shares would be worth had the pool charged no fees.
@@ -49,6 +51,10 @@ public struct Position: Sendable, Equatable {
     public var entries: [PositionEntry] = []
 
     public init(provider: String) { self.provider = provider }
+
+    /// The basis in whole base units (rounded down).
+    public var basis0: UInt256 { scaledBasis0 / Positions.liquidityScale }
+    public var basis1: UInt256 { scaledBasis1 / Positions.liquidityScale }
 }
 
 /// The position read model of one pool, folded alongside its state: every
@@ -79,8 +85,8 @@ public struct PositionBook: Sendable, Equatable {
             guard let before else { return }
             bookProtocolFee(before: before, seq: seq, time: fact.time)
             var position = positions[deposit.provider] ?? Position(provider: deposit.provider)
-            position.basis0 += deposit.amount0
-            position.basis1 += deposit.amount1
+            position.scaledBasis0 += deposit.amount0 * Positions.liquidityScale
+            position.scaledBasis1 += deposit.amount1 * Positions.liquidityScale
             position.deposited0 += deposit.amount0
             position.deposited1 += deposit.amount1
             position.liquidity += Positions.liquidity(shares: deposit.shares, of: after)
@@ -108,15 +114,17 @@ public struct PositionBook: Sendable, Equatable {
             let moved = from.take(transfer.shares, of: before.shares(of: transfer.from))
             from.entries.append(PositionEntry(
                 kind: .transferOut, seq: seq, time: fact.time, shares: transfer.shares,
-                amount0: moved.basis0, amount1: moved.basis1, counterparty: transfer.to))
+                amount0: moved.basis0 / Positions.liquidityScale, amount1: moved.basis1 / Positions.liquidityScale,
+                counterparty: transfer.to))
             positions[transfer.from] = from
             var to = positions[transfer.to] ?? Position(provider: transfer.to)
-            to.basis0 += moved.basis0
-            to.basis1 += moved.basis1
+            to.scaledBasis0 += moved.basis0
+            to.scaledBasis1 += moved.basis1
             to.liquidity += moved.liquidity
             to.entries.append(PositionEntry(
                 kind: .transferIn, seq: seq, time: fact.time, shares: transfer.shares,
-                amount0: moved.basis0, amount1: moved.basis1, counterparty: transfer.from))
+                amount0: moved.basis0 / Positions.liquidityScale, amount1: moved.basis1 / Positions.liquidityScale,
+                counterparty: transfer.from))
             positions[transfer.to] = to
         }
     }
@@ -137,8 +145,8 @@ public struct PositionBook: Sendable, Equatable {
 }
 
 extension Position {
-    /// What leaves with `shares` of the `held` shares: basis and liquidity pro
-    /// rata (floor; all of it when every share leaves).
+    /// What leaves with `shares` of the `held` shares: basis (scaled) and
+    /// liquidity pro rata (floor; all of it when every share leaves).
     struct Share: Equatable {
         var basis0: UInt256
         var basis1: UInt256
@@ -151,9 +159,9 @@ extension Position {
             // shares < held, so the quotient is below amount: it always fits.
             return UInt256.mulDiv(amount, shares, held)!
         }
-        let share = Share(basis0: part(basis0), basis1: part(basis1), liquidity: part(liquidity))
-        basis0 -= share.basis0
-        basis1 -= share.basis1
+        let share = Share(basis0: part(scaledBasis0), basis1: part(scaledBasis1), liquidity: part(liquidity))
+        scaledBasis0 -= share.basis0
+        scaledBasis1 -= share.basis1
         liquidity -= share.liquidity
         return share
     }
@@ -161,7 +169,7 @@ extension Position {
 
 /// The liquidity arithmetic shared by the read model and the audit.
 public enum Positions {
-    /// Liquidity and square roots are kept with 18 extra decimal digits.
+    /// Liquidity, basis and square roots are kept with 18 extra decimal digits.
     public static let liquidityScale = UInt256.powerOfTen(18)!
     static let liquidityScaleSquared = UInt256.powerOfTen(36)!
 
