@@ -97,8 +97,11 @@ public enum PoolReport {
     static func summaryTable(_ audit: PoolAudit) -> String {
         let decimals = audit.valuation?.decimals ?? 0
         func cell(_ amount: SignedAmount, signed: Bool = true) -> String {
-            let kind = !signed ? "" : amount.isNegative ? " class=\"neg\"" : amount.isPositive ? " class=\"pos\"" : ""
-            return "<td\(kind)>\(amount.roundedString(decimals: decimals, places: 6))</td>"
+            let text = amount.roundedString(decimals: decimals, places: 6)
+            // Coloured by what is shown: a loss that rounds to zero is not red.
+            let shown = text.contains { ("1"..."9").contains($0) }
+            let kind = !signed || !shown ? "" : text.hasPrefix("-") ? " class=\"neg\"" : " class=\"pos\""
+            return "<td\(kind)>\(text)</td>"
         }
         var html = "<div class=\"summary\"><table>\n<tr><th>provider</th><th>shares %</th><th>value</th><th>HODL value</th><th>impermanent loss</th><th>IL %</th><th>fee value</th><th>net</th><th>profitable</th></tr>\n"
         for provider in audit.providers {

@@ -74,6 +74,12 @@ enum AuditText {
             let share = SignedAmount(provider.sharePercent).roundedString(decimals: 18, places: 4)
             text += "\n  \(provider.provider)  \(provider.shares) shares (\(share) %)\n"
             text += "    claim        \(units(provider.amount0, decimals: pool.decimals0)) \(pool.token0) + \(units(provider.amount1, decimals: pool.decimals1)) \(pool.token1)\n"
+            if provider.shares.isZero {
+                let p = provider.position
+                text += "    left the pool: deposited \(units(p.deposited0, decimals: pool.decimals0)) \(pool.token0) + \(units(p.deposited1, decimals: pool.decimals1)) \(pool.token1), "
+                text += "withdrew \(units(p.withdrawn0, decimals: pool.decimals0)) \(pool.token0) + \(units(p.withdrawn1, decimals: pool.decimals1)) \(pool.token1)\n"
+                continue
+            }
             text += "    basis        \(units(provider.position.basis0, decimals: pool.decimals0)) \(pool.token0) + \(units(provider.position.basis1, decimals: pool.decimals1)) \(pool.token1)\n"
             text += "    value        \(value(provider.value))\n"
             text += "    hodl value   \(value(provider.hodlValue))\n"
