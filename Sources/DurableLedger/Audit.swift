@@ -10,6 +10,16 @@ extension DurableLedger {
         }
     }
 
+    /// Calls `body` with every fact of `pool` and its sequence number, in order (streamed).
+    public func forEachFact(pool: String, _ body: (UInt64, Fact) throws -> Void) throws {
+        try store.read { tx in
+            try tx.forEachRecord(stream: pool) { record in
+                try body(record.seq, try Self.decode(record))
+                return true
+            }
+        }
+    }
+
     /// One pool's facts through `seq` (the head when nil), folded from its
     /// creation with every check, with the position book beside the state.
     /// A position needs every deposit since the start, so this reads the

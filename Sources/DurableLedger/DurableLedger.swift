@@ -224,21 +224,25 @@ struct BatchWriter {
         self.keepFacts = keepFacts
     }
 
-    mutating func fold(_ fact: Fact, at location: LocatedRejection.Location) throws {
+    /// Folds and stages one fact; false when its id is already in the log with
+    /// the same content (a no-op).
+    @discardableResult
+    mutating func fold(_ fact: Fact, at location: LocatedRejection.Location) throws -> Bool {
         if let id = fact.id, let stored = try tx.record(externalID: id) {
             guard stored.payload == DurableLedger.record(for: fact).payload else {
                 throw LocatedRejection(location, Rejection(.duplicateID, "id \"\(id)\" is already in the ledger at seq \(stored.seq) with other content"))
             }
             summary.skipped += 1
-            return
+            return false
         }
         let folded: Bool
         do throws(Rejection) { folded = try ledger.fold(fact) } catch { throw LocatedRejection(location, error) }
         guard folded else {
             summary.skipped += 1
-            return
+            return false
         }
         try appended(fact)
+        return true
     }
 
     mutating func execute(_ command: Command, at location: LocatedRejection.Location) throws {

@@ -67,6 +67,8 @@ public enum Evolve {
             try self.transfer(transfer, pool: &pool)
         case .feeToSet(let change):
             pool.feeTo = change.feeTo
+        case .reservesSynced(let sync):
+            try self.sync(sync, time: fact.time, pool: &pool)
         }
         if let time = fact.time { pool.timeLast = time }
     }
@@ -241,6 +243,21 @@ public enum Evolve {
         }
         pool.reserve0 = reserve0
         pool.reserve1 = reserve1
+    }
+
+    // MARK: sync
+
+    /// `sync()`: the reserves become the balances. Balances never fall below
+    /// the reserves (only mint, burn and swap pay out, and each syncs), so a
+    /// sync can only take up tokens sent to the pair; `k_last` stays.
+    static func sync(_ sync: ReservesSynced, time: UInt64?, pool: inout PoolState) throws(Rejection) {
+        guard sync.reserve0 >= pool.reserve0, sync.reserve1 >= pool.reserve1 else {
+            throw Rejection(.syncBelowReserves, "sync to \(sync.reserve0), \(sync.reserve1) is below the reserves \(pool.reserve0), \(pool.reserve1)")
+        }
+        guard sync.reserve0 <= ConstantProduct.maxReserve, sync.reserve1 <= ConstantProduct.maxReserve else {
+            throw Rejection(.overflow, "sync to \(sync.reserve0), \(sync.reserve1) takes a reserve above 2^112-1")
+        }
+        update(reserve0: sync.reserve0, reserve1: sync.reserve1, time: time, pool: &pool)
     }
 
     // MARK: messages

@@ -121,6 +121,21 @@ public struct FeeToSet: Sendable, Equatable {
     }
 }
 
+/// `reserves_synced`: the pair's `sync()` set the reserves to its balances
+/// (tokens sent to the pair outside mint/swap, a donation, taken up). An
+/// extension of the contract: a Sync log with no Mint, Burn or Swap after it.
+public struct ReservesSynced: Sendable, Equatable {
+    public var pool: String
+    public var reserve0: UInt256
+    public var reserve1: UInt256
+
+    public init(pool: String, reserve0: UInt256, reserve1: UInt256) {
+        self.pool = pool
+        self.reserve0 = reserve0
+        self.reserve1 = reserve1
+    }
+}
+
 /// What happened, one of the contract's event types.
 public enum FactBody: Sendable, Equatable {
     case poolCreated(PoolCreated)
@@ -129,6 +144,7 @@ public enum FactBody: Sendable, Equatable {
     case swap(Swap)
     case sharesTransferred(SharesTransferred)
     case feeToSet(FeeToSet)
+    case reservesSynced(ReservesSynced)
 
     public var pool: String {
         switch self {
@@ -138,6 +154,7 @@ public enum FactBody: Sendable, Equatable {
         case .swap(let f): return f.pool
         case .sharesTransferred(let f): return f.pool
         case .feeToSet(let f): return f.pool
+        case .reservesSynced(let f): return f.pool
         }
     }
 
@@ -150,6 +167,7 @@ public enum FactBody: Sendable, Equatable {
         case .swap: return "swap"
         case .sharesTransferred: return "shares_transferred"
         case .feeToSet: return "fee_to_set"
+        case .reservesSynced: return "reserves_synced"
         }
     }
 }

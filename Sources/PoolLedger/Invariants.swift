@@ -41,6 +41,9 @@ public enum Invariants {
             try checkMintProRata(deposit, before: before, after: pool)
         case .liquidityRemoved(let withdrawal):
             try checkBurnProRata(withdrawal, before: before, after: pool)
+        case .reservesSynced:
+            // A sync takes up balances, which never fall below the reserves.
+            try checkSwap(reserve0Before: before.reserve0, reserve1Before: before.reserve1, after: pool)
         case .poolCreated, .sharesTransferred, .feeToSet:
             break
         }

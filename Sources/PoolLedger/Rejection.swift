@@ -20,6 +20,12 @@ public enum LedgerRule: String, Sendable, CaseIterable {
     case timeDecreased = "TIME_DECREASED"
     /// An `id` already in the ledger with other content.
     case duplicateID = "DUPLICATE_ID"
+    /// A `reserves_synced` below the reserves: a sync takes up balances, which never fall below them.
+    case syncBelowReserves = "SYNC_BELOW_RESERVES"
+    /// A recorded Sync log that differs from the reserves the ledger folded.
+    case syncMismatch = "SYNC_MISMATCH"
+    /// Pair logs that do not form the calls the pair emits (mint, burn, swap, sync, transfer).
+    case logSequence = "LOG_SEQUENCE"
 }
 
 /// What is wrong with a line of input before any rule is applied.
@@ -94,6 +100,8 @@ public struct LocatedRejection: Error, Sendable, Equatable, CustomStringConverti
     public enum Location: Sendable, Equatable {
         case line(Int)
         case seq(UInt64)
+        /// A pair log: its block, transaction and log index.
+        case log(block: UInt64, tx: String, logIndex: UInt64)
     }
 
     public var location: Location
@@ -107,6 +115,7 @@ public struct LocatedRejection: Error, Sendable, Equatable, CustomStringConverti
     public var description: String {
         switch location {
         case .line(let line): return "line \(line): \(rejection)"
+        case .log(let block, let tx, let logIndex): return "block \(block) tx \(tx) log_index \(logIndex): \(rejection)"
         case .seq(let seq): return "seq \(seq): \(rejection)"
         }
     }

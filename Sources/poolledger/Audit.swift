@@ -88,6 +88,12 @@ enum AuditText {
             text += "    fees         \(signed(provider.feeValue))\n"
             text += "    net          \(signed(provider.netValue))  \(provider.profitable ? "profitable" : "not profitable") since deposit\n"
         }
+        if !audit.donations.isEmpty {
+            var total0 = UInt256.zero, total1 = UInt256.zero
+            for donation in audit.donations { total0 += donation.amount0; total1 += donation.amount1 }
+            text += "\n  sync() took up tokens sent to the pair \(audit.donations.count) time(s): "
+            text += "\(units(total0, decimals: pool.decimals0)) \(pool.token0) + \(units(total1, decimals: pool.decimals1)) \(pool.token1) (seq \(audit.donations.map { String($0.seq) }.joined(separator: ", ")))\n"
+        }
         let c = audit.conservation
         text += "\n  conservation\n"
         text += "    reserve0 \(c.reserve0), claimed \(c.claimed0), dust \(c.dust0)\n"

@@ -59,6 +59,8 @@ struct Log: ParsableCommand {
                 what = "\(f.from) transfers \(f.shares) shares to \(f.to)"
             case .feeToSet(let f):
                 what = f.feeTo.map { "protocol fee to \($0)" } ?? "protocol fee off"
+            case .reservesSynced(let f):
+                what = "sync: reserves become \(amount(f.reserve0, 0)) + \(amount(f.reserve1, 1))"
             }
             var extras: [String] = []
             if let time = fact.time { extras.append("t=\(time)") }

@@ -18,6 +18,25 @@ struct DatabaseOptions: ParsableArguments {
     }
 }
 
+/// A pool's tokens and fees: `create-pool`, and `import-logs` (which creates the pool its logs fill).
+struct PoolOptions: ParsableArguments {
+    @Option(help: "Symbol of token0.") var token0: String
+    @Option(help: "Symbol of token1.") var token1: String
+    @Option(help: "Decimals of token0.") var decimals0: UInt8 = 18
+    @Option(help: "Decimals of token1.") var decimals1: UInt8 = 18
+    @Option(help: "Swap fee in parts per million (3000 = 0.30 %).") var feePpm: UInt32 = 3000
+    @Option(help: ArgumentHelp("Protocol fee recipient (the factory's feeTo; switches the protocol fee on).", valueName: "ADDRESS"))
+    var feeTo: String?
+
+    func validate() throws {
+        guard feePpm < 1_000_000 else { throw ValidationError("--fee-ppm must be below 1000000") }
+    }
+
+    func created(pool: String) -> PoolCreated {
+        PoolCreated(pool: pool, token0: token0, token1: token1, decimals0: decimals0, decimals1: decimals1, feePPM: feePpm, feeTo: feeTo)
+    }
+}
+
 /// `--time`, `--id` on single commands.
 struct FactOptions: ParsableArguments {
     @Option(help: "Unix time (seconds) the fact carries; times never decrease within a pool.")

@@ -6,21 +6,12 @@ struct CreatePool: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Create a constant-product pool and print the fact appended.")
 
     @Argument(help: "Pool id.") var pool: String
-    @Option(help: "Symbol of token0.") var token0: String
-    @Option(help: "Symbol of token1.") var token1: String
-    @Option(help: "Decimals of token0.") var decimals0: UInt8 = 18
-    @Option(help: "Decimals of token1.") var decimals1: UInt8 = 18
-    @Option(help: "Swap fee in parts per million (3000 = 0.30 %).") var feePpm: UInt32 = 3000
-    @Option(help: "Protocol fee recipient (switches the protocol fee on).") var feeTo: String?
+    @OptionGroup var options: PoolOptions
     @OptionGroup var fact: FactOptions
     @OptionGroup var database: DatabaseOptions
 
-    func validate() throws {
-        guard feePpm < 1_000_000 else { throw ValidationError("--fee-ppm must be below 1000000") }
-    }
-
     func run() throws {
-        try appendSingle(.createPool(PoolCreated(pool: pool, token0: token0, token1: token1, decimals0: decimals0, decimals1: decimals1, feePPM: feePpm, feeTo: feeTo)), options: fact, database: database)
+        try appendSingle(.createPool(options.created(pool: pool)), options: fact, database: database)
     }
 }
 

@@ -159,6 +159,8 @@ public struct PoolAudit: Sendable, Equatable {
     public var valuation: Valuation?
     public var providers: [ProviderAudit]
     public var conservation: Conservation
+    /// Tokens `sync()` took into the reserves (`reserves_synced`), through this point.
+    public var donations: [PositionBook.Donation]
 
     /// Audits every owner with shares (and, with `includeExited`, every owner
     /// who ever had a position), in canonical order; the zero address's locked
@@ -166,6 +168,7 @@ public struct PoolAudit: Sendable, Equatable {
     public init(pool: PoolState, book: PositionBook, valuation: Valuation?, includeExited: Bool = false) throws(AuditError) {
         self.pool = pool
         self.valuation = valuation
+        self.donations = book.donations
         var owners = Set(pool.shares.keys)
         if includeExited { owners.formUnion(book.positions.keys) }
         owners.remove(zeroAddress)

@@ -70,6 +70,14 @@ public enum AuditJSON {
             fields.append(("position", .object(detail)))
             return .object(fields)
         })))
+        members.append(("donations", .array(audit.donations.map { donation in
+            .object([
+                ("seq", .number(String(donation.seq))),
+                ("time", donation.time.map { .number(String($0)) } ?? .null),
+                ("amount0", token0(donation.amount0)),
+                ("amount1", token1(donation.amount1)),
+            ])
+        })))
         let conservation = audit.conservation
         members.append(("conservation", .object([
             ("reserve0", .string(conservation.reserve0.description)),

@@ -68,6 +68,15 @@ public struct PositionBook: Sendable, Equatable {
     public private(set) var positions: [String: Position] = [:]
     /// Shares `_mintFee` minted over the history, to whichever recipient was set.
     public private(set) var protocolFeeSharesMinted: UInt256 = .zero
+    /// Tokens a `reserves_synced` took into the reserves (sent to the pair outside mint and swap).
+    public private(set) var donations: [Donation] = []
+
+    public struct Donation: Sendable, Equatable {
+        public var seq: UInt64
+        public var time: UInt64?
+        public var amount0: UInt256
+        public var amount1: UInt256
+    }
 
     public init(pool: String) { self.pool = pool }
 
@@ -81,6 +90,12 @@ public struct PositionBook: Sendable, Equatable {
         switch fact.body {
         case .poolCreated, .swap, .feeToSet:
             return
+        case .reservesSynced(let sync):
+            guard let before else { return }
+            // Whatever the sync took up belongs to every holder, pro rata: it shows as fee value.
+            donations.append(Donation(
+                seq: seq, time: fact.time,
+                amount0: sync.reserve0 - before.reserve0, amount1: sync.reserve1 - before.reserve1))
         case .liquidityAdded(let deposit):
             guard let before else { return }
             bookProtocolFee(before: before, seq: seq, time: fact.time)

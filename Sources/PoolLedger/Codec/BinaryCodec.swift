@@ -50,6 +50,7 @@ public enum BinaryCodec {
         case .feeToSet(let f):
             tag = 6
             if f.feeTo != nil { flags |= Flag.feeTo }
+        case .reservesSynced: tag = 7
         }
         out.append(version)
         out.append(tag)
@@ -76,6 +77,8 @@ public enum BinaryCodec {
         case .feeToSet(let f):
             put(f.pool, &out)
             if let feeTo = f.feeTo { put(feeTo, &out) }
+        case .reservesSynced(let f):
+            put(f.pool, &out); put(f.reserve0, &out); put(f.reserve1, &out)
         }
         if let id = fact.id { put(id, &out) }
         if let time = fact.time { put(time, &out) }
@@ -153,6 +156,9 @@ public enum BinaryCodec {
         case 6:
             let pool = try reader.string()
             body = .feeToSet(FeeToSet(pool: pool, feeTo: flags & Flag.feeTo != 0 ? try reader.string() : nil))
+        case 7:
+            let pool = try reader.string()
+            body = .reservesSynced(ReservesSynced(pool: pool, reserve0: try reader.amount(), reserve1: try reader.amount()))
         default:
             throw Rejection(.malformedRecord, "unknown fact type tag \(tag)")
         }

@@ -69,8 +69,11 @@ public enum ContractCodec {
             body = .sharesTransferred(try sharesTransferred(&fields))
         case "fee_to_set":
             body = .feeToSet(FeeToSet(pool: try fields.string("pool"), feeTo: try fields.nullableString("fee_to", required: true)))
+        case "reserves_synced":
+            body = .reservesSynced(ReservesSynced(
+                pool: try fields.string("pool"), reserve0: try fields.amount("reserve0"), reserve1: try fields.amount("reserve1")))
         default:
-            throw Rejection(.unknownType, "type \(quoted(type)) is not a fact type (pool_created, liquidity_added, liquidity_removed, swap, shares_transferred, fee_to_set)")
+            throw Rejection(.unknownType, "type \(quoted(type)) is not a fact type (pool_created, liquidity_added, liquidity_removed, swap, shares_transferred, fee_to_set, reserves_synced)")
         }
         let fact = Fact(body, id: try fields.optionalString("id"), time: try fields.optionalInteger("time", in: timeRange),
                         block: try fields.optionalInteger("block", in: timeRange))
@@ -174,6 +177,8 @@ public enum ContractCodec {
         case .feeToSet(let f):
             add("pool", f.pool)
             members.append(("fee_to", f.feeTo.map(JSON.string) ?? .null))
+        case .reservesSynced(let f):
+            add("pool", f.pool); add("reserve0", f.reserve0); add("reserve1", f.reserve1)
         }
         if let id = fact.id { add("id", id) }
         if let time = fact.time { members.append(("time", .number(String(time)))) }
