@@ -226,9 +226,10 @@ struct BatchWriter {
 
     /// Folds and stages one fact; false when its id is already in the log with
     /// the same content (a no-op).
+    /// `lookUpID: false` when the caller knows the id cannot be in the log yet.
     @discardableResult
-    mutating func fold(_ fact: Fact, at location: LocatedRejection.Location) throws -> Bool {
-        if let id = fact.id, let stored = try tx.record(externalID: id) {
+    mutating func fold(_ fact: Fact, at location: LocatedRejection.Location, lookUpID: Bool = true) throws -> Bool {
+        if lookUpID, let id = fact.id, let stored = try tx.record(externalID: id) {
             guard stored.payload == DurableLedger.record(for: fact).payload else {
                 throw LocatedRejection(location, Rejection(.duplicateID, "id \"\(id)\" is already in the ledger at seq \(stored.seq) with other content"))
             }

@@ -11,32 +11,54 @@ extension DurableLedger {
     /// whose fact id (`tx:log_index`) is already in the log are skipped, so an
     /// overlapping range adds nothing.
     public func importPairLogs(
-        _ logs: [PairLog], into created: PoolCreated, pair: String,
+        _ bytes: [UInt8], format: PairLogReader.Format, into created: PoolCreated, pair: String? = nil,
         progressEvery: Int = 0, progress: (Int) -> Void = { _ in }
-    ) throws -> AppendSummary {
-        let calls = try PairCall.group(logs, pair: pair)
-        return try batch(expectedVersions: [:], keepFacts: false) { writer in
+    ) throws -> PairLogSummary {
+        var logCount = 0
+        let summary = try batch(expectedVersions: [:], keepFacts: false) { writer in
+            // Ids are tx:log_index of logs in strict order, unique by construction; the
+            // store's unique index stands behind that, so the batch need not remember them.
+            writer.ledger.tracksIDs = false
+            // A pool new in this batch has no fact in the log yet: no id to look up.
+            let poolExisted = writer.ledger[created.pool] != nil
             if let existing = writer.ledger[created.pool] {
                 guard existing.token0 == created.token0, existing.token1 == created.token1, existing.feePPM == created.feePPM else {
                     throw LocatedRejection(.line(1), Rejection(
                         .poolExists, "pool \"\(created.pool)\" exists as \(existing.token0)/\(existing.token1) at \(existing.feePPM) ppm, not \(created.token0)/\(created.token1) at \(created.feePPM) ppm"))
                 }
-            } else {
-                try writer.fold(Fact(.poolCreated(created), time: logs.first?.time, block: logs.first?.block), at: .line(1))
             }
-            for (index, call) in calls.enumerated() {
-                if progressEvery > 0 && (index + 1) % progressEvery == 0 { progress(index + 1) }
-                if try writer.tx.record(externalID: call.log.factID) != nil {
+            var grouper: PairCall.Grouper?
+            func fold(_ call: PairCall) throws {
+                if poolExisted, try writer.tx.record(externalID: call.log.factID) != nil {
                     writer.summary.skipped += 1
-                    continue
+                    return
                 }
                 let facts: [Fact]
                 do throws(Rejection) { facts = try call.facts(pool: writer.ledger[created.pool]!) } catch {
                     throw LocatedRejection(call.log.location, error)
                 }
-                for fact in facts { try writer.fold(fact, at: call.log.location) }
+                for fact in facts { try writer.fold(fact, at: call.log.location, lookUpID: poolExisted) }
                 try call.checkSync(writer.ledger[created.pool]!)
             }
+            try PairLogReader.forEach(bytes, format: format) { log, _ in
+                logCount += 1
+                if progressEvery > 0 && logCount % progressEvery == 0 { progress(logCount) }
+                if grouper == nil {
+                    grouper = PairCall.Grouper(pair: pair ?? log.address)
+                    if !poolExisted {
+                        try writer.fold(Fact(.poolCreated(created), time: log.time, block: log.block), at: log.location, lookUpID: false)
+                    }
+                }
+                for call in try grouper!.add(log) { try fold(call) }
+            }
+            guard grouper != nil else { throw LocatedRejection(.line(1), Rejection(.missingField, "no logs")) }
+            for call in try grouper!.finish() { try fold(call) }
         }
+        return PairLogSummary(logs: logCount, append: summary)
     }
+}
+
+public struct PairLogSummary: Sendable {
+    public var logs: Int
+    public var append: DurableLedger.AppendSummary
 }

@@ -33,19 +33,18 @@ struct ImportLogs: ParsableCommand {
         let started = Date()
         let bytes = try Terminal.read(file)
         let format: PairLogReader.Format = csv || file.lowercased().hasSuffix(".csv") ? .csv : .jsonLines
-        let logs = try PairLogReader.read(bytes, format: format)
-        guard let first = logs.first else { throw Failure(message: "\(file): no logs") }
         let ledger = try database.open()
-        let created = options.created(pool: pool)
-        let summary = try ledger.importPairLogs(logs, into: created, pair: pair ?? first.address, progressEvery: 10_000) {
-            Terminal.progress("import-logs: \($0) calls")
+        let result = try ledger.importPairLogs(bytes, format: format, into: options.created(pool: pool), pair: pair, progressEvery: 100_000) {
+            Terminal.progress("import-logs: \($0) logs")
         }
         Terminal.endProgress()
+        let summary = result.append
+        let logs = result.logs
         let seconds = Date().timeIntervalSince(started)
         Terminal.error(String(
             format: "read %d logs; appended %d facts, skipped %d already in the ledger, %d snapshots; head seq %llu (%.2f s, %.0f logs/s)",
-            logs.count, summary.appendedCount, summary.skipped, summary.snapshots.count, summary.head.seq, seconds,
-            Double(logs.count) / max(seconds, 1e-9)))
+            logs, summary.appendedCount, summary.skipped, summary.snapshots.count, summary.head.seq, seconds,
+            Double(logs) / max(seconds, 1e-9)))
     }
 }
 

@@ -34,11 +34,25 @@ public struct PairCall: Sendable, Equatable {
     /// Groups logs (in block and log-index order, all of one pair) into calls.
     /// Pure: which facts a call becomes is decided against the pool, by `facts`.
     public static func group(_ logs: [PairLog], pair: String) throws(LocatedRejection) -> [PairCall] {
+        var grouper = Grouper(pair: pair)
         var calls: [PairCall] = []
+        for log in logs { calls += try grouper.add(log) }
+        return calls + (try grouper.finish())
+    }
+
+    /// The grouping one log at a time, so that a long file streams through.
+    public struct Grouper: Sendable {
+        public let pair: String
         var state = Pending()
         var previous: PairLog?
-        for log in logs {
+
+        public init(pair: String) { self.pair = pair }
+
+        /// The calls `log` completes (none while a call is still open).
+        public mutating func add(_ log: PairLog) throws(LocatedRejection) -> [PairCall] {
+            var calls: [PairCall] = []
             let location = log.location
+            let pair = self.pair
             func fail(_ detail: String) -> LocatedRejection { LocatedRejection(location, Rejection(.logSequence, detail)) }
             guard sameAddress(log.address, pair) else {
                 throw LocatedRejection(location, Rejection(.invalidField, "address \(log.address) is not the pair \(pair)"))
@@ -100,9 +114,15 @@ public struct PairCall: Sendable, Equatable {
                 state.flushSync(into: &calls)
                 calls.append(PairCall(kind: .feeTo(feeTo), log: log))
             }
+            return calls
         }
-        if let previous { try state.endTransaction(into: &calls, previous: previous) }
-        return calls
+
+        /// The calls the end of the logs completes (a last lone Sync); an open call is refused.
+        public mutating func finish() throws(LocatedRejection) -> [PairCall] {
+            var calls: [PairCall] = []
+            if let previous { try state.endTransaction(into: &calls, previous: previous) }
+            return calls
+        }
     }
 
     /// What a transaction has emitted so far toward a call not yet closed.

@@ -7,49 +7,63 @@ import PoolMath
 public enum PairLogReader {
     public enum Format: Sendable { case jsonLines, csv }
 
-    public static func read(_ bytes: [UInt8], format: Format) throws(LocatedRejection) -> [PairLog] {
-        switch format {
-        case .jsonLines: return try readJSONLines(bytes)
-        case .csv: return try readCSV(String(decoding: bytes, as: UTF8.self))
-        }
-    }
-
-    static func readJSONLines(_ bytes: [UInt8]) throws(LocatedRejection) -> [PairLog] {
-        var reader = JSONLines.Reader(bytes)
+    public static func read(_ bytes: [UInt8], format: Format) throws -> [PairLog] {
         var logs: [PairLog] = []
-        while let (line, number) = try reader.next() {
-            if JSONLines.isBlank(line) { continue }
-            do throws(Rejection) {
-                let json: JSON
-                do throws(JSONSyntaxError) { json = try JSON.parse(line) } catch {
-                    throw Rejection(.malformedJSON, error.description)
-                }
-                guard case .object(let members) = json else { throw Rejection(.malformedJSON, "a log is a JSON object, not \(json.kind)") }
-                var fields: [String: String] = [:]
-                for (key, value) in members {
-                    switch value {
-                    case .string(let text): fields[key] = text
-                    case .number(let text): fields[key] = text
-                    case .null: break
-                    default: if Self.used.contains(key) { throw Rejection(.invalidField, "field \(quoted(key)) must be a string or an integer, not \(value.kind)") }
-                    }
-                }
-                logs.append(try log(fields))
-            } catch {
-                throw LocatedRejection(.line(number), error)
-            }
-        }
+        try forEach(bytes, format: format) { log, _ in logs.append(log) }
         return logs
     }
 
-    static func readCSV(_ text: String) throws(LocatedRejection) -> [PairLog] {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        guard let header = lines.first else { return [] }
-        let names: [String]
-        do throws(Rejection) { names = try cells(header) } catch { throw LocatedRejection(.line(1), error) }
-        var logs: [PairLog] = []
-        for (offset, line) in lines.enumerated().dropFirst() where !line.isEmpty {
+    /// Calls `body` with each log and its line number, one at a time (the file is never held as logs).
+    public static func forEach(_ bytes: [UInt8], format: Format, _ body: (PairLog, Int) throws -> Void) throws {
+        switch format {
+        case .jsonLines: try forEachJSONLine(bytes, body)
+        case .csv: try forEachCSVRow(bytes, body)
+        }
+    }
+
+    static func forEachJSONLine(_ bytes: [UInt8], _ body: (PairLog, Int) throws -> Void) throws {
+        var reader = JSONLines.Reader(bytes)
+        while let (line, number) = try reader.next() {
+            if JSONLines.isBlank(line) { continue }
+            let parsed: PairLog
+            do throws(Rejection) {
+                parsed = try log(jsonLine: line)
+            } catch {
+                throw LocatedRejection(.line(number), error)
+            }
+            try body(parsed, number)
+        }
+    }
+
+    static func log(jsonLine line: String) throws(Rejection) -> PairLog {
+        let json: JSON
+        do throws(JSONSyntaxError) { json = try JSON.parse(line) } catch {
+            throw Rejection(.malformedJSON, error.description)
+        }
+        guard case .object(let members) = json else { throw Rejection(.malformedJSON, "a log is a JSON object, not \(json.kind)") }
+        var fields: [String: String] = [:]
+        for (key, value) in members {
+            switch value {
+            case .string(let text): fields[key] = text
+            case .number(let text): fields[key] = text
+            case .null: break
+            default: if Self.used.contains(key) { throw Rejection(.invalidField, "field \(quoted(key)) must be a string or an integer, not \(value.kind)") }
+            }
+        }
+        return try log(fields)
+    }
+
+    static func forEachCSVRow(_ bytes: [UInt8], _ body: (PairLog, Int) throws -> Void) throws {
+        var reader = JSONLines.Reader(bytes)
+        var names: [String]?
+        while let (text, number) = try reader.next() {
+            let line = text.hasSuffix("\r") ? Substring(text.dropLast()) : Substring(text)
+            if line.isEmpty { continue }
+            guard let names else {
+                do throws(Rejection) { names = try cells(line) } catch { throw LocatedRejection(.line(number), error) }
+                continue
+            }
+            let parsed: PairLog
             do throws(Rejection) {
                 let values = try cells(line)
                 guard values.count == names.count else {
@@ -57,12 +71,12 @@ public enum PairLogReader {
                 }
                 var fields: [String: String] = [:]
                 for (name, value) in zip(names, values) where !value.isEmpty { fields[name] = value }
-                logs.append(try log(fields))
+                parsed = try log(fields)
             } catch {
-                throw LocatedRejection(.line(offset + 1), error)
+                throw LocatedRejection(.line(number), error)
             }
+            try body(parsed, number)
         }
-        return logs
     }
 
     /// Splits a CSV line; a quoted cell may hold commas and doubled quotes.
