@@ -51,6 +51,12 @@ public struct UInt256: Sendable, Hashable {
 
     @inlinable public var leadingZeroBitCount: Int { 256 - significantBitCount }
 
+    /// Number of zero bits below the lowest set bit (256 for zero).
+    @inlinable
+    public var trailingZeroBitCount: Int {
+        low != 0 ? low.trailingZeroBitCount : 128 + high.trailingZeroBitCount
+    }
+
 }
 
 // MARK: - Comparison

@@ -1,0 +1,173 @@
+import PoolLedger
+import PoolMath
+
+/// A Uniswap V3 pool's recorded history (Initialize, then Mint, Burn and Swap
+/// logs with the chain's price, liquidity and tick after each swap), replayed
+/// through `ConcentratedPool` and compared field by field.
+///
+/// A recorded swap gives results, not inputs: the input is reconstructed as
+/// exact input of the positive leg or exact output of the negative leg (with
+/// the router's default price limit), and the one that reproduces every
+/// recorded field is kept; when neither does, the replay fails naming the event.
+public struct RecordedV3History: Sendable {
+    public struct Event: Sendable, Equatable {
+        public enum Kind: String, Sendable { case mint, burn, swap }
+        public var kind: Kind
+        public var sender: String
+        public var owner: String
+        public var block: UInt64
+        public var logIndex: UInt64
+        public var liquidity: UInt128
+        public var tickLower: Int32
+        public var tickUpper: Int32
+        /// Pool-side amounts: positive paid in, negative paid out.
+        public var amount0: SignedAmount
+        public var amount1: SignedAmount
+        public var sqrtPriceX96After: UInt256?
+        public var liquidityAfter: UInt128?
+        public var tickAfter: Int32?
+    }
+
+    public var feePips: UInt32
+    public var tickSpacing: Int32
+    public var initialSqrtPriceX96: UInt256
+    public var events: [Event]
+
+    public struct Mismatch: Error, Sendable, Equatable, CustomStringConvertible {
+        /// 1-based position of the event in the history.
+        public var event: Int
+        public var block: UInt64
+        public var logIndex: UInt64
+        public var detail: String
+        public var description: String { "event \(event) (block \(block) log_index \(logIndex)): \(detail)" }
+    }
+
+    /// Parses the recorded JSON (the `../shared/data` shape: `fee`, `tickSpacing`,
+    /// `initialize.sqrtPriceX96`, `events`).
+    public init(json source: String) throws {
+        let root = try JSON.parse(source)
+        func member(_ object: JSON, _ key: String) throws -> JSON {
+            guard case .object(let members) = object, let value = members.first(where: { $0.key == key })?.value else {
+                throw Mismatch(event: 0, block: 0, logIndex: 0, detail: "missing \(key)")
+            }
+            return value
+        }
+        func text(_ value: JSON) -> String? {
+            switch value {
+            case .string(let s): return s
+            case .number(let s): return s
+            default: return nil
+            }
+        }
+        func integer<T: FixedWidthInteger>(_ object: JSON, _ key: String) throws -> T {
+            guard let value = text(try member(object, key)).flatMap({ T($0) }) else {
+                throw Mismatch(event: 0, block: 0, logIndex: 0, detail: "\(key) is not an integer")
+            }
+            return value
+        }
+        func amount(_ object: JSON, _ key: String) throws -> UInt256 {
+            guard let value = text(try member(object, key)).flatMap({ UInt256(decimal: $0) }) else {
+                throw Mismatch(event: 0, block: 0, logIndex: 0, detail: "\(key) is not an amount")
+            }
+            return value
+        }
+        func signed(_ object: JSON, _ key: String) throws -> SignedAmount {
+            guard let raw = text(try member(object, key)) else { throw Mismatch(event: 0, block: 0, logIndex: 0, detail: "\(key) is not an amount") }
+            let negative = raw.hasPrefix("-")
+            guard let magnitude = UInt256(decimal: negative ? String(raw.dropFirst()) : raw) else {
+                throw Mismatch(event: 0, block: 0, logIndex: 0, detail: "\(key): \(raw) is not a signed integer")
+            }
+            return SignedAmount(magnitude, negative: negative)
+        }
+        feePips = try integer(root, "fee")
+        tickSpacing = try integer(root, "tickSpacing")
+        initialSqrtPriceX96 = try amount(try member(root, "initialize"), "sqrtPriceX96")
+        guard case .array(let list) = try member(root, "events") else { throw Mismatch(event: 0, block: 0, logIndex: 0, detail: "events is not an array") }
+        events = try list.map { object in
+            guard let kind = text(try member(object, "kind")).flatMap(Event.Kind.init) else {
+                throw Mismatch(event: 0, block: 0, logIndex: 0, detail: "unknown event kind")
+            }
+            let isSwap = kind == .swap
+            return Event(
+                kind: kind, sender: text(try member(object, "sender")) ?? "",
+                owner: isSwap ? "" : text(try member(object, "owner_or_recipient")) ?? "",
+                block: try integer(object, "block"), logIndex: try integer(object, "logIndex"),
+                liquidity: isSwap ? 0 : try integer(object, "liquidity"),
+                tickLower: isSwap ? 0 : try integer(object, "tickLower"), tickUpper: isSwap ? 0 : try integer(object, "tickUpper"),
+                amount0: try signed(object, "amount0"), amount1: try signed(object, "amount1"),
+                sqrtPriceX96After: isSwap ? try amount(object, "sqrtPriceX96_after") : nil,
+                liquidityAfter: isSwap ? try integer(object, "liquidity_after") : nil,
+                tickAfter: isSwap ? try integer(object, "tick_after") : nil)
+        }
+    }
+
+    /// Replays every event; returns the pool after the last. Fails at the first
+    /// event the pool does not reproduce exactly.
+    public func replay(_ observe: (Int, ConcentratedPool) -> Void = { _, _ in }) throws -> ConcentratedPool {
+        var pool = try ConcentratedPool(feePips: feePips, tickSpacing: tickSpacing, sqrtPriceX96: initialSqrtPriceX96)
+        for (index, event) in events.enumerated() {
+            func fail(_ detail: String) -> Mismatch { Mismatch(event: index + 1, block: event.block, logIndex: event.logIndex, detail: detail) }
+            switch event.kind {
+            case .mint, .burn:
+                let owner = event.kind == .mint ? event.owner : event.sender
+                let amounts: (amount0: UInt256, amount1: UInt256)
+                do {
+                    amounts = event.kind == .mint
+                        ? try pool.mint(owner: owner, tickLower: event.tickLower, tickUpper: event.tickUpper, amount: event.liquidity)
+                        : try pool.burn(owner: owner, tickLower: event.tickLower, tickUpper: event.tickUpper, amount: event.liquidity)
+                } catch {
+                    throw fail("\(event.kind.rawValue) reverts: \(error)")
+                }
+                // A mint pays in (positive), a burn's amounts are what it releases.
+                for (name, recorded, computed) in [("amount0", event.amount0, amounts.amount0), ("amount1", event.amount1, amounts.amount1)]
+                where recorded.magnitude != computed || (event.kind == .burn ? false : recorded.isNegative) {
+                    throw fail("\(event.kind.rawValue) \(name) recorded \(recorded), computed \(computed)")
+                }
+            case .swap:
+                pool = try replaySwap(event, pool: pool, fail: fail)
+            }
+            observe(index + 1, pool)
+        }
+        return pool
+    }
+
+    func replaySwap(_ event: Event, pool: ConcentratedPool, fail: (String) -> Mismatch) throws -> ConcentratedPool {
+        guard event.amount0.isPositive != event.amount1.isPositive || (event.amount0.isZero != event.amount1.isZero) else {
+            throw fail("swap amounts \(event.amount0), \(event.amount1) do not pay one token in and the other out")
+        }
+        let zeroForOne = event.amount0.isPositive
+        let (paidIn, paidOut) = zeroForOne ? (event.amount0, event.amount1) : (event.amount1, event.amount0)
+        let limit = zeroForOne ? TickMath.minSqrtRatio + .one : TickMath.maxSqrtRatio - .one
+        var firstDifference = ""
+        var candidates = [("exact input \(paidIn)", paidIn), ("exact output \(paidOut.magnitude)", SignedAmount(paidOut.magnitude, negative: true))]
+        // A swap that stopped at the price limit ran out of liquidity: it consumed less
+        // than it was given, so its input is unknown, and any input at least as large
+        // gives the same result.
+        if event.sqrtPriceX96After == limit {
+            candidates.append(("input up to the price limit", SignedAmount(UInt256.max >> 1)))
+        }
+        for (label, specified) in candidates where !specified.isZero {
+            var trial = pool
+            let result: ConcentratedPool.SwapResult
+            do {
+                result = try trial.swap(zeroForOne: zeroForOne, amountSpecified: specified, sqrtPriceLimitX96: limit)
+            } catch {
+                if firstDifference.isEmpty { firstDifference = "\(label) reverts: \(error)" }
+                continue
+            }
+            let checks: [(String, String, String)] = [
+                ("amount0", event.amount0.description, result.amount0.description),
+                ("amount1", event.amount1.description, result.amount1.description),
+                ("sqrtPriceX96", event.sqrtPriceX96After?.description ?? "", trial.sqrtPriceX96.description),
+                ("liquidity", event.liquidityAfter?.description ?? "", trial.liquidity.description),
+                ("tick", event.tickAfter?.description ?? "", trial.tick.description),
+            ]
+            if let (name, recorded, computed) = checks.first(where: { $0.1 != $0.2 }) {
+                if firstDifference.isEmpty { firstDifference = "\(label) gives \(name) \(computed), recorded \(recorded)" }
+                continue
+            }
+            return trial
+        }
+        throw fail("no input reproduces the swap: \(firstDifference)")
+    }
+}

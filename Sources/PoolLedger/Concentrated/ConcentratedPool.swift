@@ -1,0 +1,325 @@
+import PoolMath
+
+/// A Uniswap V3 pool's state and its three transitions (mint, burn, swap),
+/// written as UniswapV3Pool.sol computes them: positions over tick ranges,
+/// the tick bitmap (a swap step also stops at each 256-tick word, which
+/// changes rounding), fee growth global/outside/inside modulo 2^256, tokens
+/// owed, and the protocol fee. A pure value: the ledger's facts for
+/// concentrated pools fold through it. The oracle (observations, seconds per
+/// liquidity) is not kept: it moves no token.
+public struct ConcentratedPool: Sendable, Equatable {
+    public struct TickInfo: Sendable, Equatable {
+        public var liquidityGross: UInt128 = 0
+        public var liquidityNet: Int128 = 0
+        public var feeGrowthOutside0X128: UInt256 = .zero
+        public var feeGrowthOutside1X128: UInt256 = .zero
+    }
+
+    public struct PositionKey: Sendable, Hashable {
+        public var owner: String
+        public var tickLower: Int32
+        public var tickUpper: Int32
+        public init(owner: String, tickLower: Int32, tickUpper: Int32) {
+            self.owner = owner
+            self.tickLower = tickLower
+            self.tickUpper = tickUpper
+        }
+    }
+
+    public struct PositionInfo: Sendable, Equatable {
+        public var liquidity: UInt128 = 0
+        public var feeGrowthInside0LastX128: UInt256 = .zero
+        public var feeGrowthInside1LastX128: UInt256 = .zero
+        /// uint128 on chain, wrapping as the contract lets it.
+        public var tokensOwed0: UInt128 = 0
+        public var tokensOwed1: UInt128 = 0
+    }
+
+    public let feePips: UInt32
+    public let tickSpacing: Int32
+    public let maxLiquidityPerTick: UInt128
+    public private(set) var sqrtPriceX96: UInt256
+    public private(set) var tick: Int32
+    public private(set) var liquidity: UInt128 = 0
+    public private(set) var feeGrowthGlobal0X128: UInt256 = .zero
+    public private(set) var feeGrowthGlobal1X128: UInt256 = .zero
+    /// `slot0.feeProtocol`: token0's denominator in the low nibble, token1's in the high one (0: off).
+    public var feeProtocol: UInt8 = 0
+    public private(set) var protocolFees0: UInt128 = 0
+    public private(set) var protocolFees1: UInt128 = 0
+    public private(set) var ticks: [Int32: TickInfo] = [:]
+    public private(set) var tickBitmap: [Int16: UInt256] = [:]
+    public private(set) var positions: [PositionKey: PositionInfo] = [:]
+
+    static let q128 = UInt256.one << 128
+
+    /// `initialize`: the pool at its first price.
+    public init(feePips: UInt32, tickSpacing: Int32, sqrtPriceX96: UInt256) throws(V3MathError) {
+        guard tickSpacing > 0, tickSpacing < 16384 else { throw V3MathError("TS", "tick spacing \(tickSpacing) is not in 1...16383") }
+        self.feePips = feePips
+        self.tickSpacing = tickSpacing
+        self.sqrtPriceX96 = sqrtPriceX96
+        self.tick = try TickMath.tick(atSqrtRatio: sqrtPriceX96)
+        // Tick.tickSpacingToMaxLiquidityPerTick
+        let minTick = TickMath.minTick / tickSpacing * tickSpacing
+        let maxTick = TickMath.maxTick / tickSpacing * tickSpacing
+        let count = UInt128((maxTick - minTick) / tickSpacing) + 1
+        self.maxLiquidityPerTick = UInt128.max / count
+    }
+
+    // MARK: mint and burn
+
+    /// `mint`: adds `amount` of liquidity to the owner's position; returns the tokens it takes (rounded up).
+    public mutating func mint(owner: String, tickLower: Int32, tickUpper: Int32, amount: UInt128) throws(V3MathError) -> (amount0: UInt256, amount1: UInt256) {
+        guard amount > 0 else { throw V3MathError("mint", "liquidity amount is zero") }
+        let (amount0, amount1) = try modifyPosition(owner: owner, tickLower: tickLower, tickUpper: tickUpper, liquidityDelta: Int128(amount))
+        return (amount0.magnitude, amount1.magnitude)
+    }
+
+    /// `burn`: removes `amount` of liquidity (0 only collects fees into tokens owed);
+    /// returns the tokens released (rounded down), which are added to tokens owed.
+    public mutating func burn(owner: String, tickLower: Int32, tickUpper: Int32, amount: UInt128) throws(V3MathError) -> (amount0: UInt256, amount1: UInt256) {
+        guard amount <= UInt128(Int128.max) else { throw V3MathError("SafeCast", "burn of \(amount) exceeds int128") }
+        let (delta0, delta1) = try modifyPosition(owner: owner, tickLower: tickLower, tickUpper: tickUpper, liquidityDelta: -Int128(amount))
+        let amount0 = delta0.magnitude, amount1 = delta1.magnitude
+        if !amount0.isZero || !amount1.isZero {
+            let key = PositionKey(owner: owner, tickLower: tickLower, tickUpper: tickUpper)
+            // uint128 on chain; burn amounts are below the pool's balance, so they fit.
+            positions[key]!.tokensOwed0 &+= UInt128(truncatingIfNeeded: amount0.low)
+            positions[key]!.tokensOwed1 &+= UInt128(truncatingIfNeeded: amount1.low)
+        }
+        return (amount0, amount1)
+    }
+
+    /// `collect`: pays out up to the amounts asked of what the position is owed.
+    public mutating func collect(owner: String, tickLower: Int32, tickUpper: Int32, amount0Requested: UInt128, amount1Requested: UInt128) -> (amount0: UInt128, amount1: UInt128) {
+        let key = PositionKey(owner: owner, tickLower: tickLower, tickUpper: tickUpper)
+        guard var position = positions[key] else { return (0, 0) }
+        let amount0 = min(amount0Requested, position.tokensOwed0)
+        let amount1 = min(amount1Requested, position.tokensOwed1)
+        position.tokensOwed0 -= amount0
+        position.tokensOwed1 -= amount1
+        positions[key] = position
+        return (amount0, amount1)
+    }
+
+    mutating func modifyPosition(owner: String, tickLower: Int32, tickUpper: Int32, liquidityDelta: Int128) throws(V3MathError) -> (SignedAmount, SignedAmount) {
+        guard tickLower < tickUpper else { throw V3MathError("TLU", "tick_lower \(tickLower) is not below tick_upper \(tickUpper)") }
+        guard tickLower >= TickMath.minTick else { throw V3MathError("TLM", "tick_lower \(tickLower) is below \(TickMath.minTick)") }
+        guard tickUpper <= TickMath.maxTick else { throw V3MathError("TUM", "tick_upper \(tickUpper) is above \(TickMath.maxTick)") }
+        try updatePosition(owner: owner, tickLower: tickLower, tickUpper: tickUpper, liquidityDelta: liquidityDelta)
+        guard liquidityDelta != 0 else { return (.zero, .zero) }
+        let lower = try TickMath.sqrtRatio(atTick: tickLower), upper = try TickMath.sqrtRatio(atTick: tickUpper)
+        if tick < tickLower {
+            // Below the range: all token0.
+            return (try Self.amount0Delta(lower, upper, liquidityDelta), .zero)
+        } else if tick < tickUpper {
+            let amounts = (try Self.amount0Delta(sqrtPriceX96, upper, liquidityDelta), try Self.amount1Delta(lower, sqrtPriceX96, liquidityDelta))
+            liquidity = try LiquidityMath.addDelta(liquidity, liquidityDelta)
+            return amounts
+        } else {
+            // Above the range: all token1.
+            return (.zero, try Self.amount1Delta(lower, upper, liquidityDelta))
+        }
+    }
+
+    /// SqrtPriceMath's signed helpers: adding liquidity rounds up, removing rounds down.
+    static func amount0Delta(_ a: UInt256, _ b: UInt256, _ liquidity: Int128) throws(V3MathError) -> SignedAmount {
+        liquidity < 0
+            ? SignedAmount(try SqrtPriceMath.amount0Delta(a, b, liquidity: liquidity.magnitude, roundUp: false), negative: true)
+            : SignedAmount(try SqrtPriceMath.amount0Delta(a, b, liquidity: UInt128(liquidity), roundUp: true))
+    }
+
+    static func amount1Delta(_ a: UInt256, _ b: UInt256, _ liquidity: Int128) throws(V3MathError) -> SignedAmount {
+        liquidity < 0
+            ? SignedAmount(try SqrtPriceMath.amount1Delta(a, b, liquidity: liquidity.magnitude, roundUp: false), negative: true)
+            : SignedAmount(try SqrtPriceMath.amount1Delta(a, b, liquidity: UInt128(liquidity), roundUp: true))
+    }
+
+    mutating func updatePosition(owner: String, tickLower: Int32, tickUpper: Int32, liquidityDelta: Int128) throws(V3MathError) {
+        let key = PositionKey(owner: owner, tickLower: tickLower, tickUpper: tickUpper)
+        var flippedLower = false, flippedUpper = false
+        if liquidityDelta != 0 {
+            flippedLower = try updateTick(tickLower, liquidityDelta: liquidityDelta, upper: false)
+            flippedUpper = try updateTick(tickUpper, liquidityDelta: liquidityDelta, upper: true)
+            if flippedLower { try flipTick(tickLower) }
+            if flippedUpper { try flipTick(tickUpper) }
+        }
+        let (inside0, inside1) = feeGrowthInside(tickLower: tickLower, tickUpper: tickUpper)
+        var position = positions[key] ?? PositionInfo()
+        // Position.update
+        let nextLiquidity: UInt128
+        if liquidityDelta == 0 {
+            guard position.liquidity > 0 else { throw V3MathError("NP", "no position of \(owner) in \(tickLower)...\(tickUpper) to poke") }
+            nextLiquidity = position.liquidity
+        } else {
+            nextLiquidity = try LiquidityMath.addDelta(position.liquidity, liquidityDelta)
+        }
+        let liquidityWide = UInt256(high: 0, low: position.liquidity)
+        // Fee growth since the last update, times the liquidity, in Q128; uint128 as the contract casts it.
+        let owed0 = UInt256.mulDiv(inside0 &- position.feeGrowthInside0LastX128, liquidityWide, Self.q128)!
+        let owed1 = UInt256.mulDiv(inside1 &- position.feeGrowthInside1LastX128, liquidityWide, Self.q128)!
+        position.liquidity = nextLiquidity
+        position.feeGrowthInside0LastX128 = inside0
+        position.feeGrowthInside1LastX128 = inside1
+        position.tokensOwed0 &+= UInt128(truncatingIfNeeded: owed0.low)
+        position.tokensOwed1 &+= UInt128(truncatingIfNeeded: owed1.low)
+        positions[key] = position
+        if liquidityDelta < 0 {
+            if flippedLower { ticks.removeValue(forKey: tickLower) }
+            if flippedUpper { ticks.removeValue(forKey: tickUpper) }
+        }
+    }
+
+    /// Tick.update: returns whether the tick flipped between initialized and not.
+    mutating func updateTick(_ tick: Int32, liquidityDelta: Int128, upper: Bool) throws(V3MathError) -> Bool {
+        var info = ticks[tick] ?? TickInfo()
+        let grossBefore = info.liquidityGross
+        let grossAfter = try LiquidityMath.addDelta(grossBefore, liquidityDelta)
+        guard grossAfter <= maxLiquidityPerTick else { throw V3MathError("LO", "tick \(tick) would hold \(grossAfter), above \(maxLiquidityPerTick)") }
+        let flipped = (grossAfter == 0) != (grossBefore == 0)
+        if grossBefore == 0 && tick <= self.tick {
+            // By convention all growth before a tick was initialized happened below it.
+            info.feeGrowthOutside0X128 = feeGrowthGlobal0X128
+            info.feeGrowthOutside1X128 = feeGrowthGlobal1X128
+        }
+        info.liquidityGross = grossAfter
+        let (net, overflow) = upper ? info.liquidityNet.subtractingReportingOverflow(liquidityDelta) : info.liquidityNet.addingReportingOverflow(liquidityDelta)
+        guard !overflow else { throw V3MathError("SafeMath", "liquidity_net of tick \(tick) overflows int128") }
+        info.liquidityNet = net
+        ticks[tick] = info
+        return flipped
+    }
+
+    /// Tick.getFeeGrowthInside, modulo 2^256.
+    public func feeGrowthInside(tickLower: Int32, tickUpper: Int32) -> (UInt256, UInt256) {
+        let lower = ticks[tickLower] ?? TickInfo(), upper = ticks[tickUpper] ?? TickInfo()
+        let below0 = tick >= tickLower ? lower.feeGrowthOutside0X128 : feeGrowthGlobal0X128 &- lower.feeGrowthOutside0X128
+        let below1 = tick >= tickLower ? lower.feeGrowthOutside1X128 : feeGrowthGlobal1X128 &- lower.feeGrowthOutside1X128
+        let above0 = tick < tickUpper ? upper.feeGrowthOutside0X128 : feeGrowthGlobal0X128 &- upper.feeGrowthOutside0X128
+        let above1 = tick < tickUpper ? upper.feeGrowthOutside1X128 : feeGrowthGlobal1X128 &- upper.feeGrowthOutside1X128
+        return (feeGrowthGlobal0X128 &- below0 &- above0, feeGrowthGlobal1X128 &- below1 &- above1)
+    }
+
+    // MARK: tick bitmap
+
+    /// TickBitmap.position: word and bit of a compressed tick.
+    static func position(_ compressed: Int32) -> (word: Int16, bit: Int) {
+        (Int16(truncatingIfNeeded: compressed >> 8), Int(UInt8(truncatingIfNeeded: compressed)))
+    }
+
+    mutating func flipTick(_ tick: Int32) throws(V3MathError) {
+        guard tick % tickSpacing == 0 else { throw V3MathError("TickBitmap", "tick \(tick) is not a multiple of the spacing \(tickSpacing)") }
+        let (word, bit) = Self.position(tick / tickSpacing)
+        let flipped = (tickBitmap[word] ?? .zero) ^ (UInt256.one << bit)
+        tickBitmap[word] = flipped.isZero ? nil : flipped
+    }
+
+    /// TickBitmap.nextInitializedTickWithinOneWord: the next initialized tick at or
+    /// below (`lte`) or above the tick, or the word's last tick when there is none.
+    func nextInitializedTickWithinOneWord(_ tick: Int32, lte: Bool) -> (next: Int32, initialized: Bool) {
+        var compressed = tick / tickSpacing
+        // Round toward negative infinity.
+        if tick < 0 && tick % tickSpacing != 0 { compressed -= 1 }
+        if lte {
+            let (word, bit) = Self.position(compressed)
+            let mask = (UInt256.one << bit) - .one + (UInt256.one << bit)
+            let masked = (tickBitmap[word] ?? .zero) & mask
+            if masked.isZero { return ((compressed - Int32(bit)) * tickSpacing, false) }
+            let msb = masked.significantBitCount - 1
+            return ((compressed - Int32(bit - msb)) * tickSpacing, true)
+        }
+        let (word, bit) = Self.position(compressed + 1)
+        let mask = ~((UInt256.one << bit) - .one)
+        let masked = (tickBitmap[word] ?? .zero) & mask
+        if masked.isZero { return ((compressed + 1 + Int32(255 - bit)) * tickSpacing, false) }
+        let lsb = masked.trailingZeroBitCount
+        return ((compressed + 1 + Int32(lsb - bit)) * tickSpacing, true)
+    }
+
+    // MARK: swap
+
+    public struct SwapResult: Sendable, Equatable {
+        /// Pool-side deltas: positive paid into the pool, negative paid out.
+        public var amount0: SignedAmount
+        public var amount1: SignedAmount
+    }
+
+    /// `swap`: `amountSpecified` positive for exact input, negative for exact output;
+    /// the price never passes `sqrtPriceLimitX96`.
+    public mutating func swap(zeroForOne: Bool, amountSpecified: SignedAmount, sqrtPriceLimitX96: UInt256) throws(V3MathError) -> SwapResult {
+        guard !amountSpecified.isZero else { throw V3MathError("AS", "amount specified is zero") }
+        if zeroForOne {
+            guard sqrtPriceLimitX96 < sqrtPriceX96, sqrtPriceLimitX96 > TickMath.minSqrtRatio else { throw V3MathError("SPL", "price limit \(sqrtPriceLimitX96) is not below the price \(sqrtPriceX96) and above the minimum") }
+        } else {
+            guard sqrtPriceLimitX96 > sqrtPriceX96, sqrtPriceLimitX96 < TickMath.maxSqrtRatio else { throw V3MathError("SPL", "price limit \(sqrtPriceLimitX96) is not above the price \(sqrtPriceX96) and below the maximum") }
+        }
+        let protocolDenominator = zeroForOne ? feeProtocol % 16 : feeProtocol >> 4
+        let exactInput = !amountSpecified.isNegative
+        var remaining = amountSpecified
+        var calculated = SignedAmount.zero
+        var price = sqrtPriceX96
+        var currentTick = tick
+        var growth = zeroForOne ? feeGrowthGlobal0X128 : feeGrowthGlobal1X128
+        var protocolFee = UInt256.zero
+        var activeLiquidity = liquidity
+        // The swap works on a copy of the ticks it crosses; nothing is kept on a revert.
+        var crossed = ticks
+
+        while !remaining.isZero && price != sqrtPriceLimitX96 {
+            let start = price
+            var (tickNext, initialized) = nextInitializedTickWithinOneWord(currentTick, lte: zeroForOne)
+            tickNext = min(max(tickNext, TickMath.minTick), TickMath.maxTick)
+            let priceNext = try TickMath.sqrtRatio(atTick: tickNext)
+            let target = (zeroForOne ? priceNext < sqrtPriceLimitX96 : priceNext > sqrtPriceLimitX96) ? sqrtPriceLimitX96 : priceNext
+            let step = try SwapMath.computeSwapStep(sqrtCurrent: price, sqrtTarget: target, liquidity: activeLiquidity, amountRemaining: remaining, feePips: feePips)
+            price = step.sqrtPriceNextX96
+            var feeAmount = step.feeAmount
+            if exactInput {
+                remaining = remaining - SignedAmount(step.amountIn + feeAmount)
+                calculated = calculated - SignedAmount(step.amountOut)
+            } else {
+                remaining = remaining + SignedAmount(step.amountOut)
+                calculated = calculated + SignedAmount(step.amountIn + feeAmount)
+            }
+            if protocolDenominator > 0 {
+                let cut = feeAmount / UInt256(UInt64(protocolDenominator))
+                feeAmount -= cut
+                protocolFee += cut
+            }
+            if activeLiquidity > 0 {
+                growth = growth &+ UInt256.mulDiv(feeAmount, Self.q128, UInt256(high: 0, low: activeLiquidity))!
+            }
+            if price == priceNext {
+                if initialized {
+                    // Tick.cross: what grew on one side is now outside on the other.
+                    var info = crossed[tickNext] ?? TickInfo()
+                    info.feeGrowthOutside0X128 = (zeroForOne ? growth : feeGrowthGlobal0X128) &- info.feeGrowthOutside0X128
+                    info.feeGrowthOutside1X128 = (zeroForOne ? feeGrowthGlobal1X128 : growth) &- info.feeGrowthOutside1X128
+                    crossed[tickNext] = info
+                    let net = zeroForOne ? -info.liquidityNet : info.liquidityNet
+                    activeLiquidity = try LiquidityMath.addDelta(activeLiquidity, net)
+                }
+                currentTick = zeroForOne ? tickNext - 1 : tickNext
+            } else if price != start {
+                currentTick = try TickMath.tick(atSqrtRatio: price)
+            }
+        }
+
+        sqrtPriceX96 = price
+        tick = currentTick
+        liquidity = activeLiquidity
+        ticks = crossed
+        if zeroForOne {
+            feeGrowthGlobal0X128 = growth
+            protocolFees0 &+= UInt128(truncatingIfNeeded: protocolFee.low)
+        } else {
+            feeGrowthGlobal1X128 = growth
+            protocolFees1 &+= UInt128(truncatingIfNeeded: protocolFee.low)
+        }
+        let consumed = amountSpecified - remaining
+        return zeroForOne == exactInput
+            ? SwapResult(amount0: consumed, amount1: calculated)
+            : SwapResult(amount0: calculated, amount1: consumed)
+    }
+}
