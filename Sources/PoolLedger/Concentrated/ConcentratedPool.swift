@@ -247,7 +247,19 @@ public struct ConcentratedPool: Sendable, Equatable {
 
     /// `swap`: `amountSpecified` positive for exact input, negative for exact output;
     /// the price never passes `sqrtPriceLimitX96`.
-    public mutating func swap(zeroForOne: Bool, amountSpecified: SignedAmount, sqrtPriceLimitX96: UInt256) throws(V3MathError) -> SwapResult {
+    /// One step of a swap, as it accrues fees: the tick it ran in, the liquidity
+    /// active there, and the fee that went to liquidity providers (after the
+    /// protocol's cut). For audits and for checking fee growth independently.
+    public struct SwapStep: Sendable, Equatable {
+        public var tick: Int32
+        public var liquidity: UInt128
+        public var feeAmount: UInt256
+    }
+
+    public mutating func swap(
+        zeroForOne: Bool, amountSpecified: SignedAmount, sqrtPriceLimitX96: UInt256,
+        observe: ((SwapStep) -> Void)? = nil
+    ) throws(V3MathError) -> SwapResult {
         guard !amountSpecified.isZero else { throw V3MathError("AS", "amount specified is zero") }
         if zeroForOne {
             guard sqrtPriceLimitX96 < sqrtPriceX96, sqrtPriceLimitX96 > TickMath.minSqrtRatio else { throw V3MathError("SPL", "price limit \(sqrtPriceLimitX96) is not below the price \(sqrtPriceX96) and above the minimum") }
@@ -290,6 +302,7 @@ public struct ConcentratedPool: Sendable, Equatable {
             if activeLiquidity > 0 {
                 growth = growth &+ UInt256.mulDiv(feeAmount, Self.q128, UInt256(high: 0, low: activeLiquidity))!
             }
+            observe?(SwapStep(tick: currentTick, liquidity: activeLiquidity, feeAmount: feeAmount))
             if price == priceNext {
                 if initialized {
                     // Tick.cross: what grew on one side is now outside on the other.
