@@ -12,5 +12,9 @@ import Testing
         #expect(breakEven.stdout.contains("break-even APR: 5.72 %"))
         #expect(try Tool.run(["il"]).status == 2)
         #expect(try Tool.run(["il", "--ratio", "-1"]).status == 2)
+        // A concentrated range amplifies the loss: -5.72 % over the full range, -19.53 % over 0.5x-2x.
+        let ranged = try Tool.run(["il", "--ratio", "2", "--range", "0.5:2"])
+        #expect(ranged.stdout.contains("impermanent loss -19.53 % (full range: -5.72 %)"), "\(ranged.stdout)")
+        #expect(try Tool.run(["il", "--ratio", "2", "--range", "2:3"]).status == 2)
     }
 }

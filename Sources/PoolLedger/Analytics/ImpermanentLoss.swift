@@ -28,4 +28,30 @@ public enum ImpermanentLoss {
         let income = apr * years
         return BreakEven(feeIncome: income, loss: loss, net: income + loss, breakEvenAPR: -loss / years)
     }
+
+    /// The loss of a concentrated-liquidity position over the range
+    /// [lower, upper] (bounds as multiples of the price at deposit, lower < 1 < upper)
+    /// when the price moves by `ratio`: the position's value against holding what
+    /// was deposited. Prices are token1 per token0; liquidity L cancels out.
+    ///
+    ///     value(p) = L * (2*sqrt(p) - p/sqrt(b) - sqrt(a))   for a <= p <= b
+    ///              = L * (1/sqrt(a) - 1/sqrt(b)) * p           below the range (all token0)
+    ///              = L * (sqrt(b) - sqrt(a))                   above it (all token1)
+    public static func fraction(priceRatio ratio: Double, rangeLower lower: Double, rangeUpper upper: Double) -> Double {
+        precondition(ratio > 0 && lower > 0 && lower < 1 && upper > 1, "0 < lower < 1 < upper, ratio > 0")
+        // Entry price 1: the deposit's amounts per unit of liquidity.
+        let (sqrtA, sqrtB) = (lower.squareRoot(), upper.squareRoot())
+        let x0 = 1 - 1 / sqrtB, y0 = 1 - sqrtA
+        let p = ratio
+        let value: Double
+        if p <= lower {
+            value = (1 / sqrtA - 1 / sqrtB) * p
+        } else if p >= upper {
+            value = sqrtB - sqrtA
+        } else {
+            value = 2 * p.squareRoot() - p / sqrtB - sqrtA
+        }
+        return value / (x0 * p + y0) - 1
+    }
 }
+
