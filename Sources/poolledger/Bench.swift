@@ -3,11 +3,48 @@ import DurableLedger
 import Fixtures
 import Foundation
 import PoolLedger
+import PoolMath
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmark helpers for tools/bench: the fixed workload, the in-memory fold, state --at latency.",
-        subcommands: [Workload.self, FoldBench.self, StateAt.self])
+        subcommands: [Workload.self, FoldBench.self, StateAt.self, ConcentratedSwaps.self])
+
+    /// V3 swap fold throughput: a WETH/ENS-like pool (0.3 %, spacing 60) with 40
+    /// overlapping positions around the price, then N exact-input swaps of 0.05-2 %
+    /// of the active liquidity's virtual reserves, alternating direction, each
+    /// crossing the initialized ticks in its way. The swaps are decided (the swap
+    /// loop runs) and applied: the work a V3 swap fact's re-check does.
+    struct ConcentratedSwaps: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "v3-swaps", abstract: "Fold N Uniswap V3 swaps in memory; print swaps/s.")
+        @Option(help: "Number of swaps N.") var swaps: Int = 100_000
+        @Option(help: "Seed.") var seed: UInt64 = 1
+
+        func run() throws {
+            var rng = SplitMix64(seed: seed)
+            var pool = try ConcentratedPool(feePips: 3000, tickSpacing: 60, sqrtPriceX96: try TickMath.sqrtRatio(atTick: 55_000))
+            for index in 0..<40 {
+                let lower = Int32(55_000 / 60 - Int.random(in: 1...80, using: &rng)) * 60
+                let upper = Int32(55_000 / 60 + Int.random(in: 1...80, using: &rng)) * 60
+                _ = try pool.mint(owner: "lp\(index % 8)", tickLower: lower, tickUpper: upper, amount: UInt128(Int.random(in: 1...1000, using: &rng)) * 1_000_000_000_000_000_000)
+            }
+            let clock = ContinuousClock()
+            let start = clock.now
+            var crossings = 0
+            for index in 0..<swaps {
+                // Back toward the start when the price has wandered off, else alternate.
+                let zeroForOne = pool.tick > 57_000 ? true : pool.tick < 53_000 ? false : index % 2 == 0
+                let reserve = zeroForOne ? UInt256(high: 0, low: pool.liquidity) / 16 : UInt256(high: 0, low: pool.liquidity) * 16
+                let amount = reserve * UInt256(UInt64.random(in: 5...200, using: &rng)) / 10_000 + .one
+                let limit = zeroForOne ? TickMath.minSqrtRatio + .one : TickMath.maxSqrtRatio - .one
+                let before = pool.liquidity
+                _ = try pool.swap(zeroForOne: zeroForOne, amountSpecified: SignedAmount(amount), sqrtPriceLimitX96: limit)
+                if pool.liquidity != before { crossings += 1 }
+            }
+            let seconds = (clock.now - start).seconds
+            Terminal.output("swaps=\(swaps) seconds=\(seconds) swaps_per_second=\(Int(Double(swaps) / seconds)) liquidity_changes=\(crossings) tick=\(pool.tick)\n")
+        }
+    }
 
     struct Workload: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write the fixed benchmark workload (facts) as JSON Lines.")
