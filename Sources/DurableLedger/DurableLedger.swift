@@ -59,6 +59,7 @@ public final class DurableLedger: Sendable {
     }
 
     /// Appends a JSON Lines file as one atomic batch. Rejections carry the line number.
+    @discardableResult
     public func append(
         jsonLines bytes: [UInt8], accept kind: InputKind, expectedVersions: [String: UInt64] = [:],
         keepFacts: Bool = false, progressEvery: Int = 0, progress: (Int) -> Void = { _ in }

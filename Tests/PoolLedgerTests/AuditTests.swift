@@ -117,7 +117,7 @@ private func field(_ object: JSON, _ key: String) -> JSON? {
         let r0 = BigUInt(pool.reserve0), r1 = BigUInt(pool.reserve1), total = BigUInt(pool.totalShares)
         let scale = BigUInt(10).power(18)
         var claimed0 = BigUInt(0), claimed1 = BigUInt(0)
-        for (owner, shares) in pool.shares {
+        for (_, shares) in pool.shares {
             claimed0 += BigUInt(shares) * r0 / total
             claimed1 += BigUInt(shares) * r1 / total
         }
