@@ -64,8 +64,18 @@ public final class DurableLedger: Sendable {
         jsonLines bytes: [UInt8], accept kind: InputKind, expectedVersions: [String: UInt64] = [:],
         keepFacts: Bool = false, progressEvery: Int = 0, progress: (Int) -> Void = { _ in }
     ) throws -> AppendSummary {
+        try append(lines: JSONLines.Reader(bytes), accept: kind, expectedVersions: expectedVersions,
+                   keepFacts: keepFacts, progressEvery: progressEvery, progress: progress)
+    }
+
+    /// The same from a line reader (a file streamed in chunks).
+    @discardableResult
+    public func append(
+        lines: JSONLines.Reader, accept kind: InputKind, expectedVersions: [String: UInt64] = [:],
+        keepFacts: Bool = false, progressEvery: Int = 0, progress: (Int) -> Void = { _ in }
+    ) throws -> AppendSummary {
         try batch(expectedVersions: expectedVersions, keepFacts: keepFacts) { writer in
-            var reader = JSONLines.Reader(bytes)
+            var reader = lines
             while let (line, number) = try reader.next() {
                 defer { if progressEvery > 0 && number % progressEvery == 0 { progress(number) } }
                 if JSONLines.isBlank(line) { continue }

@@ -11,7 +11,7 @@ extension DurableLedger {
     /// whose fact id (`tx:log_index`) is already in the log are skipped, so an
     /// overlapping range adds nothing.
     public func importPairLogs(
-        _ bytes: [UInt8], format: PairLogReader.Format, into created: PoolCreated, pair: String? = nil,
+        _ lines: JSONLines.Reader, format: PairLogReader.Format, into created: PoolCreated, pair: String? = nil,
         progressEvery: Int = 0, progress: (Int) -> Void = { _ in }
     ) throws -> PairLogSummary {
         var logCount = 0
@@ -40,7 +40,7 @@ extension DurableLedger {
                 for fact in facts { try writer.fold(fact, at: call.log.location, lookUpID: poolExisted) }
                 try call.checkSync(writer.ledger[created.pool]!)
             }
-            try PairLogReader.forEach(bytes, format: format) { log, _ in
+            try PairLogReader.forEach(lines, format: format) { log, _ in
                 logCount += 1
                 if progressEvery > 0 && logCount % progressEvery == 0 { progress(logCount) }
                 if grouper == nil {

@@ -51,17 +51,53 @@ public struct LineFold {
 public enum JSONLines {
     /// Reads lines and their 1-based numbers (`\n` or `\r\n` endings; a final
     /// newline ends the text). A line that is not valid UTF-8 is rejected with its number.
+    /// Reads from a buffer held whole, or from chunks pulled as lines need them,
+    /// so that a file of any size streams through in a few megabytes.
     public struct Reader {
-        let bytes: [UInt8]
+        var bytes: [UInt8]
         var start = 0
         var number = 0
+        let more: (() throws -> [UInt8]?)?
+        var exhausted: Bool
 
-        public init(_ bytes: [UInt8]) { self.bytes = bytes }
+        public init(_ bytes: [UInt8]) {
+            self.bytes = bytes
+            self.more = nil
+            self.exhausted = true
+        }
+
+        /// Lines from `chunks`, called for the next piece of input until it returns nil;
+        /// an error it throws is reported at the line being read (UNREADABLE_INPUT).
+        public init(chunks: @escaping () throws -> [UInt8]?) {
+            self.bytes = []
+            self.more = chunks
+            self.exhausted = false
+        }
 
         public mutating func next() throws(LocatedRejection) -> (line: String, number: Int)? {
-            guard start < bytes.count else { return nil }
             var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            while true {
+                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                if end < bytes.count || exhausted { break }
+                let chunk: [UInt8]?
+                do {
+                    chunk = try more?()
+                } catch {
+                    throw LocatedRejection(.line(number + 1), Rejection(.unreadableInput, "cannot read the input: \(error)"))
+                }
+                guard let chunk else {
+                    exhausted = true
+                    break
+                }
+                // Keep only the unfinished line before appending the next piece.
+                if start > 0 {
+                    bytes.removeFirst(start)
+                    end -= start
+                    start = 0
+                }
+                bytes += chunk
+            }
+            guard start < bytes.count else { return nil }
             number += 1
             let line = bytes[start..<end].withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
             start = end + 1
@@ -70,6 +106,9 @@ public enum JSONLines {
             }
             return (line, number)
         }
+
+        /// Lines read so far (the number of the last one).
+        public var linesRead: Int { number }
     }
 
     /// Calls `body` with each line and its number.

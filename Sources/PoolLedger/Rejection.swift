@@ -39,6 +39,8 @@ public enum InputRule: String, Sendable, CaseIterable {
     case invalidAmount = "INVALID_AMOUNT"
     /// A stored binary record that is not the canonical encoding of a fact.
     case malformedRecord = "MALFORMED_RECORD"
+    /// The input could not be read (an I/O error part way through a file).
+    case unreadableInput = "UNREADABLE_INPUT"
 }
 
 /// A law that must hold after every fact; a failure means the state is wrong,

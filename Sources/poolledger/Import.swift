@@ -50,14 +50,14 @@ struct Run: ParsableCommand {
 }
 
 func appendFile(_ file: String, kind: DurableLedger.InputKind, database: DatabaseOptions, snapshotInterval: UInt64?, printFacts: Bool = false) throws {
-    let bytes = try Terminal.read(file)
+    let lines = try Terminal.lines(file)
     let ledger = try database.open()
     if let snapshotInterval { try ledger.setSnapshotInterval(snapshotInterval) }
     let clock = ContinuousClock()
     let start = clock.now
     let summary: DurableLedger.AppendSummary
     do {
-        summary = try ledger.append(jsonLines: bytes, accept: kind, keepFacts: printFacts, progressEvery: 10_000) {
+        summary = try ledger.append(lines: lines, accept: kind, keepFacts: printFacts, progressEvery: 10_000) {
             Terminal.progress("\(kind == .facts ? "imported" : "ran") \($0) lines")
         }
     } catch {

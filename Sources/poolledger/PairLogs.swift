@@ -31,10 +31,10 @@ struct ImportLogs: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let bytes = try Terminal.read(file)
+        let lines = try Terminal.lines(file)
         let format: PairLogReader.Format = csv || file.lowercased().hasSuffix(".csv") ? .csv : .jsonLines
         let ledger = try database.open()
-        let result = try ledger.importPairLogs(bytes, format: format, into: options.created(pool: pool), pair: pair, progressEvery: 100_000) {
+        let result = try ledger.importPairLogs(lines, format: format, into: options.created(pool: pool), pair: pair, progressEvery: 100_000) {
             Terminal.progress("import-logs: \($0) logs")
         }
         Terminal.endProgress()

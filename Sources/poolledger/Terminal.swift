@@ -1,4 +1,5 @@
 import Foundation
+import PoolLedger
 
 /// An error already phrased for the user; the tool prints it and exits 1.
 struct Failure: Error {
@@ -36,6 +37,24 @@ enum Terminal {
             throw Failure(message: "cannot read \(path): no such file or not readable")
         }
         return Array(data)
+    }
+
+    /// The lines of FILE (or standard input for "-"), read 4 MiB at a time as
+    /// they are needed: imports stream, whatever the file's size.
+    static func lines(_ path: String) throws -> JSONLines.Reader {
+        let handle: FileHandle
+        if path == "-" {
+            handle = FileHandle.standardInput
+        } else {
+            guard let opened = FileHandle(forReadingAtPath: path) else {
+                throw Failure(message: "cannot read \(path): no such file or not readable")
+            }
+            handle = opened
+        }
+        return JSONLines.Reader(chunks: {
+            guard let data = try handle.read(upToCount: 4 << 20), !data.isEmpty else { return nil }
+            return Array(data)
+        })
     }
 
     /// Writes lines to FILE (or standard output for nil) in 1 MiB pieces, so

@@ -15,14 +15,19 @@ public enum PairLogReader {
 
     /// Calls `body` with each log and its line number, one at a time (the file is never held as logs).
     public static func forEach(_ bytes: [UInt8], format: Format, _ body: (PairLog, Int) throws -> Void) throws {
+        try forEach(JSONLines.Reader(bytes), format: format, body)
+    }
+
+    /// The same from a line reader (a file streamed in chunks).
+    public static func forEach(_ lines: JSONLines.Reader, format: Format, _ body: (PairLog, Int) throws -> Void) throws {
         switch format {
-        case .jsonLines: try forEachJSONLine(bytes, body)
-        case .csv: try forEachCSVRow(bytes, body)
+        case .jsonLines: try forEachJSONLine(lines, body)
+        case .csv: try forEachCSVRow(lines, body)
         }
     }
 
-    static func forEachJSONLine(_ bytes: [UInt8], _ body: (PairLog, Int) throws -> Void) throws {
-        var reader = JSONLines.Reader(bytes)
+    static func forEachJSONLine(_ lines: JSONLines.Reader, _ body: (PairLog, Int) throws -> Void) throws {
+        var reader = lines
         while let (line, number) = try reader.next() {
             if JSONLines.isBlank(line) { continue }
             let parsed: PairLog
@@ -53,8 +58,8 @@ public enum PairLogReader {
         return try log(fields)
     }
 
-    static func forEachCSVRow(_ bytes: [UInt8], _ body: (PairLog, Int) throws -> Void) throws {
-        var reader = JSONLines.Reader(bytes)
+    static func forEachCSVRow(_ lines: JSONLines.Reader, _ body: (PairLog, Int) throws -> Void) throws {
+        var reader = lines
         var names: [String]?
         while let (text, number) = try reader.next() {
             let line = text.hasSuffix("\r") ? Substring(text.dropLast()) : Substring(text)
