@@ -35,7 +35,8 @@ public enum Evolve {
             throw Rejection(.identicalTokens, "token0 and token1 are both \(quoted(created.token0))")
         }
         guard created.model == .constantProduct else {
-            throw Rejection(.unsupportedModel, "model \(quoted(created.model.rawValue)) is not supported")
+            // The facts parse and are stored; ConcentratedPool does the math; the fold is next.
+            throw Rejection(.unsupportedModel, "model \(quoted(created.model.rawValue)) is not folded yet: only constant_product pools are")
         }
     }
 
@@ -69,6 +70,8 @@ public enum Evolve {
             pool.feeTo = change.feeTo
         case .reservesSynced(let sync):
             try self.sync(sync, time: fact.time, pool: &pool)
+        case .positionMinted, .positionBurned, .feesCollected:
+            throw Rejection(.unsupportedModel, "\(fact.body.typeName) is a fact of concentrated pools; pool \(quoted(pool.pool)) is constant product")
         }
         if let time = fact.time { pool.timeLast = time }
     }
@@ -162,6 +165,9 @@ public enum Evolve {
     // MARK: swap
 
     static func swap(_ swap: Swap, time: UInt64?, pool: inout PoolState) throws(Rejection) {
+        guard !swap.hasConcentratedFields else {
+            throw Rejection(.invalidField, "sqrt_price_x96_after, tick_after and liquidity_after belong to swaps of concentrated pools; pool \(quoted(pool.pool)) is constant product")
+        }
         let balances: (balance0: UInt256, balance1: UInt256)
         do {
             balances = try ConstantProduct.swapBalances(

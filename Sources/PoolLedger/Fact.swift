@@ -3,9 +3,11 @@ import PoolMath
 /// The zero address: owner of the 1000 shares the first deposit locks forever.
 public let zeroAddress = "0x0000000000000000000000000000000000000000"
 
-/// The pool's pricing model. Only constant product (Uniswap V2) exists so far.
+/// The pool's pricing model: constant product (Uniswap V2), or concentrated
+/// liquidity (Uniswap V3), whose facts the contract's extension defines (docs/format.md).
 public enum PoolModel: String, Sendable, Equatable, CaseIterable {
     case constantProduct = "constant_product"
+    case concentrated = "concentrated"
 }
 
 /// `pool_created`: a pool, its tokens and its fee.
@@ -18,11 +20,17 @@ public struct PoolCreated: Sendable, Equatable {
     public var feePPM: UInt32
     public var feeTo: String?
     public var model: PoolModel
+    /// Concentrated pools: the tick spacing (1...16383) and the initial price (Q64.96).
+    public var tickSpacing: Int32?
+    public var sqrtPriceX96: UInt256?
 
     public init(
         pool: String, token0: String, token1: String, decimals0: UInt8 = 18, decimals1: UInt8 = 18,
-        feePPM: UInt32 = 3000, feeTo: String? = nil, model: PoolModel = .constantProduct
+        feePPM: UInt32 = 3000, feeTo: String? = nil, model: PoolModel = .constantProduct,
+        tickSpacing: Int32? = nil, sqrtPriceX96: UInt256? = nil
     ) {
+        self.tickSpacing = tickSpacing
+        self.sqrtPriceX96 = sqrtPriceX96
         self.pool = pool
         self.token0 = token0
         self.token1 = token1
@@ -84,8 +92,21 @@ public struct Swap: Sendable, Equatable {
     public var amount1In: UInt256
     public var amount0Out: UInt256
     public var amount1Out: UInt256
+    /// Concentrated pools only, checked exactly when present: the chain's price,
+    /// tick and active liquidity after the swap (what the V3 Swap log records).
+    public var sqrtPriceX96After: UInt256?
+    public var tickAfter: Int32?
+    public var liquidityAfter: UInt256?
 
-    public init(pool: String, trader: String, amount0In: UInt256 = .zero, amount1In: UInt256 = .zero, amount0Out: UInt256 = .zero, amount1Out: UInt256 = .zero) {
+    public var hasConcentratedFields: Bool { sqrtPriceX96After != nil || tickAfter != nil || liquidityAfter != nil }
+
+    public init(
+        pool: String, trader: String, amount0In: UInt256 = .zero, amount1In: UInt256 = .zero, amount0Out: UInt256 = .zero, amount1Out: UInt256 = .zero,
+        sqrtPriceX96After: UInt256? = nil, tickAfter: Int32? = nil, liquidityAfter: UInt256? = nil
+    ) {
+        self.sqrtPriceX96After = sqrtPriceX96After
+        self.tickAfter = tickAfter
+        self.liquidityAfter = liquidityAfter
         self.pool = pool
         self.trader = trader
         self.amount0In = amount0In
@@ -136,6 +157,47 @@ public struct ReservesSynced: Sendable, Equatable {
     }
 }
 
+/// `position_minted` / `position_burned` (concentrated pools): liquidity added to
+/// or removed from an owner's range, and the tokens it took or released.
+public struct PositionChanged: Sendable, Equatable {
+    public var pool: String
+    public var owner: String
+    public var tickLower: Int32
+    public var tickUpper: Int32
+    public var liquidity: UInt256
+    public var amount0: UInt256
+    public var amount1: UInt256
+
+    public init(pool: String, owner: String, tickLower: Int32, tickUpper: Int32, liquidity: UInt256, amount0: UInt256, amount1: UInt256) {
+        self.pool = pool
+        self.owner = owner
+        self.tickLower = tickLower
+        self.tickUpper = tickUpper
+        self.liquidity = liquidity
+        self.amount0 = amount0
+        self.amount1 = amount1
+    }
+}
+
+/// `fees_collected` (concentrated pools): tokens owed to a position paid out.
+public struct FeesCollected: Sendable, Equatable {
+    public var pool: String
+    public var owner: String
+    public var tickLower: Int32
+    public var tickUpper: Int32
+    public var amount0: UInt256
+    public var amount1: UInt256
+
+    public init(pool: String, owner: String, tickLower: Int32, tickUpper: Int32, amount0: UInt256, amount1: UInt256) {
+        self.pool = pool
+        self.owner = owner
+        self.tickLower = tickLower
+        self.tickUpper = tickUpper
+        self.amount0 = amount0
+        self.amount1 = amount1
+    }
+}
+
 /// What happened, one of the contract's event types.
 public enum FactBody: Sendable, Equatable {
     case poolCreated(PoolCreated)
@@ -145,6 +207,9 @@ public enum FactBody: Sendable, Equatable {
     case sharesTransferred(SharesTransferred)
     case feeToSet(FeeToSet)
     case reservesSynced(ReservesSynced)
+    case positionMinted(PositionChanged)
+    case positionBurned(PositionChanged)
+    case feesCollected(FeesCollected)
 
     public var pool: String {
         switch self {
@@ -155,6 +220,9 @@ public enum FactBody: Sendable, Equatable {
         case .sharesTransferred(let f): return f.pool
         case .feeToSet(let f): return f.pool
         case .reservesSynced(let f): return f.pool
+        case .positionMinted(let f): return f.pool
+        case .positionBurned(let f): return f.pool
+        case .feesCollected(let f): return f.pool
         }
     }
 
@@ -168,6 +236,9 @@ public enum FactBody: Sendable, Equatable {
         case .sharesTransferred: return "shares_transferred"
         case .feeToSet: return "fee_to_set"
         case .reservesSynced: return "reserves_synced"
+        case .positionMinted: return "position_minted"
+        case .positionBurned: return "position_burned"
+        case .feesCollected: return "fees_collected"
         }
     }
 }

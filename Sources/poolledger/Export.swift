@@ -61,6 +61,12 @@ struct Log: ParsableCommand {
                 what = f.feeTo.map { "protocol fee to \($0)" } ?? "protocol fee off"
             case .reservesSynced(let f):
                 what = "sync: reserves become \(amount(f.reserve0, 0)) + \(amount(f.reserve1, 1))"
+            case .positionMinted(let f):
+                what = "\(f.owner) adds \(f.liquidity) liquidity in ticks \(f.tickLower)...\(f.tickUpper) for \(amount(f.amount0, 0)) + \(amount(f.amount1, 1))"
+            case .positionBurned(let f):
+                what = "\(f.owner) removes \(f.liquidity) liquidity in ticks \(f.tickLower)...\(f.tickUpper), owed \(amount(f.amount0, 0)) + \(amount(f.amount1, 1))"
+            case .feesCollected(let f):
+                what = "\(f.owner) collects \(amount(f.amount0, 0)) + \(amount(f.amount1, 1)) from ticks \(f.tickLower)...\(f.tickUpper)"
             }
             var extras: [String] = []
             if let time = fact.time { extras.append("t=\(time)") }

@@ -88,7 +88,7 @@ public struct PositionBook: Sendable, Equatable {
     /// Books `fact` (already accepted) at `seq`; `before` is nil for `pool_created`.
     public mutating func record(_ fact: Fact, seq: UInt64, before: PoolState?, after: PoolState) {
         switch fact.body {
-        case .poolCreated, .swap, .feeToSet:
+        case .poolCreated, .swap, .feeToSet, .positionMinted, .positionBurned, .feesCollected:
             return
         case .reservesSynced(let sync):
             guard let before else { return }

@@ -17,12 +17,19 @@ import PoolMath
 public enum BinaryCodec {
     static let version: UInt8 = 1
 
+    static let ticks: ClosedRange<Int64> = -887_272...887_272
+
     enum Flag {
         static let id: UInt8 = 1
         static let time: UInt8 = 2
         static let block: UInt8 = 4
         static let protocolFee: UInt8 = 8
         static let feeTo: UInt8 = 16
+        /// Concentrated-pool fields: pool_created's tick spacing and price;
+        /// a swap's price, tick and liquidity after.
+        static let extra1: UInt8 = 32
+        static let extra2: UInt8 = 64
+        static let extra3: UInt8 = 128
     }
 
     // MARK: Encoding
@@ -39,18 +46,27 @@ public enum BinaryCodec {
         case .poolCreated(let f):
             tag = 1
             if f.feeTo != nil { flags |= Flag.feeTo }
+            if f.tickSpacing != nil { flags |= Flag.extra1 }
+            if f.sqrtPriceX96 != nil { flags |= Flag.extra2 }
         case .liquidityAdded(let f):
             tag = 2
             if f.protocolFeeShares != nil { flags |= Flag.protocolFee }
         case .liquidityRemoved(let f):
             tag = 3
             if f.protocolFeeShares != nil { flags |= Flag.protocolFee }
-        case .swap: tag = 4
+        case .swap(let f):
+            tag = 4
+            if f.sqrtPriceX96After != nil { flags |= Flag.extra1 }
+            if f.tickAfter != nil { flags |= Flag.extra2 }
+            if f.liquidityAfter != nil { flags |= Flag.extra3 }
         case .sharesTransferred: tag = 5
         case .feeToSet(let f):
             tag = 6
             if f.feeTo != nil { flags |= Flag.feeTo }
         case .reservesSynced: tag = 7
+        case .positionMinted: tag = 8
+        case .positionBurned: tag = 9
+        case .feesCollected: tag = 10
         }
         out.append(version)
         out.append(tag)
@@ -61,6 +77,8 @@ public enum BinaryCodec {
             put(UInt64(f.decimals0), &out); put(UInt64(f.decimals1), &out); put(UInt64(f.feePPM), &out)
             if let feeTo = f.feeTo { put(feeTo, &out) }
             put(f.model.rawValue, &out)
+            if let spacing = f.tickSpacing { put(signed: Int64(spacing), &out) }
+            if let price = f.sqrtPriceX96 { put(price, &out) }
         case .liquidityAdded(let f):
             put(f.pool, &out); put(f.provider, &out)
             put(f.amount0, &out); put(f.amount1, &out); put(f.shares, &out)
@@ -72,6 +90,9 @@ public enum BinaryCodec {
         case .swap(let f):
             put(f.pool, &out); put(f.trader, &out)
             put(f.amount0In, &out); put(f.amount1In, &out); put(f.amount0Out, &out); put(f.amount1Out, &out)
+            if let price = f.sqrtPriceX96After { put(price, &out) }
+            if let tick = f.tickAfter { put(signed: Int64(tick), &out) }
+            if let liquidity = f.liquidityAfter { put(liquidity, &out) }
         case .sharesTransferred(let f):
             put(f.pool, &out); put(f.from, &out); put(f.to, &out); put(f.shares, &out)
         case .feeToSet(let f):
@@ -79,6 +100,12 @@ public enum BinaryCodec {
             if let feeTo = f.feeTo { put(feeTo, &out) }
         case .reservesSynced(let f):
             put(f.pool, &out); put(f.reserve0, &out); put(f.reserve1, &out)
+        case .positionMinted(let f), .positionBurned(let f):
+            put(f.pool, &out); put(f.owner, &out); put(signed: Int64(f.tickLower), &out); put(signed: Int64(f.tickUpper), &out)
+            put(f.liquidity, &out); put(f.amount0, &out); put(f.amount1, &out)
+        case .feesCollected(let f):
+            put(f.pool, &out); put(f.owner, &out); put(signed: Int64(f.tickLower), &out); put(signed: Int64(f.tickUpper), &out)
+            put(f.amount0, &out); put(f.amount1, &out)
         }
         if let id = fact.id { put(id, &out) }
         if let time = fact.time { put(time, &out) }
@@ -94,6 +121,11 @@ public enum BinaryCodec {
             rest >>= 7
         }
         out.append(UInt8(rest))
+    }
+
+    /// Zigzag: small magnitudes of either sign stay short.
+    static func put(signed value: Int64, _ out: inout [UInt8]) {
+        put(UInt64(bitPattern: (value << 1) ^ (value >> 63)), &out)
     }
 
     @inline(__always)
@@ -123,9 +155,7 @@ public enum BinaryCodec {
         guard try reader.byte() == version else { throw Rejection(.malformedRecord, "unknown binary format version") }
         let tag = try reader.byte()
         let flags = try reader.byte()
-        guard flags & ~(Flag.id | Flag.time | Flag.block | Flag.protocolFee | Flag.feeTo) == 0 else {
-            throw Rejection(.malformedRecord, "unknown flags \(flags)")
-        }
+
         let body: FactBody
         switch tag {
         case 1:
@@ -134,8 +164,11 @@ public enum BinaryCodec {
             let fee = try reader.integer(max: 999_999)
             let feeTo = flags & Flag.feeTo != 0 ? try reader.string() : nil
             guard let model = PoolModel(rawValue: try reader.string()) else { throw Rejection(.malformedRecord, "unknown model") }
+            let spacing = flags & Flag.extra1 != 0 ? Int32(try reader.signed(in: 1...16_383)) : nil
+            let price = flags & Flag.extra2 != 0 ? try reader.amount() : nil
             body = .poolCreated(PoolCreated(pool: pool, token0: token0, token1: token1, decimals0: UInt8(decimals0),
-                                            decimals1: UInt8(decimals1), feePPM: UInt32(fee), feeTo: feeTo, model: model))
+                                            decimals1: UInt8(decimals1), feePPM: UInt32(fee), feeTo: feeTo, model: model,
+                                            tickSpacing: spacing, sqrtPriceX96: price))
         case 2:
             let pool = try reader.string(), provider = try reader.string()
             let amount0 = try reader.amount(), amount1 = try reader.amount(), shares = try reader.amount()
@@ -149,7 +182,11 @@ public enum BinaryCodec {
         case 4:
             let pool = try reader.string(), trader = try reader.string()
             let in0 = try reader.amount(), in1 = try reader.amount(), out0 = try reader.amount(), out1 = try reader.amount()
-            body = .swap(Swap(pool: pool, trader: trader, amount0In: in0, amount1In: in1, amount0Out: out0, amount1Out: out1))
+            let price = flags & Flag.extra1 != 0 ? try reader.amount() : nil
+            let tick = flags & Flag.extra2 != 0 ? Int32(try reader.signed(in: Self.ticks)) : nil
+            let liquidity = flags & Flag.extra3 != 0 ? try reader.amount() : nil
+            body = .swap(Swap(pool: pool, trader: trader, amount0In: in0, amount1In: in1, amount0Out: out0, amount1Out: out1,
+                              sqrtPriceX96After: price, tickAfter: tick, liquidityAfter: liquidity))
         case 5:
             let pool = try reader.string(), from = try reader.string(), to = try reader.string()
             body = .sharesTransferred(SharesTransferred(pool: pool, from: from, to: to, shares: try reader.amount()))
@@ -159,10 +196,23 @@ public enum BinaryCodec {
         case 7:
             let pool = try reader.string()
             body = .reservesSynced(ReservesSynced(pool: pool, reserve0: try reader.amount(), reserve1: try reader.amount()))
+        case 8, 9:
+            let pool = try reader.string(), owner = try reader.string()
+            let lower = Int32(try reader.signed(in: Self.ticks)), upper = Int32(try reader.signed(in: Self.ticks))
+            let change = PositionChanged(pool: pool, owner: owner, tickLower: lower, tickUpper: upper,
+                                         liquidity: try reader.amount(), amount0: try reader.amount(), amount1: try reader.amount())
+            body = tag == 8 ? .positionMinted(change) : .positionBurned(change)
+        case 10:
+            let pool = try reader.string(), owner = try reader.string()
+            let lower = Int32(try reader.signed(in: Self.ticks)), upper = Int32(try reader.signed(in: Self.ticks))
+            body = .feesCollected(FeesCollected(pool: pool, owner: owner, tickLower: lower, tickUpper: upper,
+                                                amount0: try reader.amount(), amount1: try reader.amount()))
         default:
             throw Rejection(.malformedRecord, "unknown fact type tag \(tag)")
         }
-        if tag != 1 && tag != 6 && flags & Flag.feeTo != 0 || tag != 2 && tag != 3 && flags & Flag.protocolFee != 0 {
+        let extras = Flag.extra1 | Flag.extra2 | Flag.extra3
+        if tag != 1 && tag != 6 && flags & Flag.feeTo != 0 || tag != 2 && tag != 3 && flags & Flag.protocolFee != 0
+            || tag != 1 && tag != 4 && flags & extras != 0 || tag == 1 && flags & Flag.extra3 != 0 {
             throw Rejection(.malformedRecord, "flags \(flags) do not fit fact type \(tag)")
         }
         let id = flags & Flag.id != 0 ? try reader.string() : nil
@@ -184,6 +234,14 @@ public enum BinaryCodec {
             guard index < bytes.count else { throw truncated() }
             defer { index += 1 }
             return bytes[index]
+        }
+
+        /// A zigzag-encoded signed integer within `range`.
+        mutating func signed(in range: ClosedRange<Int64>) throws(Rejection) -> Int64 {
+            let raw = try integer(max: .max)
+            let value = Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1)
+            guard range.contains(value) else { throw Rejection(.malformedRecord, "integer \(value) outside \(range)") }
+            return value
         }
 
         mutating func integer(max: UInt64) throws(Rejection) -> UInt64 {

@@ -12,6 +12,8 @@ public enum ContractCodec {
     static let feeRange: ClosedRange<UInt64> = 0...999_999
     static let decimalsRange: ClosedRange<UInt64> = 0...255
     static let timeRange: ClosedRange<UInt64> = 0...UInt64(Int64.max)
+    static let tickRange: ClosedRange<Int64> = -887_272...887_272
+    static let tickSpacingRange: ClosedRange<Int64> = 1...16_383
 
     /// Decodes one line of JSON Lines.
     public static func decodeLine(_ line: String) throws(Rejection) -> Entry {
@@ -64,16 +66,32 @@ public enum ContractCodec {
             body = .swap(Swap(
                 pool: try fields.string("pool"), trader: try fields.string("trader"),
                 amount0In: try fields.amount("amount0_in"), amount1In: try fields.amount("amount1_in"),
-                amount0Out: try fields.amount("amount0_out"), amount1Out: try fields.amount("amount1_out")))
+                amount0Out: try fields.amount("amount0_out"), amount1Out: try fields.amount("amount1_out"),
+                sqrtPriceX96After: try fields.optionalAmount("sqrt_price_x96_after"),
+                tickAfter: try fields.optionalSignedInteger("tick_after", in: tickRange).map(Int32.init),
+                liquidityAfter: try fields.optionalAmount("liquidity_after")))
         case "shares_transferred":
             body = .sharesTransferred(try sharesTransferred(&fields))
+        case "position_minted", "position_burned":
+            let change = PositionChanged(
+                pool: try fields.string("pool"), owner: try fields.string("owner"),
+                tickLower: Int32(try fields.signedInteger("tick_lower", in: tickRange)),
+                tickUpper: Int32(try fields.signedInteger("tick_upper", in: tickRange)),
+                liquidity: try fields.amount("liquidity"), amount0: try fields.amount("amount0"), amount1: try fields.amount("amount1"))
+            body = type == "position_minted" ? .positionMinted(change) : .positionBurned(change)
+        case "fees_collected":
+            body = .feesCollected(FeesCollected(
+                pool: try fields.string("pool"), owner: try fields.string("owner"),
+                tickLower: Int32(try fields.signedInteger("tick_lower", in: tickRange)),
+                tickUpper: Int32(try fields.signedInteger("tick_upper", in: tickRange)),
+                amount0: try fields.amount("amount0"), amount1: try fields.amount("amount1")))
         case "fee_to_set":
             body = .feeToSet(FeeToSet(pool: try fields.string("pool"), feeTo: try fields.nullableString("fee_to", required: true)))
         case "reserves_synced":
             body = .reservesSynced(ReservesSynced(
                 pool: try fields.string("pool"), reserve0: try fields.amount("reserve0"), reserve1: try fields.amount("reserve1")))
         default:
-            throw Rejection(.unknownType, "type \(quoted(type)) is not a fact type (pool_created, liquidity_added, liquidity_removed, swap, shares_transferred, fee_to_set, reserves_synced)")
+            throw Rejection(.unknownType, "type \(quoted(type)) is not a fact type (pool_created, liquidity_added, liquidity_removed, swap, shares_transferred, fee_to_set, reserves_synced, position_minted, position_burned, fees_collected)")
         }
         let fact = Fact(body, id: try fields.optionalString("id"), time: try fields.optionalInteger("time", in: timeRange),
                         block: try fields.optionalInteger("block", in: timeRange))
@@ -88,14 +106,24 @@ public enum ContractCodec {
             decimals1: UInt8(try fields.integer("decimals1", in: decimalsRange)),
             feePPM: UInt32(try fields.integer("fee_ppm", in: feeRange)),
             feeTo: try fields.nullableString("fee_to", required: false),
-            model: try model(&fields))
+            model: try model(&fields),
+            tickSpacing: try fields.optionalSignedInteger("tick_spacing", in: tickSpacingRange).map(Int32.init),
+            sqrtPriceX96: try fields.optionalAmount("sqrt_price_x96"))
+        // The extension's fields come with the concentrated model, and only with it.
+        let concentratedFields = created.tickSpacing != nil || created.sqrtPriceX96 != nil
+        if created.model == .concentrated {
+            guard created.tickSpacing != nil else { throw Rejection(.missingField, "field \"tick_spacing\" is required for a concentrated pool") }
+            guard created.sqrtPriceX96 != nil else { throw Rejection(.missingField, "field \"sqrt_price_x96\" is required for a concentrated pool") }
+        } else if concentratedFields {
+            throw Rejection(.invalidField, "tick_spacing and sqrt_price_x96 belong to concentrated pools (model \"concentrated\")")
+        }
         return created
     }
 
     static func model(_ fields: inout FieldReader) throws(Rejection) -> PoolModel {
         guard let name = try fields.optionalString("model") else { return .constantProduct }
         guard let model = PoolModel(rawValue: name) else {
-            throw Rejection(.unsupportedModel, "model \(quoted(name)) is not supported (constant_product)")
+            throw Rejection(.unsupportedModel, "model \(quoted(name)) is not supported (constant_product, concentrated)")
         }
         return model
     }
@@ -160,6 +188,8 @@ public enum ContractCodec {
             members.append(("fee_ppm", .number(String(f.feePPM))))
             members.append(("fee_to", f.feeTo.map(JSON.string) ?? .null))
             add("model", f.model.rawValue)
+            if let spacing = f.tickSpacing { members.append(("tick_spacing", .number(String(spacing)))) }
+            if let price = f.sqrtPriceX96 { add("sqrt_price_x96", price) }
         case .liquidityAdded(let f):
             add("pool", f.pool); add("provider", f.provider)
             add("amount0", f.amount0); add("amount1", f.amount1); add("shares", f.shares)
@@ -172,6 +202,9 @@ public enum ContractCodec {
             add("pool", f.pool); add("trader", f.trader)
             add("amount0_in", f.amount0In); add("amount1_in", f.amount1In)
             add("amount0_out", f.amount0Out); add("amount1_out", f.amount1Out)
+            if let price = f.sqrtPriceX96After { add("sqrt_price_x96_after", price) }
+            if let tick = f.tickAfter { members.append(("tick_after", .number(String(tick)))) }
+            if let liquidity = f.liquidityAfter { add("liquidity_after", liquidity) }
         case .sharesTransferred(let f):
             add("pool", f.pool); add("from", f.from); add("to", f.to); add("shares", f.shares)
         case .feeToSet(let f):
@@ -179,6 +212,16 @@ public enum ContractCodec {
             members.append(("fee_to", f.feeTo.map(JSON.string) ?? .null))
         case .reservesSynced(let f):
             add("pool", f.pool); add("reserve0", f.reserve0); add("reserve1", f.reserve1)
+        case .positionMinted(let f), .positionBurned(let f):
+            add("pool", f.pool); add("owner", f.owner)
+            members.append(("tick_lower", .number(String(f.tickLower))))
+            members.append(("tick_upper", .number(String(f.tickUpper))))
+            add("liquidity", f.liquidity); add("amount0", f.amount0); add("amount1", f.amount1)
+        case .feesCollected(let f):
+            add("pool", f.pool); add("owner", f.owner)
+            members.append(("tick_lower", .number(String(f.tickLower))))
+            members.append(("tick_upper", .number(String(f.tickUpper))))
+            add("amount0", f.amount0); add("amount1", f.amount1)
         }
         if let id = fact.id { add("id", id) }
         if let time = fact.time { members.append(("time", .number(String(time)))) }

@@ -109,6 +109,28 @@ struct FieldReader {
         return number
     }
 
+    /// A JSON integer that may be negative (ticks), within `range`.
+    mutating func signedInteger(_ name: String, in range: ClosedRange<Int64>) throws(Rejection) -> Int64 {
+        guard let value = take(name) else { throw Rejection(.missingField, "field \"\(name)\" is required") }
+        return try signedInteger(name, value, in: range)
+    }
+
+    mutating func optionalSignedInteger(_ name: String, in range: ClosedRange<Int64>) throws(Rejection) -> Int64? {
+        guard let value = take(name) else { return nil }
+        return try signedInteger(name, value, in: range)
+    }
+
+    private func signedInteger(_ name: String, _ value: JSON, in range: ClosedRange<Int64>) throws(Rejection) -> Int64 {
+        guard case .number(let text) = value else {
+            throw Rejection(.invalidField, "field \"\(name)\" must be an integer, found \(value.kind)")
+        }
+        let digits = text.hasPrefix("-") ? text.utf8.dropFirst() : text.utf8[...]
+        guard !digits.isEmpty, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let number = Int64(text), range.contains(number) else {
+            throw Rejection(.invalidField, "field \"\(name)\" must be an integer in \(range.lowerBound)...\(range.upperBound), found \(text)")
+        }
+        return number
+    }
+
     /// Refuses every field that was not read: a misspelt optional field must not pass unnoticed.
     func finish(_ what: String) throws(Rejection) {
         if let index = read.firstIndex(of: false) {

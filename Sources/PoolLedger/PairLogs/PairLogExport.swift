@@ -71,6 +71,9 @@ public struct PairLogExport: Sendable {
             emit(.feeTo(change.feeTo))
         case .reservesSynced:
             sync()
+        case .positionMinted, .positionBurned, .feesCollected:
+            // Refused by the fold above: a V2 pair has no positions.
+            break
         }
         return logs
     }
