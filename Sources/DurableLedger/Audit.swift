@@ -10,10 +10,11 @@ extension DurableLedger {
         }
     }
 
-    /// Calls `body` with every fact of `pool` and its sequence number, in order (streamed).
-    public func forEachFact(pool: String, _ body: (UInt64, Fact) throws -> Void) throws {
+    /// Calls `body` with every stored fact and its sequence number, in order
+    /// (one pool's when given, through `seq` when given); streams, never loads the log whole.
+    public func forEachFact(pool: String? = nil, through seq: UInt64? = nil, _ body: (UInt64, Fact) throws -> Void) throws {
         try store.read { tx in
-            try tx.forEachRecord(stream: pool) { record in
+            try tx.forEachRecord(through: seq, stream: pool) { record in
                 try body(record.seq, try Self.decode(record))
                 return true
             }
@@ -29,19 +30,15 @@ extension DurableLedger {
         pool: String, through seq: UInt64? = nil,
         afterEach: ((AuditFold, Fact) throws -> Void)? = nil
     ) throws -> AuditFold {
-        try store.read { tx in
-            var fold = AuditFold(pool: pool)
-            try tx.forEachRecord(through: seq, stream: pool) { record in
-                let fact = try Self.decode(record)
-                do throws(Rejection) {
-                    try fold.fold(fact, seq: record.seq)
-                } catch {
-                    throw LocatedRejection(.seq(record.seq), error)
-                }
-                try afterEach?(fold, fact)
-                return true
+        var fold = AuditFold(pool: pool)
+        try forEachFact(pool: pool, through: seq) { seq, fact in
+            do throws(Rejection) {
+                try fold.fold(fact, seq: seq)
+            } catch {
+                throw LocatedRejection(.seq(seq), error)
             }
-            return fold
+            try afterEach?(fold, fact)
         }
+        return fold
     }
 }

@@ -185,12 +185,7 @@ public final class DurableLedger: Sendable {
     /// Calls `body` with every stored fact in order (one pool's, when given),
     /// as its contract JSON line; streams, never loads the log whole.
     public func forEachFactLine(pool: String? = nil, _ body: (String) throws -> Void) throws {
-        try store.read { tx in
-            try tx.forEachRecord(stream: pool) { record in
-                try body(ContractCodec.line(try Self.decode(record)))
-                return true
-            }
-        }
+        try forEachFact(pool: pool) { _, fact in try body(ContractCodec.line(fact)) }
     }
 
     /// Stored facts from `seq` on, at most `limit`, one pool's when given.

@@ -83,16 +83,21 @@ public struct Ledger: Sendable, Equatable {
     }
 
     mutating func foldOther(_ fact: Fact) throws(Rejection) {
-        let poolID = fact.pool
-        // A working copy: the table keeps the old state until every check passed.
-        // (Copy-on-write: only a fact that changes shares copies the share table.)
-        var pool = pools[poolID]
-        let before = pool.map(Invariants.Before.init)
-        try Evolve.apply(fact, to: &pool)
-        try Invariants.check(before: before, after: pool!, fact: fact)
+        let next = try Self.folded(fact, into: pools[fact.pool], seq: seq + 1)
         seq += 1
-        pool!.seq = seq
-        pools[poolID] = pool
+        pools[fact.pool] = next
+    }
+
+    /// One fact folded into its pool with every law checked, numbered `seq`:
+    /// the step every fold (the ledger's, the audit's) takes. The state passed
+    /// in is a working copy, so a rejection leaves the caller's unchanged.
+    /// (Copy-on-write: only a fact that changes shares copies the share table.)
+    public static func folded(_ fact: Fact, into pool: PoolState?, seq: UInt64) throws(Rejection) -> PoolState {
+        var next = pool
+        try Evolve.apply(fact, to: &next)
+        try Invariants.check(before: pool.map(Invariants.Before.init), after: next!, fact: fact)
+        next!.seq = seq
+        return next!
     }
 
     /// Decides a command against the current state and folds its facts.

@@ -106,9 +106,6 @@ public enum JSONLines {
             }
             return (line, number)
         }
-
-        /// Lines read so far (the number of the last one).
-        public var linesRead: Int { number }
     }
 
     /// Calls `body` with each line and its number.

@@ -54,9 +54,8 @@ public struct Valuation: Sendable, Equatable {
             guard let denominator = UInt256.powerOfTen(places + Int(decimals)), decimals <= 38 else {
                 throw AuditError("\(name): a token with \(decimals) decimals cannot be valued (at most 38)")
             }
-            guard let numerator = UInt256.mulDiv(mantissa, UInt256.powerOfTen(extraDigits)!, .one) else {
-                throw AuditError("\(name): \(text) is too large")
-            }
+            let (numerator, overflow) = mantissa.multipliedReportingOverflow(by: UInt256.powerOfTen(extraDigits)!)
+            guard !overflow else { throw AuditError("\(name): \(text) is too large") }
             return Ratio(numerator: numerator, denominator: denominator)
         }
         return Valuation(
@@ -178,17 +177,18 @@ public struct PoolAudit: Sendable, Equatable {
         }
         providers = audits
 
-        var claimed0 = UInt256.zero, claimed1 = UInt256.zero, sharesSum = UInt256.zero
-        for owner in pool.shares.keys.sorted(by: utf8Less) {
-            let held = pool.shares(of: owner)
-            let claim = Self.claim(held, pool)
-            claimed0 += claim.0
-            claimed1 += claim.1
-            sharesSum += held
+        // Every owner is a provider here but the zero address, whose locked shares claim too.
+        let locked = pool.shares(of: zeroAddress)
+        var (claimed0, claimed1) = Self.claim(locked, pool)
+        var sharesSum = locked
+        for provider in audits {
+            claimed0 += provider.amount0
+            claimed1 += provider.amount1
+            sharesSum += provider.shares
         }
         conservation = Conservation(
             reserve0: pool.reserve0, reserve1: pool.reserve1, claimed0: claimed0, claimed1: claimed1,
-            totalShares: pool.totalShares, sharesSum: sharesSum, lockedShares: pool.shares(of: zeroAddress),
+            totalShares: pool.totalShares, sharesSum: sharesSum, lockedShares: locked,
             protocolFeeSharesMinted: book.protocolFeeSharesMinted, feeTo: pool.feeTo,
             feeToShares: pool.feeTo.map { pool.shares(of: $0) } ?? .zero)
     }
@@ -248,12 +248,8 @@ public struct AuditFold: Sendable {
         guard fact.pool == poolID else {
             throw Rejection(.unknownPool, "fact of pool \(quoted(fact.pool)) in the audit of \(quoted(poolID))")
         }
-        let before = pool
-        var next = pool
-        try Evolve.apply(fact, to: &next)
-        try Invariants.check(before: before.map(Invariants.Before.init), after: next!, fact: fact)
-        next!.seq = seq
-        book.record(fact, seq: seq, before: before, after: next!)
+        let next = try Ledger.folded(fact, into: pool, seq: seq)
+        book.record(fact, seq: seq, before: pool, after: next)
         pool = next
     }
 

@@ -275,54 +275,59 @@ public struct ConcentratedPool: Sendable, Equatable {
         var growth = zeroForOne ? feeGrowthGlobal0X128 : feeGrowthGlobal1X128
         var protocolFee = UInt256.zero
         var activeLiquidity = liquidity
-        // The swap works on a copy of the ticks it crosses; nothing is kept on a revert.
-        var crossed = ticks
-
-        while !remaining.isZero && price != sqrtPriceLimitX96 {
-            let start = price
-            var (tickNext, initialized) = nextInitializedTickWithinOneWord(currentTick, lte: zeroForOne)
-            tickNext = min(max(tickNext, TickMath.minTick), TickMath.maxTick)
-            let priceNext = try TickMath.sqrtRatio(atTick: tickNext)
-            let target = (zeroForOne ? priceNext < sqrtPriceLimitX96 : priceNext > sqrtPriceLimitX96) ? sqrtPriceLimitX96 : priceNext
-            let step = try SwapMath.computeSwapStep(sqrtCurrent: price, sqrtTarget: target, liquidity: activeLiquidity, amountRemaining: remaining, feePips: feePips)
-            price = step.sqrtPriceNextX96
-            var feeAmount = step.feeAmount
-            if exactInput {
-                remaining = remaining - SignedAmount(step.amountIn + feeAmount)
-                calculated = calculated - SignedAmount(step.amountOut)
-            } else {
-                remaining = remaining + SignedAmount(step.amountOut)
-                calculated = calculated + SignedAmount(step.amountIn + feeAmount)
-            }
-            if protocolDenominator > 0 {
-                let cut = feeAmount / UInt256(UInt64(protocolDenominator))
-                feeAmount -= cut
-                protocolFee += cut
-            }
-            if activeLiquidity > 0 {
-                growth = growth &+ UInt256.mulDiv(feeAmount, Self.q128, UInt256(high: 0, low: activeLiquidity))!
-            }
-            observe?(SwapStep(tick: currentTick, liquidity: activeLiquidity, feeAmount: feeAmount))
-            if price == priceNext {
-                if initialized {
-                    // Tick.cross: what grew on one side is now outside on the other.
-                    var info = crossed[tickNext] ?? TickInfo()
-                    info.feeGrowthOutside0X128 = (zeroForOne ? growth : feeGrowthGlobal0X128) &- info.feeGrowthOutside0X128
-                    info.feeGrowthOutside1X128 = (zeroForOne ? feeGrowthGlobal1X128 : growth) &- info.feeGrowthOutside1X128
-                    crossed[tickNext] = info
-                    let net = zeroForOne ? -info.liquidityNet : info.liquidityNet
-                    activeLiquidity = try LiquidityMath.addDelta(activeLiquidity, net)
+        // Crossings update their ticks in place; should a later step revert, the
+        // ticks crossed so far are put back (no copy of the whole tick table).
+        var crossedBefore: [(Int32, TickInfo)] = []
+        do throws(V3MathError) {
+            while !remaining.isZero && price != sqrtPriceLimitX96 {
+                let start = price
+                var (tickNext, initialized) = nextInitializedTickWithinOneWord(currentTick, lte: zeroForOne)
+                tickNext = min(max(tickNext, TickMath.minTick), TickMath.maxTick)
+                let priceNext = try TickMath.sqrtRatio(atTick: tickNext)
+                let target = (zeroForOne ? priceNext < sqrtPriceLimitX96 : priceNext > sqrtPriceLimitX96) ? sqrtPriceLimitX96 : priceNext
+                let step = try SwapMath.computeSwapStep(sqrtCurrent: price, sqrtTarget: target, liquidity: activeLiquidity, amountRemaining: remaining, feePips: feePips)
+                price = step.sqrtPriceNextX96
+                var feeAmount = step.feeAmount
+                if exactInput {
+                    remaining = remaining - SignedAmount(step.amountIn + feeAmount)
+                    calculated = calculated - SignedAmount(step.amountOut)
+                } else {
+                    remaining = remaining + SignedAmount(step.amountOut)
+                    calculated = calculated + SignedAmount(step.amountIn + feeAmount)
                 }
-                currentTick = zeroForOne ? tickNext - 1 : tickNext
-            } else if price != start {
-                currentTick = try TickMath.tick(atSqrtRatio: price)
+                if protocolDenominator > 0 {
+                    let cut = feeAmount / UInt256(UInt64(protocolDenominator))
+                    feeAmount -= cut
+                    protocolFee += cut
+                }
+                if activeLiquidity > 0 {
+                    growth = growth &+ UInt256.mulDiv(feeAmount, Self.q128, UInt256(high: 0, low: activeLiquidity))!
+                }
+                observe?(SwapStep(tick: currentTick, liquidity: activeLiquidity, feeAmount: feeAmount))
+                if price == priceNext {
+                    if initialized {
+                        // Tick.cross: what grew on one side is now outside on the other.
+                        var info = ticks[tickNext] ?? TickInfo()
+                        crossedBefore.append((tickNext, info))
+                        info.feeGrowthOutside0X128 = (zeroForOne ? growth : feeGrowthGlobal0X128) &- info.feeGrowthOutside0X128
+                        info.feeGrowthOutside1X128 = (zeroForOne ? feeGrowthGlobal1X128 : growth) &- info.feeGrowthOutside1X128
+                        ticks[tickNext] = info
+                        let net = zeroForOne ? -info.liquidityNet : info.liquidityNet
+                        activeLiquidity = try LiquidityMath.addDelta(activeLiquidity, net)
+                    }
+                    currentTick = zeroForOne ? tickNext - 1 : tickNext
+                } else if price != start {
+                    currentTick = try TickMath.tick(atSqrtRatio: price)
+                }
             }
+        } catch {
+            for (crossed, info) in crossedBefore.reversed() { ticks[crossed] = info }
+            throw error
         }
 
         sqrtPriceX96 = price
         tick = currentTick
         liquidity = activeLiquidity
-        ticks = crossed
         if zeroForOne {
             feeGrowthGlobal0X128 = growth
             protocolFees0 &+= UInt128(truncatingIfNeeded: protocolFee.low)

@@ -31,16 +31,9 @@ public struct PairCall: Sendable, Equatable {
         return (reserve0, reserve1)
     }
 
-    /// Groups logs (in block and log-index order, all of one pair) into calls.
-    /// Pure: which facts a call becomes is decided against the pool, by `facts`.
-    public static func group(_ logs: [PairLog], pair: String) throws(LocatedRejection) -> [PairCall] {
-        var grouper = Grouper(pair: pair)
-        var calls: [PairCall] = []
-        for log in logs { calls += try grouper.add(log) }
-        return calls + (try grouper.finish())
-    }
-
-    /// The grouping one log at a time, so that a long file streams through.
+    /// Groups logs (in block and log-index order, all of one pair) into calls,
+    /// one log at a time, so that a long file streams through. Pure: which
+    /// facts a call becomes is decided against the pool, by `facts`.
     public struct Grouper: Sendable {
         public let pair: String
         var state = Pending()

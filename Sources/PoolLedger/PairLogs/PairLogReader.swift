@@ -7,18 +7,7 @@ import PoolMath
 public enum PairLogReader {
     public enum Format: Sendable { case jsonLines, csv }
 
-    public static func read(_ bytes: [UInt8], format: Format) throws -> [PairLog] {
-        var logs: [PairLog] = []
-        try forEach(bytes, format: format) { log, _ in logs.append(log) }
-        return logs
-    }
-
     /// Calls `body` with each log and its line number, one at a time (the file is never held as logs).
-    public static func forEach(_ bytes: [UInt8], format: Format, _ body: (PairLog, Int) throws -> Void) throws {
-        try forEach(JSONLines.Reader(bytes), format: format, body)
-    }
-
-    /// The same from a line reader (a file streamed in chunks).
     public static func forEach(_ lines: JSONLines.Reader, format: Format, _ body: (PairLog, Int) throws -> Void) throws {
         switch format {
         case .jsonLines: try forEachJSONLine(lines, body)
