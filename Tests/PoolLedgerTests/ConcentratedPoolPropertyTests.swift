@@ -150,4 +150,12 @@ import TestSupport
         #expect(balance0 >= BigInt(owed0), "token0: balance \(balance0) < owed \(owed0)")
         #expect(balance1 >= BigInt(owed1), "token1: balance \(balance1) < owed \(owed1)")
     }
+
+    /// Liquidity past int128 is refused as the contract's SafeCast refuses it, not trapped on.
+    @Test func liquidityBeyondInt128IsRefused() throws {
+        var pool = try ConcentratedPool(feePips: 3000, tickSpacing: 60, sqrtPriceX96: Q96.one)
+        #expect(throws: V3MathError.self) { try pool.mint(owner: "a", tickLower: -60, tickUpper: 60, amount: UInt128(Int128.max) + 1) }
+        #expect(throws: V3MathError.self) { try pool.burn(owner: "a", tickLower: -60, tickUpper: 60, amount: UInt128(Int128.max) + 1) }
+        #expect(pool.positions.isEmpty && pool.ticks.isEmpty)
+    }
 }

@@ -72,6 +72,8 @@ public struct ConcentratedPool: Sendable, Equatable {
     /// `mint`: adds `amount` of liquidity to the owner's position; returns the tokens it takes (rounded up).
     public mutating func mint(owner: String, tickLower: Int32, tickUpper: Int32, amount: UInt128) throws(V3MathError) -> (amount0: UInt256, amount1: UInt256) {
         guard amount > 0 else { throw V3MathError("mint", "liquidity amount is zero") }
+        // The contract casts the amount to int128 (SafeCast reverts past it).
+        guard amount <= UInt128(Int128.max) else { throw V3MathError("SafeCast", "mint of \(amount) exceeds int128") }
         let (amount0, amount1) = try modifyPosition(owner: owner, tickLower: tickLower, tickUpper: tickUpper, liquidityDelta: Int128(amount))
         return (amount0.magnitude, amount1.magnitude)
     }
