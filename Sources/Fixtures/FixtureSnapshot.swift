@@ -51,11 +51,18 @@ public enum FixtureSnapshot {
             ("seq", .number(String(ledger.seq))),
             ("pools", .object(ledger.poolIDs.map { id in
                 let pool = ledger[id]!
+                // A concentrated pool's price, tick and active liquidity, readable at each checkpoint.
+                let concentrated: [(key: String, value: JSON)] = pool.concentrated.map { v3 in [
+                    ("sqrt_price_x96", .string(v3.sqrtPriceX96.description)),
+                    ("tick", .number(String(v3.tick))),
+                    ("liquidity", .string(v3.liquidity.description)),
+                ] } ?? []
                 return (id, .object([
                     ("reserve0", .string(pool.reserve0.description)),
                     ("reserve1", .string(pool.reserve1.description)),
                     ("total_shares", .string(pool.totalShares.description)),
                     ("k_last", .string(pool.kLast.description)),
+                ] + concentrated + [
                     ("state_hash", .string(StateHash.hash(pool))),
                 ]))
             })),

@@ -171,3 +171,40 @@ public struct RecordedV3History: Sendable {
         throw fail("no input reproduces the swap: \(firstDifference)")
     }
 }
+
+extension RecordedV3History {
+    /// The history as ledger facts, every field as the chain recorded it (the
+    /// fold re-checks each one): `pool_created` at the initial price, then a
+    /// `position_minted` / `position_burned` per Mint / Burn (the position's
+    /// owner is the Mint's owner, the Burn's sender: the position manager for
+    /// positions opened through it) and a `swap` per Swap with the price, tick
+    /// and liquidity it left. Ids are `block:log_index`.
+    public func facts(pool: String, token0: String, token1: String, decimals0: UInt8, decimals1: UInt8) -> [Fact] {
+        var facts = [Fact(.poolCreated(PoolCreated(
+            pool: pool, token0: token0, token1: token1, decimals0: decimals0, decimals1: decimals1,
+            feePPM: feePips, model: .concentrated, tickSpacing: tickSpacing, sqrtPriceX96: initialSqrtPriceX96)))]
+        for event in events {
+            let body: FactBody
+            switch event.kind {
+            case .mint, .burn:
+                let change = PositionChanged(
+                    pool: pool, owner: event.kind == .mint ? event.owner : event.sender,
+                    tickLower: event.tickLower, tickUpper: event.tickUpper, liquidity: UInt256(high: 0, low: event.liquidity),
+                    amount0: event.amount0.magnitude, amount1: event.amount1.magnitude)
+                body = event.kind == .mint ? .positionMinted(change) : .positionBurned(change)
+            case .swap:
+                // Pool-side signs: positive paid in, negative paid out.
+                func paidIn(_ amount: SignedAmount) -> UInt256 { amount.isNegative ? .zero : amount.magnitude }
+                func paidOut(_ amount: SignedAmount) -> UInt256 { amount.isNegative ? amount.magnitude : .zero }
+                body = .swap(Swap(
+                    pool: pool, trader: event.sender,
+                    amount0In: paidIn(event.amount0), amount1In: paidIn(event.amount1),
+                    amount0Out: paidOut(event.amount0), amount1Out: paidOut(event.amount1),
+                    sqrtPriceX96After: event.sqrtPriceX96After, tickAfter: event.tickAfter,
+                    liquidityAfter: event.liquidityAfter.map { UInt256(high: 0, low: $0) }))
+            }
+            facts.append(Fact(body, id: "\(event.block):\(event.logIndex)", block: event.block))
+        }
+        return facts
+    }
+}

@@ -43,8 +43,12 @@ public struct SwapExactIn: Sendable, Equatable {
     public var tokenIn: String
     public var amountIn: UInt256
     public var minAmountOut: UInt256
+    /// Concentrated pools: the price the swap stops at (Q64.96); none means the
+    /// extreme the router uses (MIN_SQRT_RATIO+1 or MAX_SQRT_RATIO-1).
+    public var sqrtPriceLimitX96: UInt256?
 
-    public init(pool: String, trader: String, tokenIn: String, amountIn: UInt256, minAmountOut: UInt256 = .zero) {
+    public init(pool: String, trader: String, tokenIn: String, amountIn: UInt256, minAmountOut: UInt256 = .zero, sqrtPriceLimitX96: UInt256? = nil) {
+        self.sqrtPriceLimitX96 = sqrtPriceLimitX96
         self.pool = pool
         self.trader = trader
         self.tokenIn = tokenIn
@@ -60,13 +64,83 @@ public struct SwapExactOut: Sendable, Equatable {
     public var tokenOut: String
     public var amountOut: UInt256
     public var maxAmountIn: UInt256?
+    /// Concentrated pools: as on `swap_exact_in`. With a limit the swap may
+    /// deliver less than `amount_out` (the router's partial fill); without one
+    /// it must deliver all of it.
+    public var sqrtPriceLimitX96: UInt256?
 
-    public init(pool: String, trader: String, tokenOut: String, amountOut: UInt256, maxAmountIn: UInt256? = nil) {
+    public init(pool: String, trader: String, tokenOut: String, amountOut: UInt256, maxAmountIn: UInt256? = nil, sqrtPriceLimitX96: UInt256? = nil) {
+        self.sqrtPriceLimitX96 = sqrtPriceLimitX96
         self.pool = pool
         self.trader = trader
         self.tokenOut = tokenOut
         self.amountOut = amountOut
         self.maxAmountIn = maxAmountIn
+    }
+}
+
+/// `mint_position` (concentrated pools): add `liquidity` to the owner's range,
+/// paying what the mint takes (rounded up), at most `amount0_max`/`amount1_max`.
+public struct MintPosition: Sendable, Equatable {
+    public var pool: String
+    public var owner: String
+    public var tickLower: Int32
+    public var tickUpper: Int32
+    public var liquidity: UInt256
+    public var amount0Max: UInt256?
+    public var amount1Max: UInt256?
+
+    public init(pool: String, owner: String, tickLower: Int32, tickUpper: Int32, liquidity: UInt256, amount0Max: UInt256? = nil, amount1Max: UInt256? = nil) {
+        self.pool = pool
+        self.owner = owner
+        self.tickLower = tickLower
+        self.tickUpper = tickUpper
+        self.liquidity = liquidity
+        self.amount0Max = amount0Max
+        self.amount1Max = amount1Max
+    }
+}
+
+/// `burn_position` (concentrated pools): remove `liquidity` (0 only moves
+/// earned fees into tokens owed); the released tokens become owed, at least
+/// `amount0_min`/`amount1_min`.
+public struct BurnPosition: Sendable, Equatable {
+    public var pool: String
+    public var owner: String
+    public var tickLower: Int32
+    public var tickUpper: Int32
+    public var liquidity: UInt256
+    public var amount0Min: UInt256
+    public var amount1Min: UInt256
+
+    public init(pool: String, owner: String, tickLower: Int32, tickUpper: Int32, liquidity: UInt256, amount0Min: UInt256 = .zero, amount1Min: UInt256 = .zero) {
+        self.pool = pool
+        self.owner = owner
+        self.tickLower = tickLower
+        self.tickUpper = tickUpper
+        self.liquidity = liquidity
+        self.amount0Min = amount0Min
+        self.amount1Min = amount1Min
+    }
+}
+
+/// `collect` (concentrated pools): pay out what the position is owed, up to
+/// `amount0_max`/`amount1_max` (none: all of it).
+public struct CollectFees: Sendable, Equatable {
+    public var pool: String
+    public var owner: String
+    public var tickLower: Int32
+    public var tickUpper: Int32
+    public var amount0Max: UInt256?
+    public var amount1Max: UInt256?
+
+    public init(pool: String, owner: String, tickLower: Int32, tickUpper: Int32, amount0Max: UInt256? = nil, amount1Max: UInt256? = nil) {
+        self.pool = pool
+        self.owner = owner
+        self.tickLower = tickLower
+        self.tickUpper = tickUpper
+        self.amount0Max = amount0Max
+        self.amount1Max = amount1Max
     }
 }
 
@@ -79,6 +153,9 @@ public enum CommandBody: Sendable, Equatable {
     case swapExactOut(SwapExactOut)
     case transferShares(SharesTransferred)
     case setFeeTo(FeeToSet)
+    case mintPosition(MintPosition)
+    case burnPosition(BurnPosition)
+    case collect(CollectFees)
 
     public var pool: String {
         switch self {
@@ -89,6 +166,9 @@ public enum CommandBody: Sendable, Equatable {
         case .swapExactOut(let c): return c.pool
         case .transferShares(let c): return c.pool
         case .setFeeTo(let c): return c.pool
+        case .mintPosition(let c): return c.pool
+        case .burnPosition(let c): return c.pool
+        case .collect(let c): return c.pool
         }
     }
 
@@ -102,6 +182,9 @@ public enum CommandBody: Sendable, Equatable {
         case .swapExactOut: return "swap_exact_out"
         case .transferShares: return "transfer_shares"
         case .setFeeTo: return "set_fee_to"
+        case .mintPosition: return "mint_position"
+        case .burnPosition: return "burn_position"
+        case .collect: return "collect"
         }
     }
 }

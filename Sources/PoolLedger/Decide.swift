@@ -9,6 +9,9 @@ import PoolMath
 /// always folds; `evolve` still re-checks it.
 public enum Decide {
     public static func decide(_ command: Command, _ pool: PoolState?) throws(Rejection) -> [Fact] {
+        if let pool, pool.concentrated != nil {
+            return [Fact(try decideConcentrated(command, pool), id: command.id, time: command.time, block: command.block)]
+        }
         let body: FactBody
         switch command.body {
         case .createPool(let created):
@@ -28,6 +31,9 @@ public enum Decide {
         case .setFeeTo(let change):
             _ = try existing(pool, command)
             body = .feeToSet(change)
+        case .mintPosition, .burnPosition, .collect:
+            let pool = try existing(pool, command)
+            throw Rejection(.unsupportedModel, "\(command.body.commandName) is a command of concentrated pools; pool \(quoted(pool.pool)) is constant product")
         }
         return [Fact(body, id: command.id, time: command.time, block: command.block)]
     }
@@ -67,6 +73,7 @@ public enum Decide {
     }
 
     static func exactIn(_ swap: SwapExactIn, _ pool: PoolState) throws(Rejection) -> Swap {
+        try refuseLimit(swap.sqrtPriceLimitX96, pool)
         let zeroForOne = try direction(token: swap.tokenIn, field: "token_in", pool)
         let (reserveIn, reserveOut) = zeroForOne ? (pool.reserve0, pool.reserve1) : (pool.reserve1, pool.reserve0)
         let amountOut: UInt256
@@ -84,6 +91,7 @@ public enum Decide {
     }
 
     static func exactOut(_ swap: SwapExactOut, _ pool: PoolState) throws(Rejection) -> Swap {
+        try refuseLimit(swap.sqrtPriceLimitX96, pool)
         let oneForZero = try direction(token: swap.tokenOut, field: "token_out", pool)
         let (reserveIn, reserveOut) = oneForZero ? (pool.reserve1, pool.reserve0) : (pool.reserve0, pool.reserve1)
         let amountIn: UInt256
@@ -105,6 +113,12 @@ public enum Decide {
         if token == pool.token0 { return true }
         if token == pool.token1 { return false }
         throw Rejection(.unknownToken, "\(field) \(quoted(token)) is neither token0 \(quoted(pool.token0)) nor token1 \(quoted(pool.token1))")
+    }
+
+    static func refuseLimit(_ limit: UInt256?, _ pool: PoolState) throws(Rejection) {
+        guard limit == nil else {
+            throw Rejection(.invalidField, "sqrt_price_limit_x96 belongs to swaps of concentrated pools; pool \(quoted(pool.pool)) is constant product")
+        }
     }
 
     static func nonZero(_ value: UInt256) -> UInt256? { value.isZero ? nil : value }

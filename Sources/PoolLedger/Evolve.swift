@@ -22,6 +22,7 @@ public enum Evolve {
             guard pool == nil else { throw Rejection(.poolExists, "pool \(quoted(created.pool)) already exists") }
             try validate(created)
             var state = PoolState(created: created)
+            if created.model == .concentrated { state.concentrated = try concentratedPool(created) }
             state.timeLast = fact.time
             pool = state
             return
@@ -33,10 +34,6 @@ public enum Evolve {
     static func validate(_ created: PoolCreated) throws(Rejection) {
         guard created.token0 != created.token1 else {
             throw Rejection(.identicalTokens, "token0 and token1 are both \(quoted(created.token0))")
-        }
-        guard created.model == .constantProduct else {
-            // The facts parse and are stored; ConcentratedPool does the math; the fold is next.
-            throw Rejection(.unsupportedModel, "model \(quoted(created.model.rawValue)) is not folded yet: only constant_product pools are")
         }
     }
 
@@ -55,6 +52,11 @@ public enum Evolve {
 
     static func apply(_ fact: Fact, toExisting pool: inout PoolState) throws(Rejection) {
         try checkTime(fact.time, pool)
+        if pool.concentrated != nil {
+            try applyConcentrated(fact, to: &pool)
+            if let time = fact.time { pool.timeLast = time }
+            return
+        }
         switch fact.body {
         case .poolCreated:
             preconditionFailure("handled by apply(_:to:)")

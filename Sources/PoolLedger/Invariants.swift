@@ -22,6 +22,7 @@ public enum Invariants {
     /// Checks every law for `fact`, which moved the pool from `before` to `after`
     /// (`before` is nil for the fact that created the pool).
     public static func check(before: Before?, after pool: PoolState, fact: Fact) throws(Rejection) {
+        if pool.concentrated != nil { return try checkConcentrated(pool) }
         try checkShareSum(pool)
         try checkReserveBound(pool)
         guard let before else { return }
@@ -115,6 +116,52 @@ public enum Invariants {
         let exceeds1 = paid1.multipliedFullWidth(by: supplyBeforeBurn) > withdrawal.shares.multipliedFullWidth(by: before.reserve1)
         guard !exceeds0, !exceeds1 else {
             throw Rejection(.burnProRata, "burning \(withdrawal.shares) of \(supplyBeforeBurn) shares paid \(paid0), \(paid1), more than pro rata of reserves \(before.reserve0), \(before.reserve1)")
+        }
+    }
+
+    // MARK: concentrated pools
+
+    /// The laws of a V3 pool, each recomputed from the positions rather than
+    /// read from what the swap loop maintains: the tick is the price's; the
+    /// active liquidity is the sum of the positions whose range holds the
+    /// tick (not the ticks' liquidity_net crossed so far); the balances cover
+    /// every position's principal (what burning it all would pay now), its
+    /// owed tokens and its pending fees, plus the protocol's fees.
+    public static func checkConcentrated(_ pool: PoolState) throws(Rejection) {
+        guard let v3 = pool.concentrated else { return }
+        let priceTick: Int32
+        do { priceTick = try TickMath.tick(atSqrtRatio: v3.sqrtPriceX96) } catch {
+            throw Rejection(.tickMatchesPrice, "price \(v3.sqrtPriceX96) is outside the tick range: \(error)")
+        }
+        // A swap that crosses down onto a tick's exact price leaves the tick one below it.
+        var crossedDownOnto = false
+        if v3.tick == priceTick - 1 {
+            do { crossedDownOnto = try TickMath.sqrtRatio(atTick: priceTick) == v3.sqrtPriceX96 } catch {
+                throw Rejection(.tickMatchesPrice, "tick \(priceTick) has no price: \(error)")
+            }
+        }
+        guard v3.tick == priceTick || crossedDownOnto else {
+            throw Rejection(.tickMatchesPrice, "tick \(v3.tick), but the price \(v3.sqrtPriceX96) is in tick \(priceTick)")
+        }
+        var active = UInt256.zero
+        var cover0 = UInt256(high: 0, low: v3.protocolFees0), cover1 = UInt256(high: 0, low: v3.protocolFees1)
+        var overflow = false
+        func add(_ sum: inout UInt256, _ amount: UInt256) {
+            let (next, o) = sum.addingReportingOverflow(amount)
+            sum = next
+            overflow = overflow || o
+        }
+        for (key, position) in v3.positions {
+            if key.tickLower <= v3.tick && v3.tick < key.tickUpper { add(&active, UInt256(high: 0, low: position.liquidity)) }
+            let principal = v3.principal(of: key), pending = v3.pendingFees(of: key)
+            add(&cover0, principal.amount0); add(&cover0, pending.amount0); add(&cover0, UInt256(high: 0, low: position.tokensOwed0))
+            add(&cover1, principal.amount1); add(&cover1, pending.amount1); add(&cover1, UInt256(high: 0, low: position.tokensOwed1))
+        }
+        guard active == UInt256(high: 0, low: v3.liquidity) else {
+            throw Rejection(.activeLiquidity, "active liquidity \(v3.liquidity), but the positions in range at tick \(v3.tick) hold \(active)")
+        }
+        guard !overflow, cover0 <= pool.reserve0, cover1 <= pool.reserve1 else {
+            throw Rejection(.balancesCover, "balances \(pool.reserve0), \(pool.reserve1) do not cover the positions and fees owed \(overflow ? "(over 2^256)" : "\(cover0), \(cover1)")")
         }
     }
 }

@@ -27,6 +27,7 @@ public struct Ledger: Sendable, Equatable {
             guard self.pools[pool.pool] == nil else { throw Rejection(.poolExists, "pool \(quoted(pool.pool)) appears twice in the snapshot") }
             guard pool.seq <= seq else { throw Rejection(.invalidField, "pool \(quoted(pool.pool)) is at seq \(pool.seq), after the snapshot's seq \(seq)") }
             try Invariants.checkShareSum(pool)
+            try Invariants.checkConcentrated(pool)
             self.pools[pool.pool] = pool
         }
         self.seq = seq
@@ -49,7 +50,7 @@ public struct Ledger: Sendable, Equatable {
             return false
         }
         if case .swap(let swap) = fact.body {
-            try foldSwap(swap, time: fact.time)
+            try foldSwap(swap, fact)
         } else {
             try foldOther(fact)
         }
@@ -61,12 +62,14 @@ public struct Ledger: Sendable, Equatable {
     /// and the times (never the share table), so it is folded in place, and
     /// the laws that concern it are checked: reserves within uint112 and k
     /// not lower. Should one fail, the scalars it touched are put back.
-    mutating func foldSwap(_ swap: Swap, time: UInt64?) throws(Rejection) {
+    mutating func foldSwap(_ swap: Swap, _ fact: Fact) throws(Rejection) {
         guard let index = pools.index(forKey: swap.pool) else {
             throw Rejection(.unknownPool, "no pool \(quoted(swap.pool)) was created before this fact")
         }
+        // A concentrated pool's swap moves ticks and fee growth: the general step.
+        guard pools.values[index].concentrated == nil else { return try foldOther(fact) }
         let next = seq + 1
-        try Self.foldSwap(swap, time: time, seq: next, into: &pools.values[index])
+        try Self.foldSwap(swap, time: fact.time, seq: next, into: &pools.values[index])
         seq = next
     }
 

@@ -59,6 +59,9 @@ public enum LedgerSnapshot {
                 throw Rejection(.duplicateField, "snapshot owner \(quoted(owner)) appears twice")
             }
         }
+        if created.model == .concentrated {
+            pool.concentrated = try ConcentratedStateJSON.decode(&fields, created: created)
+        }
         try fields.finish("a snapshot pool")
         return pool
     }

@@ -29,6 +29,11 @@ public struct PoolState: Sendable, Equatable {
     /// The last `time` seen on any fact of this pool; times never decrease within a pool.
     public var timeLast: UInt64?
 
+    /// Concentrated pools: the V3 pool (price, ticks, positions, fee growth).
+    /// `reserve0`/`reserve1` are then the pool's token balances, and the share
+    /// table stays empty (a position is liquidity over a range, not shares).
+    public var concentrated: ConcentratedPool?
+
     /// Sequence number of the last fact folded into this pool (0 before any).
     public var seq: UInt64 = 0
 
@@ -44,7 +49,15 @@ public struct PoolState: Sendable, Equatable {
     }
 
     /// `reserve0 * reserve1`; reserves are uint112, so the product always fits.
-    public var k: UInt256 { reserve0 * reserve1 }
+    /// For a concentrated pool, the virtual reserves' product: liquidity^2
+    /// (liquidity is uint128, so it fits too).
+    public var k: UInt256 {
+        if let concentrated {
+            let liquidity = UInt256(high: 0, low: concentrated.liquidity)
+            return liquidity * liquidity
+        }
+        return reserve0 * reserve1
+    }
 
     public var feeOn: Bool { feeTo != nil }
 

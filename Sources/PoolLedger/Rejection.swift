@@ -26,6 +26,10 @@ public enum LedgerRule: String, Sendable, CaseIterable {
     case syncMismatch = "SYNC_MISMATCH"
     /// Pair logs that do not form the calls the pair emits (mint, burn, swap, sync, transfer).
     case logSequence = "LOG_SEQUENCE"
+    /// A `position_minted` fact records other amounts than the mint takes.
+    case amountMismatch = "AMOUNT_MISMATCH"
+    /// A concentrated pool's `swap` fact that no input reproduces (amounts, price, tick or liquidity after).
+    case swapMismatch = "SWAP_MISMATCH"
 }
 
 /// What is wrong with a line of input before any rule is applied.
@@ -52,6 +56,12 @@ public enum InvariantRule: String, Sendable, CaseIterable {
     case mintProRata = "INVARIANT_MINT_PRO_RATA"
     case burnProRata = "INVARIANT_BURN_PRO_RATA"
     case lockedSharesMoved = "INVARIANT_LOCKED_SHARES"
+    /// Concentrated pools: the tick is the price's (getTickAtSqrtRatio), or one below after a downward crossing onto it.
+    case tickMatchesPrice = "INVARIANT_TICK"
+    /// Concentrated pools: the active liquidity is the sum of the positions whose range holds the tick.
+    case activeLiquidity = "INVARIANT_ACTIVE_LIQUIDITY"
+    /// Concentrated pools: the token balances cover every position's principal, owed and pending fees, and the protocol's fees.
+    case balancesCover = "INVARIANT_BALANCES_COVER"
 }
 
 /// Every rule a fact, a command or a line can break.
@@ -60,6 +70,8 @@ public enum Rule: Sendable, Equatable, CustomStringConvertible {
     case ledger(LedgerRule)
     case input(InputRule)
     case invariant(InvariantRule)
+    /// A revert of Uniswap V3's contracts, by its reason string (`TLU`, `LO`, `SPL`, ...): `V3_` + the reason in capitals.
+    case concentrated(String)
 
     public var name: String {
         switch self {
@@ -67,6 +79,7 @@ public enum Rule: Sendable, Equatable, CustomStringConvertible {
         case .ledger(let rule): return rule.rawValue
         case .input(let rule): return rule.rawValue
         case .invariant(let rule): return rule.rawValue
+        case .concentrated(let reason): return "V3_" + reason.uppercased()
         }
     }
 
@@ -87,6 +100,8 @@ public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible {
     public init(_ rule: LedgerRule, _ detail: String) { self.init(.ledger(rule), detail) }
     public init(_ rule: InputRule, _ detail: String) { self.init(.input(rule), detail) }
     public init(_ rule: InvariantRule, _ detail: String) { self.init(.invariant(rule), detail) }
+    /// A V3 contract revert.
+    public init(_ error: V3MathError) { self.init(.concentrated(error.reason), error.detail) }
 
     /// `RULE: detail`, the form the command line prints after `line N: `.
     public var description: String { "\(rule.name): \(detail)" }

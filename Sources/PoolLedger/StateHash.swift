@@ -14,6 +14,9 @@ import PoolMath
 /// `block_timestamp_last` are JSON integers; `fee_to` and `time_last` are a
 /// string/integer or null; `shares` is an object of owner -> shares with zero
 /// holders left out, owners sorted by the bytes of their UTF-8 encoding.
+/// A concentrated pool's state goes on with its V3 fields (ticks and
+/// positions in a fixed order: `ConcentratedStateJSON`); for it `reserve0`,
+/// `reserve1` are its token balances and `shares` is empty.
 /// `seq` (where the state sits in a log) and `k` (derived from the reserves)
 /// are not part of it. `state_hash` is the lowercase hex SHA-256 of those
 /// bytes, so it depends only on the state: not on dictionary order, nor on
@@ -22,6 +25,7 @@ public enum StateHash {
     public static func canonicalJSON(_ pool: PoolState) -> JSON {
         func amount(_ value: UInt256) -> JSON { .string(value.description) }
         let owners = pool.shares.keys.sorted(by: utf8Less)
+        let concentrated = pool.concentrated.map(ConcentratedStateJSON.members) ?? []
         return .object([
             ("pool", .string(pool.pool)),
             ("model", .string(pool.model.rawValue)),
@@ -40,7 +44,7 @@ public enum StateHash {
             ("block_timestamp_last", .number(String(pool.blockTimestampLast))),
             ("time_last", pool.timeLast.map { .number(String($0)) } ?? .null),
             ("shares", .object(owners.map { ($0, amount(pool.shares[$0]!)) })),
-        ])
+        ] + concentrated)
     }
 
     /// The canonical bytes (UTF-8 of the compact canonical JSON).

@@ -62,19 +62,61 @@ import Testing
         #expect(throws: Rejection.self) { try BinaryCodec.decode(bytes) }
     }
 
-    @Test func constantProductPoolsRefuseConcentratedFacts() throws {
+    @Test func eachModelRefusesTheOthersFactsAndCommands() throws {
         var ledger = Ledger()
-        do {
-            try ledger.fold(facts[0])
-            Issue.record("a concentrated pool was folded")
-        } catch {
-            #expect(error.rule.name == "UNSUPPORTED_MODEL")
-            #expect(error.detail.contains("not folded yet"))
-        }
-        try ledger.fold(Fact(.poolCreated(PoolCreated(pool: "weth-ens", token0: "WETH", token1: "ENS"))))
-        try ledger.execute(Command(.addLiquidity(AddLiquidity(pool: "weth-ens", provider: "lp", amount0Desired: 1_000_000, amount1Desired: 1_000_000))))
+        try ledger.fold(Fact(.poolCreated(PoolCreated(pool: "v2", token0: "WETH", token1: "ENS"))))
+        try ledger.execute(Command(.addLiquidity(AddLiquidity(pool: "v2", provider: "lp", amount0Desired: 1_000_000, amount1Desired: 1_000_000))))
         for fact in facts.dropFirst() {
-            #expect(throws: Rejection.self) { try ledger.fold(fact) }
+            var moved = fact
+            moved.body = Self.retarget(fact.body, to: "v2")
+            do {
+                try ledger.fold(moved)
+                Issue.record("a constant-product pool took \(ContractCodec.line(moved))")
+            } catch {
+                #expect(["UNSUPPORTED_MODEL", "INVALID_FIELD"].contains(error.rule.name), "\(error)")
+            }
+        }
+        let v2Commands: [CommandBody] = [
+            .mintPosition(MintPosition(pool: "v2", owner: "o", tickLower: -60, tickUpper: 60, liquidity: 1000)),
+            .burnPosition(BurnPosition(pool: "v2", owner: "o", tickLower: -60, tickUpper: 60, liquidity: 0)),
+            .collect(CollectFees(pool: "v2", owner: "o", tickLower: -60, tickUpper: 60)),
+            .swapExactIn(SwapExactIn(pool: "v2", trader: "t", tokenIn: "WETH", amountIn: 10, sqrtPriceLimitX96: price)),
+        ]
+        for command in v2Commands {
+            #expect(throws: Rejection.self) { try ledger.execute(Command(command)) }
+        }
+
+        try ledger.fold(facts[0])
+        try ledger.execute(Command(.mintPosition(MintPosition(pool: "weth-ens", owner: "o", tickLower: 0, tickUpper: 60_000, liquidity: 1_000_000_000))))
+        let before = ledger
+        let v3Commands: [CommandBody] = [
+            .addLiquidity(AddLiquidity(pool: "weth-ens", provider: "lp", amount0Desired: 1000, amount1Desired: 1000)),
+            .removeLiquidity(RemoveLiquidity(pool: "weth-ens", provider: "lp", shares: 1)),
+            .transferShares(SharesTransferred(pool: "weth-ens", from: "o", to: "p", shares: 1)),
+            .setFeeTo(FeeToSet(pool: "weth-ens", feeTo: "f")),
+        ]
+        for command in v3Commands {
+            do {
+                try ledger.execute(Command(command))
+                Issue.record("a concentrated pool took \(command.commandName)")
+            } catch {
+                #expect(error.rule.name == "UNSUPPORTED_MODEL", "\(error)")
+            }
+        }
+        for body in [FactBody.reservesSynced(ReservesSynced(pool: "weth-ens", reserve0: 1, reserve1: 1)),
+                     .liquidityAdded(LiquidityAdded(pool: "weth-ens", provider: "lp", amount0: 1, amount1: 1, shares: 1))] {
+            #expect(throws: Rejection.self) { try ledger.fold(Fact(body)) }
+        }
+        #expect(ledger == before)
+    }
+
+    static func retarget(_ body: FactBody, to pool: String) -> FactBody {
+        switch body {
+        case .swap(var f): f.pool = pool; return .swap(f)
+        case .positionMinted(var f): f.pool = pool; return .positionMinted(f)
+        case .positionBurned(var f): f.pool = pool; return .positionBurned(f)
+        case .feesCollected(var f): f.pool = pool; return .feesCollected(f)
+        default: return body
         }
     }
 }

@@ -37,6 +37,8 @@ extension BigUInt {
                 try trial.transfer(from: c.from, to: c.to, amount: BigUInt(c.shares))
             case .setFeeTo(let c):
                 trial.feeTo = c.feeTo
+            case .mintPosition, .burnPosition, .collect:
+                return false
             }
         } catch {
             return false

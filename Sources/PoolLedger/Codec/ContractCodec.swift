@@ -154,17 +154,40 @@ public enum ContractCodec {
         case "swap_exact_in":
             body = .swapExactIn(SwapExactIn(
                 pool: try fields.string("pool"), trader: try fields.string("trader"), tokenIn: try fields.string("token_in"),
-                amountIn: try fields.amount("amount_in"), minAmountOut: try fields.optionalAmount("min_amount_out") ?? .zero))
+                amountIn: try fields.amount("amount_in"), minAmountOut: try fields.optionalAmount("min_amount_out") ?? .zero,
+                sqrtPriceLimitX96: try fields.optionalAmount("sqrt_price_limit_x96")))
         case "swap_exact_out":
             body = .swapExactOut(SwapExactOut(
                 pool: try fields.string("pool"), trader: try fields.string("trader"), tokenOut: try fields.string("token_out"),
-                amountOut: try fields.amount("amount_out"), maxAmountIn: try fields.optionalAmount("max_amount_in")))
+                amountOut: try fields.amount("amount_out"), maxAmountIn: try fields.optionalAmount("max_amount_in"),
+                sqrtPriceLimitX96: try fields.optionalAmount("sqrt_price_limit_x96")))
         case "transfer_shares":
             body = .transferShares(try sharesTransferred(&fields))
         case "set_fee_to":
             body = .setFeeTo(FeeToSet(pool: try fields.string("pool"), feeTo: try fields.nullableString("fee_to", required: true)))
+        case "mint_position":
+            body = .mintPosition(MintPosition(
+                pool: try fields.string("pool"), owner: try fields.string("owner"),
+                tickLower: Int32(try fields.signedInteger("tick_lower", in: tickRange)),
+                tickUpper: Int32(try fields.signedInteger("tick_upper", in: tickRange)),
+                liquidity: try fields.amount("liquidity"),
+                amount0Max: try fields.optionalAmount("amount0_max"), amount1Max: try fields.optionalAmount("amount1_max")))
+        case "burn_position":
+            body = .burnPosition(BurnPosition(
+                pool: try fields.string("pool"), owner: try fields.string("owner"),
+                tickLower: Int32(try fields.signedInteger("tick_lower", in: tickRange)),
+                tickUpper: Int32(try fields.signedInteger("tick_upper", in: tickRange)),
+                liquidity: try fields.amount("liquidity"),
+                amount0Min: try fields.optionalAmount("amount0_min") ?? .zero,
+                amount1Min: try fields.optionalAmount("amount1_min") ?? .zero))
+        case "collect":
+            body = .collect(CollectFees(
+                pool: try fields.string("pool"), owner: try fields.string("owner"),
+                tickLower: Int32(try fields.signedInteger("tick_lower", in: tickRange)),
+                tickUpper: Int32(try fields.signedInteger("tick_upper", in: tickRange)),
+                amount0Max: try fields.optionalAmount("amount0_max"), amount1Max: try fields.optionalAmount("amount1_max")))
         default:
-            throw Rejection(.unknownType, "cmd \(quoted(name)) is not a command (create_pool, add_liquidity, remove_liquidity, swap_exact_in, swap_exact_out, transfer_shares, set_fee_to)")
+            throw Rejection(.unknownType, "cmd \(quoted(name)) is not a command (create_pool, add_liquidity, remove_liquidity, swap_exact_in, swap_exact_out, transfer_shares, set_fee_to, mint_position, burn_position, collect)")
         }
         let command = Command(body, id: try fields.optionalString("id"), time: try fields.optionalInteger("time", in: timeRange),
                               block: try fields.optionalInteger("block", in: timeRange))
@@ -239,6 +262,10 @@ public enum ContractCodec {
         func add(_ key: String, _ value: String) { members.append((key, .string(value))) }
         func add(_ key: String, _ value: UInt256) { members.append((key, .string(value.description))) }
         func addNonZero(_ key: String, _ value: UInt256) { if !value.isZero { add(key, value) } }
+        func addTicks(_ lower: Int32, _ upper: Int32) {
+            members.append(("tick_lower", .number(String(lower))))
+            members.append(("tick_upper", .number(String(upper))))
+        }
         switch command.body {
         case .createPool(let c):
             guard case .object(let fields) = encode(Fact(.poolCreated(c))) else { preconditionFailure() }
@@ -253,14 +280,27 @@ public enum ContractCodec {
         case .swapExactIn(let c):
             add("pool", c.pool); add("trader", c.trader); add("token_in", c.tokenIn); add("amount_in", c.amountIn)
             addNonZero("min_amount_out", c.minAmountOut)
+            if let limit = c.sqrtPriceLimitX96 { add("sqrt_price_limit_x96", limit) }
         case .swapExactOut(let c):
             add("pool", c.pool); add("trader", c.trader); add("token_out", c.tokenOut); add("amount_out", c.amountOut)
             if let max = c.maxAmountIn { add("max_amount_in", max) }
+            if let limit = c.sqrtPriceLimitX96 { add("sqrt_price_limit_x96", limit) }
         case .transferShares(let c):
             add("pool", c.pool); add("from", c.from); add("to", c.to); add("shares", c.shares)
         case .setFeeTo(let c):
             add("pool", c.pool)
             members.append(("fee_to", c.feeTo.map(JSON.string) ?? .null))
+        case .mintPosition(let c):
+            add("pool", c.pool); add("owner", c.owner); addTicks(c.tickLower, c.tickUpper); add("liquidity", c.liquidity)
+            if let max = c.amount0Max { add("amount0_max", max) }
+            if let max = c.amount1Max { add("amount1_max", max) }
+        case .burnPosition(let c):
+            add("pool", c.pool); add("owner", c.owner); addTicks(c.tickLower, c.tickUpper); add("liquidity", c.liquidity)
+            addNonZero("amount0_min", c.amount0Min); addNonZero("amount1_min", c.amount1Min)
+        case .collect(let c):
+            add("pool", c.pool); add("owner", c.owner); addTicks(c.tickLower, c.tickUpper)
+            if let max = c.amount0Max { add("amount0_max", max) }
+            if let max = c.amount1Max { add("amount1_max", max) }
         }
         if let id = command.id { add("id", id) }
         if let time = command.time { members.append(("time", .number(String(time)))) }

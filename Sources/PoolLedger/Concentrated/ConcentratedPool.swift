@@ -15,7 +15,7 @@ public struct ConcentratedPool: Sendable, Equatable {
         public var feeGrowthOutside1X128: UInt256 = .zero
     }
 
-    public struct PositionKey: Sendable, Hashable {
+    public struct PositionKey: Sendable, Hashable, Comparable {
         public var owner: String
         public var tickLower: Int32
         public var tickUpper: Int32
@@ -23,6 +23,12 @@ public struct ConcentratedPool: Sendable, Equatable {
             self.owner = owner
             self.tickLower = tickLower
             self.tickUpper = tickUpper
+        }
+
+        /// The canonical order: owner by UTF-8 bytes, then the range.
+        public static func < (a: PositionKey, b: PositionKey) -> Bool {
+            if a.owner != b.owner { return a.owner.utf8.lexicographicallyPrecedes(b.owner.utf8) }
+            return (a.tickLower, a.tickUpper) < (b.tickLower, b.tickUpper)
         }
     }
 
@@ -67,6 +73,77 @@ public struct ConcentratedPool: Sendable, Equatable {
         self.maxLiquidityPerTick = UInt128.max / count
     }
 
+    /// A pool restored from its stored state (a snapshot): every field as
+    /// written, the tick bitmap rebuilt from the initialized ticks.
+    public init(
+        feePips: UInt32, tickSpacing: Int32, sqrtPriceX96: UInt256, tick: Int32, liquidity: UInt128,
+        feeGrowthGlobal0X128: UInt256, feeGrowthGlobal1X128: UInt256, feeProtocol: UInt8,
+        protocolFees0: UInt128, protocolFees1: UInt128,
+        ticks: [Int32: TickInfo], positions: [PositionKey: PositionInfo]
+    ) throws(V3MathError) {
+        try self.init(feePips: feePips, tickSpacing: tickSpacing, sqrtPriceX96: sqrtPriceX96)
+        // A tick one below the price's is where a downward crossing onto a tick leaves it.
+        let priceOfTick = try TickMath.sqrtRatio(atTick: self.tick)
+        guard tick == self.tick || (tick == self.tick - 1 && sqrtPriceX96 == priceOfTick) else {
+            throw V3MathError("T", "tick \(tick) does not match the price \(sqrtPriceX96) (tick \(self.tick))")
+        }
+        self.tick = tick
+        self.liquidity = liquidity
+        self.feeGrowthGlobal0X128 = feeGrowthGlobal0X128
+        self.feeGrowthGlobal1X128 = feeGrowthGlobal1X128
+        self.feeProtocol = feeProtocol
+        self.protocolFees0 = protocolFees0
+        self.protocolFees1 = protocolFees1
+        for (index, info) in ticks {
+            guard info.liquidityGross > 0 else { throw V3MathError("T", "tick \(index) is stored with no liquidity") }
+            guard index >= TickMath.minTick, index <= TickMath.maxTick else { throw V3MathError("T", "tick \(index) is out of range") }
+            try flipTick(index)
+        }
+        for (key, position) in positions {
+            guard key.tickLower < key.tickUpper, key.tickLower >= TickMath.minTick, key.tickUpper <= TickMath.maxTick else {
+                throw V3MathError("TLU", "position of \(key.owner) has range \(key.tickLower)...\(key.tickUpper)")
+            }
+            guard position.liquidity > 0 || position.tokensOwed0 > 0 || position.tokensOwed1 > 0 else {
+                throw V3MathError("NP", "position of \(key.owner) in \(key.tickLower)...\(key.tickUpper) is stored empty")
+            }
+        }
+        self.ticks = ticks
+        self.positions = positions
+    }
+
+    // MARK: reading positions
+
+    /// What burning all of the position's liquidity would release now (rounded down, as a burn).
+    public func principal(of key: PositionKey) -> (amount0: UInt256, amount1: UInt256) {
+        guard let position = positions[key], position.liquidity > 0 else { return (.zero, .zero) }
+        return Self.amounts(liquidity: position.liquidity, tickLower: key.tickLower, tickUpper: key.tickUpper, sqrtPriceX96: sqrtPriceX96, tick: tick)
+    }
+
+    /// The tokens `liquidity` over a range holds at a price (rounded down).
+    public static func amounts(liquidity: UInt128, tickLower: Int32, tickUpper: Int32, sqrtPriceX96: UInt256, tick: Int32) -> (amount0: UInt256, amount1: UInt256) {
+        // Ticks of a stored position are in range, so these cannot fail.
+        let lower = try! TickMath.sqrtRatio(atTick: tickLower), upper = try! TickMath.sqrtRatio(atTick: tickUpper)
+        if tick < tickLower {
+            return (try! SqrtPriceMath.amount0Delta(lower, upper, liquidity: liquidity, roundUp: false), .zero)
+        } else if tick < tickUpper {
+            return (try! SqrtPriceMath.amount0Delta(sqrtPriceX96, upper, liquidity: liquidity, roundUp: false),
+                    try! SqrtPriceMath.amount1Delta(lower, sqrtPriceX96, liquidity: liquidity, roundUp: false))
+        } else {
+            return (.zero, try! SqrtPriceMath.amount1Delta(lower, upper, liquidity: liquidity, roundUp: false))
+        }
+    }
+
+    /// Fees earned since the position was last touched and not yet in tokens
+    /// owed: what a poke (burn of 0) would add, computed as Position.update does.
+    public func pendingFees(of key: PositionKey) -> (amount0: UInt256, amount1: UInt256) {
+        guard let position = positions[key] else { return (.zero, .zero) }
+        let (inside0, inside1) = feeGrowthInside(tickLower: key.tickLower, tickUpper: key.tickUpper)
+        let liquidityWide = UInt256(high: 0, low: position.liquidity)
+        let owed0 = UInt256.mulDiv(inside0 &- position.feeGrowthInside0LastX128, liquidityWide, Self.q128)!
+        let owed1 = UInt256.mulDiv(inside1 &- position.feeGrowthInside1LastX128, liquidityWide, Self.q128)!
+        return (UInt256(high: 0, low: owed0.low), UInt256(high: 0, low: owed1.low))
+    }
+
     // MARK: mint and burn
 
     /// `mint`: adds `amount` of liquidity to the owner's position; returns the tokens it takes (rounded up).
@@ -90,6 +167,7 @@ public struct ConcentratedPool: Sendable, Equatable {
             positions[key]!.tokensOwed0 &+= UInt128(truncatingIfNeeded: amount0.low)
             positions[key]!.tokensOwed1 &+= UInt128(truncatingIfNeeded: amount1.low)
         }
+        dropIfEmpty(PositionKey(owner: owner, tickLower: tickLower, tickUpper: tickUpper))
         return (amount0, amount1)
     }
 
@@ -102,7 +180,17 @@ public struct ConcentratedPool: Sendable, Equatable {
         position.tokensOwed0 -= amount0
         position.tokensOwed1 -= amount1
         positions[key] = position
+        dropIfEmpty(key)
         return (amount0, amount1)
+    }
+
+    /// A position with no liquidity and nothing owed is forgotten: the contract
+    /// keeps its slot, but nothing it holds can change a later outcome (a mint
+    /// into it starts from zero owed either way), and one canonical state
+    /// needs one spelling of "no position".
+    mutating func dropIfEmpty(_ key: PositionKey) {
+        guard let position = positions[key], position.liquidity == 0, position.tokensOwed0 == 0, position.tokensOwed1 == 0 else { return }
+        positions.removeValue(forKey: key)
     }
 
     mutating func modifyPosition(owner: String, tickLower: Int32, tickUpper: Int32, liquidityDelta: Int128) throws(V3MathError) -> (SignedAmount, SignedAmount) {

@@ -1,0 +1,266 @@
+import PoolMath
+
+/// The concentrated-liquidity (Uniswap V3) half of `evolve` and `decide`: the
+/// same entry points dispatch here on the pool's model, so a V3 pool goes
+/// through the one pipeline (store, snapshot, replay, audit) as a V2 pool.
+///
+/// `reserve0`/`reserve1` of such a pool are its token balances: a mint pays
+/// in, a swap pays in and out, a collect pays out; a burn only moves tokens
+/// from the ranges into what the position is owed.
+extension Evolve {
+    static func concentratedPool(_ created: PoolCreated) throws(Rejection) -> ConcentratedPool {
+        guard let tickSpacing = created.tickSpacing, let sqrtPriceX96 = created.sqrtPriceX96 else {
+            throw Rejection(.missingField, "a concentrated pool needs tick_spacing and sqrt_price_x96")
+        }
+        do {
+            return try ConcentratedPool(feePips: created.feePPM, tickSpacing: tickSpacing, sqrtPriceX96: sqrtPriceX96)
+        } catch {
+            throw Rejection(error)
+        }
+    }
+
+    /// One fact of a concentrated pool, every check before the pool changes.
+    static func applyConcentrated(_ fact: Fact, to pool: inout PoolState) throws(Rejection) {
+        guard var v3 = pool.concentrated else { preconditionFailure("a concentrated pool without its V3 state") }
+        var balance0 = pool.reserve0, balance1 = pool.reserve1
+        switch fact.body {
+        case .positionMinted(let mint):
+            let amounts = try v3Call { () throws(V3MathError) in
+                try v3.mint(owner: mint.owner, tickLower: mint.tickLower, tickUpper: mint.tickUpper, amount: try liquidity(mint.liquidity))
+            }
+            try check(.amountMismatch, "amount0", recorded: mint.amount0, expected: amounts.amount0)
+            try check(.amountMismatch, "amount1", recorded: mint.amount1, expected: amounts.amount1)
+            balance0 = try paidIn(balance0, amounts.amount0, token: "token0")
+            balance1 = try paidIn(balance1, amounts.amount1, token: "token1")
+        case .positionBurned(let burn):
+            let amounts = try v3Call { () throws(V3MathError) in
+                try v3.burn(owner: burn.owner, tickLower: burn.tickLower, tickUpper: burn.tickUpper, amount: try liquidity(burn.liquidity))
+            }
+            try check(.payoutMismatch, "amount0", recorded: burn.amount0, expected: amounts.amount0)
+            try check(.payoutMismatch, "amount1", recorded: burn.amount1, expected: amounts.amount1)
+        case .feesCollected(let collect):
+            let key = ConcentratedPool.PositionKey(owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper)
+            let owed = v3.positions[key]
+            let owed0 = UInt256(high: 0, low: owed?.tokensOwed0 ?? 0), owed1 = UInt256(high: 0, low: owed?.tokensOwed1 ?? 0)
+            // A collect pays at most what is owed; the log records what it paid.
+            guard collect.amount0 <= owed0, collect.amount1 <= owed1 else {
+                throw Rejection(.payoutMismatch, "collect of \(collect.amount0), \(collect.amount1) from \(collect.owner) \(collect.tickLower)...\(collect.tickUpper): the position is owed only \(owed0), \(owed1)")
+            }
+            _ = v3.collect(owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper,
+                           amount0Requested: collect.amount0.low, amount1Requested: collect.amount1.low)
+            balance0 = try paidOut(balance0, collect.amount0, token: "token0")
+            balance1 = try paidOut(balance1, collect.amount1, token: "token1")
+        case .swap(let swap):
+            v3 = try replaySwap(swap, v3)
+            balance0 = try paidOut(try paidIn(balance0, swap.amount0In, token: "token0"), swap.amount0Out, token: "token0")
+            balance1 = try paidOut(try paidIn(balance1, swap.amount1In, token: "token1"), swap.amount1Out, token: "token1")
+        case .poolCreated:
+            preconditionFailure("handled by apply(_:to:)")
+        case .liquidityAdded, .liquidityRemoved, .sharesTransferred, .feeToSet, .reservesSynced:
+            throw Rejection(.unsupportedModel, "\(fact.body.typeName) is a fact of constant-product pools; pool \(quoted(pool.pool)) is concentrated")
+        }
+        pool.concentrated = v3
+        pool.reserve0 = balance0
+        pool.reserve1 = balance1
+    }
+
+    // MARK: swap
+
+    /// What a V3 swap does: the pool after it and the pool-side deltas.
+    public struct ConcentratedSwap: Sendable {
+        public var pool: ConcentratedPool
+        public var result: ConcentratedPool.SwapResult
+        public var zeroForOne: Bool
+
+        /// The swap as a fact: amounts in and out, and the price, tick and liquidity it left.
+        public func fact(pool id: String, trader: String) -> Swap {
+            let amount0 = result.amount0.magnitude, amount1 = result.amount1.magnitude
+            return Swap(
+                pool: id, trader: trader,
+                amount0In: zeroForOne ? amount0 : .zero, amount1In: zeroForOne ? .zero : amount1,
+                amount0Out: zeroForOne ? .zero : amount0, amount1Out: zeroForOne ? amount1 : .zero,
+                sqrtPriceX96After: pool.sqrtPriceX96, tickAfter: pool.tick,
+                liquidityAfter: UInt256(high: 0, low: pool.liquidity))
+        }
+    }
+
+    /// The router's default price limit: the swap may move the price anywhere.
+    public static func extremeLimit(zeroForOne: Bool) -> UInt256 {
+        zeroForOne ? TickMath.minSqrtRatio + .one : TickMath.maxSqrtRatio - .one
+    }
+
+    /// Runs a swap on a copy of the pool: `specified` positive for exact input, negative for exact output.
+    public static func concentratedSwap(_ pool: ConcentratedPool, zeroForOne: Bool, specified: SignedAmount, limit: UInt256?) throws(Rejection) -> ConcentratedSwap {
+        var trial = pool
+        let limit = limit ?? extremeLimit(zeroForOne: zeroForOne)
+        let result = try v3Call { () throws(V3MathError) in
+            try trial.swap(zeroForOne: zeroForOne, amountSpecified: specified, sqrtPriceLimitX96: limit)
+        }
+        return ConcentratedSwap(pool: trial, result: result, zeroForOne: zeroForOne)
+    }
+
+    /// A recorded swap gives results, not inputs: it is re-run as exact input
+    /// of what it paid in, as exact output of what it paid out, and (when the
+    /// fact carries the price it left) as a swap stopped at that price; the
+    /// first run that reproduces every recorded field is the swap. Any input
+    /// that does is one the contract would have accepted with that outcome.
+    static func replaySwap(_ swap: Swap, _ pool: ConcentratedPool) throws(Rejection) -> ConcentratedPool {
+        let in0 = !swap.amount0In.isZero, in1 = !swap.amount1In.isZero
+        guard in0 || in1 else {
+            throw Rejection(.insufficientInputAmount, "a swap of a concentrated pool pays one token in; amount0_in and amount1_in are both 0")
+        }
+        guard !(in0 && in1) else { throw Rejection(.swapMismatch, "a swap pays one token in, not both (amount0_in \(swap.amount0In), amount1_in \(swap.amount1In))") }
+        let zeroForOne = in0
+        let (amountIn, amountOut, wrongOut) = zeroForOne ? (swap.amount0In, swap.amount1Out, swap.amount0Out) : (swap.amount1In, swap.amount0Out, swap.amount1Out)
+        guard wrongOut.isZero else {
+            throw Rejection(.swapMismatch, "a swap pays out the token it does not take in: \(zeroForOne ? "amount0_out" : "amount1_out") is \(wrongOut)")
+        }
+        var candidates: [(label: String, specified: SignedAmount, limit: UInt256?)] = [("exact input \(amountIn)", SignedAmount(amountIn), nil)]
+        if !amountOut.isZero { candidates.append(("exact output \(amountOut)", SignedAmount(amountOut, negative: true), nil)) }
+        if let stop = swap.sqrtPriceX96After {
+            // Stopped at a price limit: it consumed less than it was given, so any larger input gives the same.
+            candidates.append(("input up to the price \(stop)", SignedAmount(UInt256.max >> 1), stop))
+        }
+        var firstDifference: Rejection?
+        for candidate in candidates {
+            let run: ConcentratedSwap
+            do {
+                run = try concentratedSwap(pool, zeroForOne: zeroForOne, specified: candidate.specified, limit: candidate.limit)
+            } catch {
+                if firstDifference == nil { firstDifference = Rejection(error.rule, "\(candidate.label) reverts: \(error.detail)") }
+                continue
+            }
+            let computed = run.fact(pool: swap.pool, trader: swap.trader)
+            if let difference = swapDifference(recorded: swap, computed: computed) {
+                if firstDifference == nil { firstDifference = Rejection(.swapMismatch, "\(candidate.label) gives \(difference)") }
+                continue
+            }
+            return run.pool
+        }
+        throw firstDifference!
+    }
+
+    /// The first field of the recorded swap that differs from the computed one
+    /// (the after-fields only when the fact carries them).
+    static func swapDifference(recorded: Swap, computed: Swap) -> String? {
+        let amounts: [(String, UInt256, UInt256)] = [
+            ("amount0_in", recorded.amount0In, computed.amount0In), ("amount1_in", recorded.amount1In, computed.amount1In),
+            ("amount0_out", recorded.amount0Out, computed.amount0Out), ("amount1_out", recorded.amount1Out, computed.amount1Out),
+        ]
+        for (name, recordedValue, computedValue) in amounts where recordedValue != computedValue {
+            return "\(name) \(computedValue), recorded \(recordedValue)"
+        }
+        if let price = recorded.sqrtPriceX96After, price != computed.sqrtPriceX96After! {
+            return "sqrt_price_x96_after \(computed.sqrtPriceX96After!), recorded \(price)"
+        }
+        if let tick = recorded.tickAfter, tick != computed.tickAfter! {
+            return "tick_after \(computed.tickAfter!), recorded \(tick)"
+        }
+        if let liquidity = recorded.liquidityAfter, liquidity != computed.liquidityAfter! {
+            return "liquidity_after \(computed.liquidityAfter!), recorded \(liquidity)"
+        }
+        return nil
+    }
+
+    // MARK: helpers
+
+    /// Runs a V3 contract call, its revert becoming the rejection `V3_<reason>`.
+    static func v3Call<T>(_ body: () throws(V3MathError) -> T) throws(Rejection) -> T {
+        do { return try body() } catch { throw Rejection(error) }
+    }
+
+    /// A liquidity amount as the contract's uint128.
+    static func liquidity(_ amount: UInt256) throws(V3MathError) -> UInt128 {
+        guard amount.high == 0 else { throw V3MathError("SafeCast", "liquidity \(amount) exceeds uint128") }
+        return amount.low
+    }
+
+    static func check(_ rule: LedgerRule, _ field: String, recorded: UInt256, expected: UInt256) throws(Rejection) {
+        guard recorded == expected else { throw .mismatch(rule, field: field, recorded: recorded, expected: expected) }
+    }
+
+    static func paidIn(_ balance: UInt256, _ amount: UInt256, token: String) throws(Rejection) -> UInt256 {
+        let (sum, overflow) = balance.addingReportingOverflow(amount)
+        guard !overflow else { throw Rejection(.overflow, "paying \(amount) of \(token) in takes the pool's balance \(balance) past 2^256-1") }
+        return sum
+    }
+
+    static func paidOut(_ balance: UInt256, _ amount: UInt256, token: String) throws(Rejection) -> UInt256 {
+        guard amount <= balance else { throw Rejection(.insufficientLiquidity, "paying \(amount) of \(token) out of a balance of \(balance)") }
+        return balance - amount
+    }
+}
+
+extension Decide {
+    /// A command against a concentrated pool, decided with the periphery's
+    /// semantics: a mint takes what the liquidity needs (rounded up) within
+    /// the maximums, a burn's release must reach the minimums, a collect pays
+    /// what is owed up to the maximums, a swap runs to its amount or its price
+    /// limit. The facts carry every outcome, and a swap the price, tick and
+    /// liquidity it left, so that re-folding re-checks all of it.
+    static func decideConcentrated(_ command: Command, _ pool: PoolState) throws(Rejection) -> FactBody {
+        var v3 = pool.concentrated!
+        switch command.body {
+        case .createPool(let created):
+            throw Rejection(.poolExists, "pool \(quoted(created.pool)) already exists")
+        case .mintPosition(let mint):
+            let amounts = try Evolve.v3Call { () throws(V3MathError) in
+                try v3.mint(owner: mint.owner, tickLower: mint.tickLower, tickUpper: mint.tickUpper, amount: try Evolve.liquidity(mint.liquidity))
+            }
+            if let max = mint.amount0Max, amounts.amount0 > max {
+                throw Rejection(.excessiveInputAmount, "minting \(mint.liquidity) in \(mint.tickLower)...\(mint.tickUpper) takes \(amounts.amount0) of token0, above amount0_max \(max)")
+            }
+            if let max = mint.amount1Max, amounts.amount1 > max {
+                throw Rejection(.excessiveInputAmount, "minting \(mint.liquidity) in \(mint.tickLower)...\(mint.tickUpper) takes \(amounts.amount1) of token1, above amount1_max \(max)")
+            }
+            return .positionMinted(PositionChanged(
+                pool: mint.pool, owner: mint.owner, tickLower: mint.tickLower, tickUpper: mint.tickUpper,
+                liquidity: mint.liquidity, amount0: amounts.amount0, amount1: amounts.amount1))
+        case .burnPosition(let burn):
+            let amounts = try Evolve.v3Call { () throws(V3MathError) in
+                try v3.burn(owner: burn.owner, tickLower: burn.tickLower, tickUpper: burn.tickUpper, amount: try Evolve.liquidity(burn.liquidity))
+            }
+            guard amounts.amount0 >= burn.amount0Min else {
+                throw Rejection(.insufficientAAmount, "burning \(burn.liquidity) releases \(amounts.amount0) of token0, below amount0_min \(burn.amount0Min)")
+            }
+            guard amounts.amount1 >= burn.amount1Min else {
+                throw Rejection(.insufficientBAmount, "burning \(burn.liquidity) releases \(amounts.amount1) of token1, below amount1_min \(burn.amount1Min)")
+            }
+            return .positionBurned(PositionChanged(
+                pool: burn.pool, owner: burn.owner, tickLower: burn.tickLower, tickUpper: burn.tickUpper,
+                liquidity: burn.liquidity, amount0: amounts.amount0, amount1: amounts.amount1))
+        case .collect(let collect):
+            let requested0 = collect.amount0Max.map { $0.high == 0 ? $0.low : UInt128.max } ?? UInt128.max
+            let requested1 = collect.amount1Max.map { $0.high == 0 ? $0.low : UInt128.max } ?? UInt128.max
+            let paid = v3.collect(owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper,
+                                  amount0Requested: requested0, amount1Requested: requested1)
+            return .feesCollected(FeesCollected(
+                pool: collect.pool, owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper,
+                amount0: UInt256(high: 0, low: paid.amount0), amount1: UInt256(high: 0, low: paid.amount1)))
+        case .swapExactIn(let swap):
+            let zeroForOne = try direction(token: swap.tokenIn, field: "token_in", pool)
+            let run = try Evolve.concentratedSwap(v3, zeroForOne: zeroForOne, specified: SignedAmount(swap.amountIn), limit: swap.sqrtPriceLimitX96)
+            let fact = run.fact(pool: swap.pool, trader: swap.trader)
+            let amountOut = zeroForOne ? fact.amount1Out : fact.amount0Out
+            guard amountOut >= swap.minAmountOut else {
+                throw Rejection(.insufficientOutputAmount, "selling \(swap.amountIn) \(swap.tokenIn) buys \(amountOut), below min_amount_out \(swap.minAmountOut)")
+            }
+            return .swap(fact)
+        case .swapExactOut(let swap):
+            let oneForZero = try direction(token: swap.tokenOut, field: "token_out", pool)
+            let run = try Evolve.concentratedSwap(v3, zeroForOne: !oneForZero, specified: SignedAmount(swap.amountOut, negative: true), limit: swap.sqrtPriceLimitX96)
+            let fact = run.fact(pool: swap.pool, trader: swap.trader)
+            let (amountIn, amountOut) = oneForZero ? (fact.amount1In, fact.amount0Out) : (fact.amount0In, fact.amount1Out)
+            // The router insists on the whole output unless the caller set a limit.
+            if swap.sqrtPriceLimitX96 == nil, amountOut != swap.amountOut {
+                throw Rejection(.insufficientLiquidity, "buying \(swap.amountOut) \(swap.tokenOut): the pool's liquidity delivers only \(amountOut)")
+            }
+            if let max = swap.maxAmountIn, amountIn > max {
+                throw Rejection(.excessiveInputAmount, "buying \(swap.amountOut) \(swap.tokenOut) costs \(amountIn), above max_amount_in \(max)")
+            }
+            return .swap(fact)
+        case .addLiquidity, .removeLiquidity, .transferShares, .setFeeTo:
+            throw Rejection(.unsupportedModel, "\(command.body.commandName) is a command of constant-product pools; pool \(quoted(pool.pool)) is concentrated")
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import PoolMath
+
+/// The canonical form of a concentrated pool's V3 state, appended to the
+/// pool's canonical state (and so to its `state_hash` and snapshots), keys in
+/// this order:
+///
+///     tick_spacing, sqrt_price_x96, tick, liquidity,
+///     fee_growth_global0_x128, fee_growth_global1_x128, fee_protocol,
+///     protocol_fees0, protocol_fees1, ticks, positions
+///
+/// `ticks` lists the initialized ticks in ascending order (`tick`,
+/// `liquidity_gross`, `liquidity_net` (a signed decimal string),
+/// `fee_growth_outside0_x128`, `fee_growth_outside1_x128`); `positions` lists
+/// every position holding liquidity or owed tokens, by owner (UTF-8 bytes)
+/// then range (`owner`, `tick_lower`, `tick_upper`, `liquidity`,
+/// `fee_growth_inside0_last_x128`, `fee_growth_inside1_last_x128`,
+/// `tokens_owed0`, `tokens_owed1`). The tick bitmap is not written: it is the
+/// set of initialized ticks.
+enum ConcentratedStateJSON {
+    static func members(_ v3: ConcentratedPool) -> [(key: String, value: JSON)] {
+        func amount(_ value: UInt256) -> JSON { .string(value.description) }
+        func amount(_ value: UInt128) -> JSON { .string(value.description) }
+        func integer<T: BinaryInteger>(_ value: T) -> JSON { .number(String(value)) }
+        let ticks: [JSON] = v3.ticks.keys.sorted().map { index in
+            let info = v3.ticks[index]!
+            return .object([
+                ("tick", integer(index)),
+                ("liquidity_gross", amount(info.liquidityGross)),
+                ("liquidity_net", .string(String(info.liquidityNet))),
+                ("fee_growth_outside0_x128", amount(info.feeGrowthOutside0X128)),
+                ("fee_growth_outside1_x128", amount(info.feeGrowthOutside1X128)),
+            ])
+        }
+        let positions: [JSON] = v3.positions.keys.sorted().map { key in
+            let position = v3.positions[key]!
+            return .object([
+                ("owner", .string(key.owner)),
+                ("tick_lower", integer(key.tickLower)),
+                ("tick_upper", integer(key.tickUpper)),
+                ("liquidity", amount(position.liquidity)),
+                ("fee_growth_inside0_last_x128", amount(position.feeGrowthInside0LastX128)),
+                ("fee_growth_inside1_last_x128", amount(position.feeGrowthInside1LastX128)),
+                ("tokens_owed0", amount(position.tokensOwed0)),
+                ("tokens_owed1", amount(position.tokensOwed1)),
+            ])
+        }
+        return [
+            ("tick_spacing", integer(v3.tickSpacing)),
+            ("sqrt_price_x96", amount(v3.sqrtPriceX96)),
+            ("tick", integer(v3.tick)),
+            ("liquidity", amount(v3.liquidity)),
+            ("fee_growth_global0_x128", amount(v3.feeGrowthGlobal0X128)),
+            ("fee_growth_global1_x128", amount(v3.feeGrowthGlobal1X128)),
+            ("fee_protocol", integer(v3.feeProtocol)),
+            ("protocol_fees0", amount(v3.protocolFees0)),
+            ("protocol_fees1", amount(v3.protocolFees1)),
+            ("ticks", .array(ticks)),
+            ("positions", .array(positions)),
+        ]
+    }
+
+    /// Reads the V3 state back (the pool_created fields `tick_spacing` and
+    /// `sqrt_price_x96` were read with the pool), as strictly as facts.
+    static func decode(_ fields: inout FieldReader, created: PoolCreated) throws(Rejection) -> ConcentratedPool {
+        let tick = Int32(try fields.signedInteger("tick", in: ContractCodec.tickRange))
+        let liquidity = try uint128(try fields.amount("liquidity"), "liquidity")
+        let growth0 = try fields.amount("fee_growth_global0_x128")
+        let growth1 = try fields.amount("fee_growth_global1_x128")
+        let feeProtocol = UInt8(try fields.integer("fee_protocol", in: 0...255))
+        let protocolFees0 = try uint128(try fields.amount("protocol_fees0"), "protocol_fees0")
+        let protocolFees1 = try uint128(try fields.amount("protocol_fees1"), "protocol_fees1")
+        guard case .array(let tickList)? = fields.raw("ticks") else {
+            throw Rejection(.missingField, "snapshot pool field \"ticks\" must be an array")
+        }
+        guard case .array(let positionList)? = fields.raw("positions") else {
+            throw Rejection(.missingField, "snapshot pool field \"positions\" must be an array")
+        }
+        var ticks: [Int32: ConcentratedPool.TickInfo] = [:]
+        for entry in tickList {
+            var tickFields = try FieldReader(entry)
+            let index = Int32(try tickFields.signedInteger("tick", in: ContractCodec.tickRange))
+            var info = ConcentratedPool.TickInfo()
+            info.liquidityGross = try uint128(try tickFields.amount("liquidity_gross"), "liquidity_gross")
+            guard case .string(let net)? = tickFields.raw("liquidity_net"), let liquidityNet = Int128(net),
+                  String(liquidityNet) == net else {
+                throw Rejection(.invalidAmount, "tick \(index): liquidity_net must be a signed decimal string within int128")
+            }
+            info.liquidityNet = liquidityNet
+            info.feeGrowthOutside0X128 = try tickFields.amount("fee_growth_outside0_x128")
+            info.feeGrowthOutside1X128 = try tickFields.amount("fee_growth_outside1_x128")
+            try tickFields.finish("a snapshot tick")
+            guard ticks.updateValue(info, forKey: index) == nil else {
+                throw Rejection(.duplicateField, "snapshot tick \(index) appears twice")
+            }
+        }
+        var positions: [ConcentratedPool.PositionKey: ConcentratedPool.PositionInfo] = [:]
+        for entry in positionList {
+            var positionFields = try FieldReader(entry)
+            let key = ConcentratedPool.PositionKey(
+                owner: try positionFields.string("owner"),
+                tickLower: Int32(try positionFields.signedInteger("tick_lower", in: ContractCodec.tickRange)),
+                tickUpper: Int32(try positionFields.signedInteger("tick_upper", in: ContractCodec.tickRange)))
+            var position = ConcentratedPool.PositionInfo()
+            position.liquidity = try uint128(try positionFields.amount("liquidity"), "liquidity")
+            position.feeGrowthInside0LastX128 = try positionFields.amount("fee_growth_inside0_last_x128")
+            position.feeGrowthInside1LastX128 = try positionFields.amount("fee_growth_inside1_last_x128")
+            position.tokensOwed0 = try uint128(try positionFields.amount("tokens_owed0"), "tokens_owed0")
+            position.tokensOwed1 = try uint128(try positionFields.amount("tokens_owed1"), "tokens_owed1")
+            try positionFields.finish("a snapshot position")
+            guard positions.updateValue(position, forKey: key) == nil else {
+                throw Rejection(.duplicateField, "snapshot position \(quoted(key.owner)) \(key.tickLower)...\(key.tickUpper) appears twice")
+            }
+        }
+        do {
+            return try ConcentratedPool(
+                feePips: created.feePPM, tickSpacing: created.tickSpacing!, sqrtPriceX96: created.sqrtPriceX96!,
+                tick: tick, liquidity: liquidity, feeGrowthGlobal0X128: growth0, feeGrowthGlobal1X128: growth1,
+                feeProtocol: feeProtocol, protocolFees0: protocolFees0, protocolFees1: protocolFees1,
+                ticks: ticks, positions: positions)
+        } catch {
+            throw Rejection(error)
+        }
+    }
+
+    static func uint128(_ value: UInt256, _ name: String) throws(Rejection) -> UInt128 {
+        guard value.high == 0 else { throw Rejection(.invalidAmount, "field \(quoted(name)) must fit in 128 bits") }
+        return value.low
+    }
+}
