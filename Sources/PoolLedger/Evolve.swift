@@ -168,7 +168,7 @@ public enum Evolve {
 
     static func swap(_ swap: Swap, time: UInt64?, pool: inout PoolState) throws(Rejection) {
         guard !swap.hasConcentratedFields else {
-            throw Rejection(.invalidField, "sqrt_price_x96_after, tick_after and liquidity_after belong to swaps of concentrated pools; pool \(quoted(pool.pool)) is constant product")
+            throw Rejection(.invalidField, "sqrt_price_x96_after, tick_after, liquidity_after and sqrt_price_limit_x96 belong to swaps of concentrated pools; pool \(quoted(pool.pool)) is constant product")
         }
         let balances: (balance0: UInt256, balance1: UInt256)
         do {

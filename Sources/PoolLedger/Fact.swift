@@ -97,13 +97,18 @@ public struct Swap: Sendable, Equatable {
     public var sqrtPriceX96After: UInt256?
     public var tickAfter: Int32?
     public var liquidityAfter: UInt256?
+    /// Concentrated pools: the price limit the swap was given, when it was not
+    /// the router's default (the extreme in its direction). A swap that stopped
+    /// at its limit consumed less than offered; re-folding runs it to this limit.
+    public var sqrtPriceLimitX96: UInt256?
 
-    public var hasConcentratedFields: Bool { sqrtPriceX96After != nil || tickAfter != nil || liquidityAfter != nil }
+    public var hasConcentratedFields: Bool { sqrtPriceX96After != nil || tickAfter != nil || liquidityAfter != nil || sqrtPriceLimitX96 != nil }
 
     public init(
         pool: String, trader: String, amount0In: UInt256 = .zero, amount1In: UInt256 = .zero, amount0Out: UInt256 = .zero, amount1Out: UInt256 = .zero,
-        sqrtPriceX96After: UInt256? = nil, tickAfter: Int32? = nil, liquidityAfter: UInt256? = nil
+        sqrtPriceX96After: UInt256? = nil, tickAfter: Int32? = nil, liquidityAfter: UInt256? = nil, sqrtPriceLimitX96: UInt256? = nil
     ) {
+        self.sqrtPriceLimitX96 = sqrtPriceLimitX96
         self.sqrtPriceX96After = sqrtPriceX96After
         self.tickAfter = tickAfter
         self.liquidityAfter = liquidityAfter

@@ -99,4 +99,129 @@ import Testing
         #expect(absorbedAsFee <= original.events.filter { $0.kind == .swap }.count)
         print("V3 replay alterations: \(refused) refused at their event, \(absorbedAsFee) absorbed as fee, \(seenNextEvent) seen at the next event")
     }
+
+    // MARK: the fixture through the ledger
+
+    static let factsPath = path.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("uniswap-v3-weth-ens.jsonl")
+
+    func factLines() throws -> [String] {
+        try String(contentsOf: Self.factsPath, encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+
+    /// The committed facts are the record converted (not edited by hand).
+    @Test func factsFixtureIsTheRecordConverted() throws {
+        let facts = try history().facts(pool: "uniswap-v3-weth-ens", token0: "WETH", token1: "ENS", decimals0: 18, decimals1: 18)
+        #expect(try factLines() == facts.map(ContractCodec.line))
+    }
+
+    /// Folded by the ledger (the path every command takes), event by event:
+    /// after each swap the pool's price, tick and liquidity are the chain's
+    /// (read from the record, not from the facts), and the balances are the
+    /// record's signed amounts summed independently (mints and swaps move
+    /// tokens, burns only make them owed).
+    @Test func ledgerFoldMatchesTheChainEventByEvent() throws {
+        let record = try history()
+        let lines = try factLines()
+        #expect(lines.count == record.events.count + 1)
+        var fold = LineFold()
+        try fold.fold(line: lines[0], lineNumber: 1)
+        var balance0 = SignedAmount.zero, balance1 = SignedAmount.zero
+        var matched = 0
+        for (index, event) in record.events.enumerated() {
+            try fold.fold(line: lines[index + 1], lineNumber: index + 2)
+            let pool = try #require(fold.ledger["uniswap-v3-weth-ens"])
+            let v3 = try #require(pool.concentrated)
+            if event.kind != .burn { balance0 = balance0 + event.amount0; balance1 = balance1 + event.amount1 }
+            #expect(SignedAmount(pool.reserve0) == balance0 && SignedAmount(pool.reserve1) == balance1, "event \(index + 1)")
+            if event.kind == .swap {
+                guard v3.sqrtPriceX96 == event.sqrtPriceX96After, v3.tick == event.tickAfter, v3.liquidity == event.liquidityAfter else {
+                    Issue.record("event \(index + 1): price \(v3.sqrtPriceX96) tick \(v3.tick) liquidity \(v3.liquidity)")
+                    continue
+                }
+            }
+            matched += 1
+        }
+        #expect(matched == 68)
+        // Three positions remain (the manager's), one of them burned down to what it is owed.
+        let v3 = try #require(fold.ledger["uniswap-v3-weth-ens"]?.concentrated)
+        #expect(v3.positions.count == 3)
+    }
+
+    /// One unit more on any numeric field of any event's fact (amounts in and
+    /// out, including the zero legs, price, tick and liquidity after, a
+    /// position's liquidity, amounts and ticks): the fold fails at that line
+    /// (`line N: RULE: ...`), except the two kinds of alteration that describe
+    /// an equally valid history (see `anyFieldOffByOneIsRefusedNamingTheEvent`),
+    /// each checked to be exactly that.
+    @Test func anyFactFieldOffByOneIsRefusedNamingTheLine() throws {
+        let lines = try factLines()
+        var original = LineFold()
+        var states: [PoolState] = []
+        for (index, line) in lines.enumerated() {
+            try original.fold(line: line, lineNumber: index + 1)
+            states.append(original.ledger["uniswap-v3-weth-ens"]!)
+        }
+        let numeric: Set<String> = ["liquidity", "amount0", "amount1", "tick_lower", "tick_upper", "amount0_in", "amount1_in",
+                                    "amount0_out", "amount1_out", "sqrt_price_x96_after", "tick_after", "liquidity_after"]
+        var refused = 0, absorbedAsFee = 0, seenNextLine = 0, alterations = 0
+        var problems: [String] = []
+        for lineIndex in lines.indices.dropFirst() {
+            guard case .object(let members) = try JSON.parse(lines[lineIndex]) else { Issue.record("line \(lineIndex + 1) is not an object"); return }
+            for (position, member) in members.enumerated() where numeric.contains(member.key) {
+                var altered = members
+                switch member.value {
+                case .string(let text): altered[position].value = .string((UInt256(decimal: text)! + .one).description)
+                case .number(let text): altered[position].value = .number(String(Int64(text)! + 1))
+                default: continue
+                }
+                alterations += 1
+                var text = lines
+                text[lineIndex] = JSON.object(altered).compact
+                var fold = LineFold()
+                var failedAt: Int?
+                var detail = ""
+                var stateAtLine: PoolState?
+                for (index, line) in text.enumerated() {
+                    do {
+                        try fold.fold(line: line, lineNumber: index + 1)
+                    } catch {
+                        failedAt = index + 1
+                        detail = error.description
+                        break
+                    }
+                    if index == lineIndex { stateAtLine = fold.ledger["uniswap-v3-weth-ens"] }
+                }
+                let name = "line \(lineIndex + 1) \(member.key)"
+                if let failedAt {
+                    if failedAt == lineIndex + 1 {
+                        #expect(detail.hasPrefix("line \(lineIndex + 1): "), "\(name): \(detail)")
+                        refused += 1
+                    } else if member.key == "liquidity", lines[lineIndex].contains("\"liquidity\":\"0\""), failedAt == lineIndex + 2 {
+                        seenNextLine += 1
+                    } else {
+                        problems.append("\(name): failed at line \(failedAt): \(detail)")
+                    }
+                    continue
+                }
+                // Passed: only a swap's input leg, whose extra wei went to the fee: the
+                // same price, tick, liquidity and position state, one more of that token held.
+                let before = states[lineIndex], after = stateAtLine!
+                let token0 = member.key == "amount0_in"
+                if (member.key == "amount0_in" || member.key == "amount1_in"), after.concentrated?.sqrtPriceX96 == before.concentrated?.sqrtPriceX96,
+                   after.concentrated?.tick == before.concentrated?.tick, after.concentrated?.liquidity == before.concentrated?.liquidity,
+                   after.concentrated?.positions == before.concentrated?.positions,
+                   after.reserve0 == before.reserve0 + (token0 ? .one : .zero), after.reserve1 == before.reserve1 + (token0 ? .zero : .one) {
+                    absorbedAsFee += 1
+                } else {
+                    problems.append("\(name): the fold passed")
+                }
+            }
+        }
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+        #expect(seenNextLine == 1)
+        #expect(refused + absorbedAsFee + seenNextLine == alterations)
+        #expect(absorbedAsFee <= 63)
+        print("V3 fact alterations: \(alterations): \(refused) refused at their line, \(absorbedAsFee) absorbed as fee, \(seenNextLine) seen at the next line")
+    }
 }

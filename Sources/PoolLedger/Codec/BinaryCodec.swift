@@ -5,7 +5,8 @@ import PoolMath
 ///     byte 0    format version (1)
 ///     byte 1    type: 1 pool_created, 2 liquidity_added, 3 liquidity_removed,
 ///               4 swap, 5 shares_transferred, 6 fee_to_set
-///     byte 2    flags: 1 id, 2 time, 4 block, 8 protocol_fee_shares, 16 fee_to (non-null)
+///     byte 2    flags: 1 id, 2 time, 4 block, 8 protocol_fee_shares, 16 fee_to (non-null;
+///               on a swap: sqrt_price_limit_x96), 32/64/128 concentrated-pool fields
 ///     fields    in the contract's order for the type
 ///     optional  id, time, block (as the flags say)
 ///
@@ -24,7 +25,9 @@ public enum BinaryCodec {
         static let time: UInt8 = 2
         static let block: UInt8 = 4
         static let protocolFee: UInt8 = 8
+        /// fee_to on pool_created and fee_to_set; on a swap, its price limit.
         static let feeTo: UInt8 = 16
+        static let priceLimit: UInt8 = 16
         /// Concentrated-pool fields: pool_created's tick spacing and price;
         /// a swap's price, tick and liquidity after.
         static let extra1: UInt8 = 32
@@ -59,6 +62,7 @@ public enum BinaryCodec {
             if f.sqrtPriceX96After != nil { flags |= Flag.extra1 }
             if f.tickAfter != nil { flags |= Flag.extra2 }
             if f.liquidityAfter != nil { flags |= Flag.extra3 }
+            if f.sqrtPriceLimitX96 != nil { flags |= Flag.priceLimit }
         case .sharesTransferred: tag = 5
         case .feeToSet(let f):
             tag = 6
@@ -93,6 +97,7 @@ public enum BinaryCodec {
             if let price = f.sqrtPriceX96After { put(price, &out) }
             if let tick = f.tickAfter { put(signed: Int64(tick), &out) }
             if let liquidity = f.liquidityAfter { put(liquidity, &out) }
+            if let limit = f.sqrtPriceLimitX96 { put(limit, &out) }
         case .sharesTransferred(let f):
             put(f.pool, &out); put(f.from, &out); put(f.to, &out); put(f.shares, &out)
         case .feeToSet(let f):
@@ -185,8 +190,9 @@ public enum BinaryCodec {
             let price = flags & Flag.extra1 != 0 ? try reader.amount() : nil
             let tick = flags & Flag.extra2 != 0 ? Int32(try reader.signed(in: Self.ticks)) : nil
             let liquidity = flags & Flag.extra3 != 0 ? try reader.amount() : nil
+            let limit = flags & Flag.priceLimit != 0 ? try reader.amount() : nil
             body = .swap(Swap(pool: pool, trader: trader, amount0In: in0, amount1In: in1, amount0Out: out0, amount1Out: out1,
-                              sqrtPriceX96After: price, tickAfter: tick, liquidityAfter: liquidity))
+                              sqrtPriceX96After: price, tickAfter: tick, liquidityAfter: liquidity, sqrtPriceLimitX96: limit))
         case 5:
             let pool = try reader.string(), from = try reader.string(), to = try reader.string()
             body = .sharesTransferred(SharesTransferred(pool: pool, from: from, to: to, shares: try reader.amount()))
@@ -211,7 +217,7 @@ public enum BinaryCodec {
             throw Rejection(.malformedRecord, "unknown fact type tag \(tag)")
         }
         let extras = Flag.extra1 | Flag.extra2 | Flag.extra3
-        if tag != 1 && tag != 6 && flags & Flag.feeTo != 0 || tag != 2 && tag != 3 && flags & Flag.protocolFee != 0
+        if tag != 1 && tag != 4 && tag != 6 && flags & Flag.feeTo != 0 || tag != 2 && tag != 3 && flags & Flag.protocolFee != 0
             || tag != 1 && tag != 4 && flags & extras != 0 || tag == 1 && flags & Flag.extra3 != 0 {
             throw Rejection(.malformedRecord, "flags \(flags) do not fit fact type \(tag)")
         }

@@ -69,7 +69,8 @@ public enum ContractCodec {
                 amount0Out: try fields.amount("amount0_out"), amount1Out: try fields.amount("amount1_out"),
                 sqrtPriceX96After: try fields.optionalAmount("sqrt_price_x96_after"),
                 tickAfter: try fields.optionalSignedInteger("tick_after", in: tickRange).map(Int32.init),
-                liquidityAfter: try fields.optionalAmount("liquidity_after")))
+                liquidityAfter: try fields.optionalAmount("liquidity_after"),
+                sqrtPriceLimitX96: try fields.optionalAmount("sqrt_price_limit_x96")))
         case "shares_transferred":
             body = .sharesTransferred(try sharesTransferred(&fields))
         case "position_minted", "position_burned":
@@ -228,6 +229,7 @@ public enum ContractCodec {
             if let price = f.sqrtPriceX96After { add("sqrt_price_x96_after", price) }
             if let tick = f.tickAfter { members.append(("tick_after", .number(String(tick)))) }
             if let liquidity = f.liquidityAfter { add("liquidity_after", liquidity) }
+            if let limit = f.sqrtPriceLimitX96 { add("sqrt_price_limit_x96", limit) }
         case .sharesTransferred(let f):
             add("pool", f.pool); add("from", f.from); add("to", f.to); add("shares", f.shares)
         case .feeToSet(let f):

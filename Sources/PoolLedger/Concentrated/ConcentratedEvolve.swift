@@ -99,11 +99,14 @@ extension Evolve {
         return ConcentratedSwap(pool: trial, result: result, zeroForOne: zeroForOne)
     }
 
-    /// A recorded swap gives results, not inputs: it is re-run as exact input
-    /// of what it paid in, as exact output of what it paid out, and (when the
-    /// fact carries the price it left) as a swap stopped at that price; the
-    /// first run that reproduces every recorded field is the swap. Any input
-    /// that does is one the contract would have accepted with that outcome.
+    /// A recorded swap gives results, not inputs: it is re-run, to its price
+    /// limit (the fact's `sqrt_price_limit_x96`, else the router's default), as
+    /// exact input of what it paid in, as exact output of what it paid out, and,
+    /// when it ended on its limit, with more input than it took; the first run
+    /// that reproduces every recorded field is the swap. Any input that does is
+    /// one the contract would have accepted with that outcome. The limit is not
+    /// guessed from the price after: a price off by one would then pass as a
+    /// swap limited there.
     static func replaySwap(_ swap: Swap, _ pool: ConcentratedPool) throws(Rejection) -> ConcentratedPool {
         let in0 = !swap.amount0In.isZero, in1 = !swap.amount1In.isZero
         guard in0 || in1 else {
@@ -115,17 +118,20 @@ extension Evolve {
         guard wrongOut.isZero else {
             throw Rejection(.swapMismatch, "a swap pays out the token it does not take in: \(zeroForOne ? "amount0_out" : "amount1_out") is \(wrongOut)")
         }
-        var candidates: [(label: String, specified: SignedAmount, limit: UInt256?)] = [("exact input \(amountIn)", SignedAmount(amountIn), nil)]
-        if !amountOut.isZero { candidates.append(("exact output \(amountOut)", SignedAmount(amountOut, negative: true), nil)) }
-        if let stop = swap.sqrtPriceX96After {
-            // Stopped at a price limit: it consumed less than it was given, so any larger input gives the same.
-            candidates.append(("input up to the price \(stop)", SignedAmount(UInt256.max >> 1), stop))
+        // The limit the swap was given: its own, or the router's default.
+        let limit = swap.sqrtPriceLimitX96 ?? extremeLimit(zeroForOne: zeroForOne)
+        var candidates: [(label: String, specified: SignedAmount)] = [("exact input \(amountIn)", SignedAmount(amountIn))]
+        if !amountOut.isZero { candidates.append(("exact output \(amountOut)", SignedAmount(amountOut, negative: true))) }
+        if swap.sqrtPriceX96After == limit {
+            // Stopped at its limit: it consumed less than it was given (past the last
+            // liquidity the price still walks to the limit), so any larger input gives the same.
+            candidates.append(("input up to the price limit \(limit)", SignedAmount(UInt256.max >> 1)))
         }
         var firstDifference: Rejection?
         for candidate in candidates {
             let run: ConcentratedSwap
             do {
-                run = try concentratedSwap(pool, zeroForOne: zeroForOne, specified: candidate.specified, limit: candidate.limit)
+                run = try concentratedSwap(pool, zeroForOne: zeroForOne, specified: candidate.specified, limit: limit)
             } catch {
                 if firstDifference == nil { firstDifference = Rejection(error.rule, "\(candidate.label) reverts: \(error.detail)") }
                 continue
@@ -240,7 +246,8 @@ extension Decide {
         case .swapExactIn(let swap):
             let zeroForOne = try direction(token: swap.tokenIn, field: "token_in", pool)
             let run = try Evolve.concentratedSwap(v3, zeroForOne: zeroForOne, specified: SignedAmount(swap.amountIn), limit: swap.sqrtPriceLimitX96)
-            let fact = run.fact(pool: swap.pool, trader: swap.trader)
+            var fact = run.fact(pool: swap.pool, trader: swap.trader)
+            fact.sqrtPriceLimitX96 = swap.sqrtPriceLimitX96
             let amountOut = zeroForOne ? fact.amount1Out : fact.amount0Out
             guard amountOut >= swap.minAmountOut else {
                 throw Rejection(.insufficientOutputAmount, "selling \(swap.amountIn) \(swap.tokenIn) buys \(amountOut), below min_amount_out \(swap.minAmountOut)")
@@ -249,7 +256,8 @@ extension Decide {
         case .swapExactOut(let swap):
             let oneForZero = try direction(token: swap.tokenOut, field: "token_out", pool)
             let run = try Evolve.concentratedSwap(v3, zeroForOne: !oneForZero, specified: SignedAmount(swap.amountOut, negative: true), limit: swap.sqrtPriceLimitX96)
-            let fact = run.fact(pool: swap.pool, trader: swap.trader)
+            var fact = run.fact(pool: swap.pool, trader: swap.trader)
+            fact.sqrtPriceLimitX96 = swap.sqrtPriceLimitX96
             let (amountIn, amountOut) = oneForZero ? (fact.amount1In, fact.amount0Out) : (fact.amount0In, fact.amount1Out)
             // The router insists on the whole output unless the caller set a limit.
             if swap.sqrtPriceLimitX96 == nil, amountOut != swap.amountOut {
