@@ -17,6 +17,12 @@ struct Audit: ParsableCommand {
             fee_value   value - hodl_value - il_value: what the fees paid back
             net_value   value - hodl_value; profitable when positive
 
+            A concentrated (Uniswap V3) pool is audited per range position: range and its \
+            prices, in range or not, liquidity, claimable amounts (burn all + collect), principal \
+            and fees owed, uncollected and lifetime fees (collects count as principal first), and \
+            value against holding: il_value = principal now - hodl_value (a V3 principal carries \
+            no fees), fee_value = lifetime fees valued now, net_value = il_value + fee_value.
+
             Values are in token1 at the pool's price unless --price0 and --price1 give prices per \
             whole token in some numéraire. --json prints exact decimal strings (the README documents \
             the schema); the text form rounds them for reading.
@@ -46,6 +52,11 @@ struct Audit: ParsableCommand {
         var valuation: Valuation?
         if let price0, let price1 {
             valuation = try Valuation.prices(price0: price0, price1: price1, pool: state)
+        }
+        if state.concentrated != nil {
+            guard let audit = try fold.concentratedAudit(valuation: valuation, includeExited: all) else { return }
+            Terminal.output(json ? AuditJSON.encode(audit, history: !noHistory).pretty + "\n" : AuditText.describe(audit))
+            return
         }
         guard let audit = try fold.audit(valuation: valuation, includeExited: all) else { return }
         if json {
@@ -102,6 +113,47 @@ enum AuditText {
         text += "    protocol fee shares minted \(c.protocolFeeSharesMinted)"
         text += c.feeTo.map { "; fee_to \($0) holds \(c.feeToShares)\n" } ?? "; protocol fee off\n"
         text += "    \(c.holds ? "holds: claims within reserves, shares sum to the total" : "BROKEN: claims exceed reserves or shares do not sum")\n"
+        return text
+    }
+}
+
+extension AuditText {
+    static func describe(_ audit: ConcentratedPoolAudit) -> String {
+        let pool = audit.pool, v3 = pool.concentrated!
+        let unit = audit.valuation.map { $0.numeraire ?? "(numéraire)" } ?? ""
+        let decimals = audit.valuation?.decimals ?? 0
+        func value(_ amount: UInt256) -> String { SignedAmount(amount).roundedString(decimals: decimals, places: 6) }
+        func signed(_ amount: SignedAmount) -> String { (amount.isPositive ? "+" : "") + amount.roundedString(decimals: decimals, places: 6) }
+        func pair(_ a0: UInt256, _ a1: UInt256) -> String {
+            "\(units(a0, decimals: pool.decimals0)) \(pool.token0) + \(units(a1, decimals: pool.decimals1)) \(pool.token1)"
+        }
+        func tickPrice(_ tick: Int32) -> String {
+            guard let sqrt = try? TickMath.sqrtRatio(atTick: tick), let text = pool.priceText(sqrtPriceX96: sqrt) else { return "?" }
+            return text
+        }
+        var text = "audit of concentrated pool \(pool.pool) (\(pool.token0)/\(pool.token1)) at seq \(pool.seq)\n"
+        text += "  price  1 \(pool.token0) = \(pool.priceText ?? "?") \(pool.token1) (tick \(v3.tick), active liquidity \(v3.liquidity))"
+        text += audit.valuation == nil ? "; nothing to value\n" : "; values in \(unit)\n"
+        if audit.positions.isEmpty { text += "  no positions\n" }
+        for position in audit.positions {
+            let key = position.position.key
+            text += "\n  \(key.owner)  ticks \(key.tickLower)...\(key.tickUpper) (price \(tickPrice(key.tickLower))...\(tickPrice(key.tickUpper)))  \(position.inRange ? "in range" : "out of range")  liquidity \(position.liquidity)\n"
+            text += "    principal    \(pair(position.principal0, position.principal1))\n"
+            text += "    claimable    \(pair(position.claimable0, position.claimable1))  (burn all + collect)\n"
+            text += "    fees         uncollected \(pair(position.uncollectedFees0, position.uncollectedFees1)); lifetime \(pair(position.lifetimeFees0, position.lifetimeFees1))\n"
+            text += "    basis        \(pair(position.position.scaledBasis0 / Positions.liquidityScale, position.position.scaledBasis1 / Positions.liquidityScale))\n"
+            guard audit.valuation != nil else { continue }
+            text += "    value        \(value(position.value))  (principal \(value(position.principalValue)))\n"
+            text += "    hodl value   \(value(position.hodlValue))\n"
+            let percent = position.ilPercent.map { " (\($0.roundedString(decimals: 18, places: 4)) %)" } ?? ""
+            text += "    impermanent  \(signed(position.ilValue))\(percent)\n"
+            text += "    fees value   +\(value(position.feeValue))\n"
+            text += "    net          \(signed(position.netValue))  \(position.profitable ? "profitable" : "not profitable") since deposit\n"
+        }
+        text += "\n  conservation\n"
+        text += "    balance0 \(pool.reserve0), owed to positions and protocol \(audit.owed0)\n"
+        text += "    balance1 \(pool.reserve1), owed to positions and protocol \(audit.owed1)\n"
+        text += "    \(audit.holds ? "holds: the balances cover everything owed" : "BROKEN: the balances do not cover what is owed")\n"
         return text
     }
 }

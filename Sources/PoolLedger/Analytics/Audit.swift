@@ -38,8 +38,14 @@ public struct Valuation: Sendable, Equatable {
 
     /// Token1 at the pool's price, reserve1 / reserve0; nil while the pool is empty.
     public static func poolPrice(_ pool: PoolState) -> Valuation? {
-        guard !pool.reserve0.isZero, !pool.reserve1.isZero else { return nil }
         let scale = UInt256.powerOfTen(extraDigits)!
+        if let v3 = pool.concentrated {
+            // A concentrated pool's price is its sqrt price, not its balances' ratio.
+            guard let price0 = concentratedPrice(sqrtPriceX96: v3.sqrtPriceX96, scale: scale) else { return nil }
+            return Valuation(price0: price0, price1: Ratio(numerator: scale, denominator: .one),
+                             decimals: Int(pool.decimals1) + extraDigits, numeraire: pool.token1)
+        }
+        guard !pool.reserve0.isZero, !pool.reserve1.isZero else { return nil }
         return Valuation(
             price0: Ratio(numerator: pool.reserve1 * scale, denominator: pool.reserve0),
             price1: Ratio(numerator: scale, denominator: .one),
@@ -237,6 +243,8 @@ public struct AuditFold: Sendable {
     public let poolID: String
     public private(set) var pool: PoolState?
     public private(set) var book: PositionBook
+    /// Concentrated pools: the range positions' histories.
+    public private(set) var rangeBook = ConcentratedBook()
 
     public init(pool: String) {
         self.poolID = pool
@@ -249,8 +257,18 @@ public struct AuditFold: Sendable {
             throw Rejection(.unknownPool, "fact of pool \(quoted(fact.pool)) in the audit of \(quoted(poolID))")
         }
         let next = try Ledger.folded(fact, into: pool, seq: seq)
-        book.record(fact, seq: seq, before: pool, after: next)
+        if next.concentrated != nil {
+            rangeBook.record(fact, seq: seq, before: pool, after: next)
+        } else {
+            book.record(fact, seq: seq, before: pool, after: next)
+        }
         pool = next
+    }
+
+    /// A concentrated pool's audit now, at the pool's price or with `valuation`.
+    public func concentratedAudit(valuation: Valuation? = nil, includeExited: Bool = false) throws(AuditError) -> ConcentratedPoolAudit? {
+        guard let pool, pool.concentrated != nil else { return nil }
+        return try ConcentratedPoolAudit(pool: pool, book: rangeBook, valuation: valuation ?? Valuation.poolPrice(pool), includeExited: includeExited)
     }
 
     /// The audit now, at the pool's price or with `valuation`.

@@ -109,11 +109,105 @@ extension PoolState {
     /// Price of one whole token0 in whole token1, exact to 18 places, trimmed:
     /// (reserve1 / 10^decimals1) / (reserve0 / 10^decimals0); nil while empty.
     public var priceText: String? {
+        if let v3 = concentrated { return priceText(sqrtPriceX96: v3.sqrtPriceX96) }
         guard !reserve0.isZero,
               let scale = UInt256.powerOfTen(18 + Int(decimals0)),
               let unit1 = UInt256.powerOfTen(Int(decimals1)),
               let denominator = UInt256.mulDiv(reserve0, unit1, .one),
               let scaled = UInt256.mulDiv(reserve1, scale, denominator) else { return nil }
         return scaled.decimalString(decimals: 18)
+    }
+
+    /// Price of one whole token0 in whole token1 at a Q64.96 square-root price, to 18 places.
+    public func priceText(sqrtPriceX96: UInt256) -> String? {
+        guard let scale = UInt256.powerOfTen(18 + Int(decimals0)), let unit1 = UInt256.powerOfTen(Int(decimals1)),
+              let ratio = Valuation.concentratedPrice(sqrtPriceX96: sqrtPriceX96, scale: scale),
+              let scaled = UInt256.mulDiv(ratio.numerator, .one, ratio.denominator) else { return nil }
+        return (scaled / unit1).decimalString(decimals: 18)
+    }
+}
+
+extension AuditJSON {
+    /// `audit --json` of a concentrated pool: one entry per range position.
+    public static func encode(_ audit: ConcentratedPoolAudit, history: Bool = true) -> JSON {
+        let pool = audit.pool, v3 = pool.concentrated!
+        let decimals = audit.valuation?.decimals ?? 0
+        func value(_ amount: UInt256) -> JSON { .string(amount.decimalString(decimals: decimals)) }
+        func signed(_ amount: SignedAmount) -> JSON { .string(amount.decimalString(decimals: decimals)) }
+        func token0(_ amount: UInt256) -> JSON { .string(amount.decimalString(decimals: Int(pool.decimals0))) }
+        func token1(_ amount: UInt256) -> JSON { .string(amount.decimalString(decimals: Int(pool.decimals1))) }
+        func tickPrice(_ tick: Int32) -> JSON {
+            guard let sqrt = try? TickMath.sqrtRatio(atTick: tick), let text = pool.priceText(sqrtPriceX96: sqrt) else { return .null }
+            return .string(text)
+        }
+        var members: [(key: String, value: JSON)] = [
+            ("pool", .string(pool.pool)),
+            ("seq", .number(String(pool.seq))),
+            ("model", .string(pool.model.rawValue)),
+            ("token0", .string(pool.token0)),
+            ("token1", .string(pool.token1)),
+            ("price", pool.priceText.map { .string($0) } ?? .null),
+            ("tick", .number(String(v3.tick))),
+            ("sqrt_price_x96", .string(v3.sqrtPriceX96.description)),
+            ("liquidity", .string(v3.liquidity.description)),
+            ("numeraire", audit.valuation.map { $0.numeraire.map(JSON.string) ?? .string("given prices") } ?? .null),
+        ]
+        members.append(("positions", .array(audit.positions.map { position in
+            let key = position.position.key
+            var fields: [(key: String, value: JSON)] = [
+                ("owner", .string(key.owner)),
+                ("tick_lower", .number(String(key.tickLower))),
+                ("tick_upper", .number(String(key.tickUpper))),
+                ("price_lower", tickPrice(key.tickLower)),
+                ("price_upper", tickPrice(key.tickUpper)),
+                ("in_range", .bool(position.inRange)),
+                ("liquidity", .string(position.liquidity.description)),
+                ("amount0", token0(position.principal0)),
+                ("amount1", token1(position.principal1)),
+                ("claimable0", token0(position.claimable0)),
+                ("claimable1", token1(position.claimable1)),
+                ("principal_owed0", token0(position.principalOwed0)),
+                ("principal_owed1", token1(position.principalOwed1)),
+                ("uncollected_fees0", token0(position.uncollectedFees0)),
+                ("uncollected_fees1", token1(position.uncollectedFees1)),
+                ("lifetime_fees0", token0(position.lifetimeFees0)),
+                ("lifetime_fees1", token1(position.lifetimeFees1)),
+                ("basis0", .string(position.position.scaledBasis0.decimalString(decimals: Int(pool.decimals0) + 18))),
+                ("basis1", .string(position.position.scaledBasis1.decimalString(decimals: Int(pool.decimals1) + 18))),
+                ("value", value(position.value)),
+                ("principal_value", value(position.principalValue)),
+                ("hodl_value", value(position.hodlValue)),
+                ("il_value", signed(position.ilValue)),
+                ("il_pct", position.ilPercent.map { .string($0.decimalString(decimals: 18)) } ?? .null),
+                ("fee_value", value(position.feeValue)),
+                ("net_value", signed(position.netValue)),
+                ("profitable", .bool(position.profitable)),
+                ("deposited0", token0(position.position.deposited0)),
+                ("deposited1", token1(position.position.deposited1)),
+                ("collected0", token0(position.position.collected0)),
+                ("collected1", token1(position.position.collected1)),
+            ]
+            if history {
+                fields.append(("entries", .array(position.position.entries.map { entry in
+                    .object([
+                        ("kind", .string(entry.kind.rawValue)),
+                        ("seq", .number(String(entry.seq))),
+                        ("time", entry.time.map { .number(String($0)) } ?? .null),
+                        ("liquidity", .string(entry.liquidity.description)),
+                        ("amount0", token0(entry.amount0)),
+                        ("amount1", token1(entry.amount1)),
+                    ])
+                })))
+            }
+            return .object(fields)
+        })))
+        members.append(("conservation", .object([
+            ("balance0", .string(pool.reserve0.description)),
+            ("balance1", .string(pool.reserve1.description)),
+            ("owed0", .string(audit.owed0.description)),
+            ("owed1", .string(audit.owed1.description)),
+            ("holds", .bool(audit.holds)),
+        ])))
+        return .object(members)
     }
 }

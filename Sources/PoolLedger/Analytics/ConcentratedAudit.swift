@@ -1,0 +1,228 @@
+import PoolMath
+
+/// One change to a range position, as the log recorded it.
+public struct RangeEntry: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable {
+        /// `position_minted`: amounts are the tokens paid in.
+        case mint
+        /// `position_burned`: amounts are the principal released into tokens owed.
+        case burn
+        /// `fees_collected`: amounts are the tokens paid out.
+        case collect
+    }
+
+    public var kind: Kind
+    public var seq: UInt64
+    public var time: UInt64?
+    public var liquidity: UInt256
+    public var amount0: UInt256
+    public var amount1: UInt256
+}
+
+/// A concentrated-liquidity position's history, folded beside the pool: the
+/// cost basis still held (a burn of l of L takes floor(basis * l / L), as a V2
+/// withdrawal takes its share), the principal released by burns, what was
+/// collected, and the fees credited to tokens owed at each touch of the
+/// position (tokens owed after, less before, less the principal a burn added).
+public struct RangePosition: Sendable, Equatable {
+    public let key: ConcentratedPool.PositionKey
+    /// Deposits net of burns, in base units scaled by 10^18 (as `Position`).
+    public var scaledBasis0: UInt256 = .zero
+    public var scaledBasis1: UInt256 = .zero
+    public var deposited0: UInt256 = .zero
+    public var deposited1: UInt256 = .zero
+    public var released0: UInt256 = .zero
+    public var released1: UInt256 = .zero
+    public var collected0: UInt256 = .zero
+    public var collected1: UInt256 = .zero
+    public var feesCredited0: UInt256 = .zero
+    public var feesCredited1: UInt256 = .zero
+    public var entries: [RangeEntry] = []
+
+    public init(key: ConcentratedPool.PositionKey) { self.key = key }
+}
+
+/// Every range position of one concentrated pool.
+public struct ConcentratedBook: Sendable, Equatable {
+    public private(set) var positions: [ConcentratedPool.PositionKey: RangePosition] = [:]
+
+    public init() {}
+
+    /// Records a fact already folded (and checked) from `before` to `after`.
+    mutating func record(_ fact: Fact, seq: UInt64, before: PoolState?, after: PoolState) {
+        guard let old = before?.concentrated, let new = after.concentrated else { return }
+        func owed(_ pool: ConcentratedPool, _ key: ConcentratedPool.PositionKey) -> (UInt256, UInt256) {
+            let info = pool.positions[key]
+            return (UInt256(high: 0, low: info?.tokensOwed0 ?? 0), UInt256(high: 0, low: info?.tokensOwed1 ?? 0))
+        }
+        switch fact.body {
+        case .positionMinted(let change), .positionBurned(let change):
+            let key = ConcentratedPool.PositionKey(owner: change.owner, tickLower: change.tickLower, tickUpper: change.tickUpper)
+            var position = positions[key] ?? RangePosition(key: key)
+            let minted: Bool
+            if case .positionMinted = fact.body { minted = true } else { minted = false }
+            let (before0, before1) = owed(old, key), (after0, after1) = owed(new, key)
+            // Tokens owed wrap as uint128 on chain; credits are the wrapped differences.
+            let added0 = after0 &- before0, added1 = after1 &- before1
+            if minted {
+                position.feesCredited0 += added0
+                position.feesCredited1 += added1
+                position.deposited0 += change.amount0
+                position.deposited1 += change.amount1
+                position.scaledBasis0 += change.amount0 * Positions.liquidityScale
+                position.scaledBasis1 += change.amount1 * Positions.liquidityScale
+            } else {
+                position.feesCredited0 = position.feesCredited0 &+ (added0 &- change.amount0)
+                position.feesCredited1 = position.feesCredited1 &+ (added1 &- change.amount1)
+                position.released0 += change.amount0
+                position.released1 += change.amount1
+                let held = UInt256(high: 0, low: old.positions[key]?.liquidity ?? 0)
+                if !held.isZero {
+                    position.scaledBasis0 -= UInt256.mulDiv(position.scaledBasis0, change.liquidity, held)!
+                    position.scaledBasis1 -= UInt256.mulDiv(position.scaledBasis1, change.liquidity, held)!
+                }
+            }
+            position.entries.append(RangeEntry(kind: minted ? .mint : .burn, seq: seq, time: fact.time, liquidity: change.liquidity, amount0: change.amount0, amount1: change.amount1))
+            positions[key] = position
+        case .feesCollected(let collect):
+            let key = ConcentratedPool.PositionKey(owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper)
+            var position = positions[key] ?? RangePosition(key: key)
+            position.collected0 += collect.amount0
+            position.collected1 += collect.amount1
+            position.entries.append(RangeEntry(kind: .collect, seq: seq, time: fact.time, liquidity: .zero, amount0: collect.amount0, amount1: collect.amount1))
+            positions[key] = position
+        default:
+            break
+        }
+    }
+}
+
+/// One range position's audit now. Token amounts in base units; values in
+/// the valuation's units.
+///
+/// Collected tokens are taken as principal first (what burns released), then
+/// fees: so `fees_collected = max(0, collected - released)` and the
+/// uncollected fees are tokens owed plus pending fees less the principal
+/// still owed. Lifetime fees are those two together.
+public struct RangePositionAudit: Sendable, Equatable {
+    public var position: RangePosition
+    public var liquidity: UInt128
+    public var inRange: Bool
+    /// What burning all the liquidity would release now (rounded down, as `burn`).
+    public var principal0: UInt256
+    public var principal1: UInt256
+    /// Principal released by burns and not collected yet.
+    public var principalOwed0: UInt256
+    public var principalOwed1: UInt256
+    public var uncollectedFees0: UInt256
+    public var uncollectedFees1: UInt256
+    public var collectedFees0: UInt256
+    public var collectedFees1: UInt256
+    /// Everything a burn of all liquidity and a collect would pay now.
+    public var claimable0: UInt256
+    public var claimable1: UInt256
+    /// The remaining liquidity's principal plus its uncollected fees, valued.
+    public var value: UInt256
+    public var principalValue: UInt256
+    /// The basis still held, valued now.
+    public var hodlValue: UInt256
+    /// `principalValue - hodlValue`: a V3 position's principal carries no fees,
+    /// so this is exactly what the price move within (or out of) the range cost.
+    public var ilValue: SignedAmount
+    /// Lifetime fees (collected and not), valued now.
+    public var feeValue: UInt256
+    /// `ilValue + feeValue`.
+    public var netValue: SignedAmount
+    /// `ilValue / hodlValue` in percent, scaled by 10^18; nil without a basis.
+    public var ilPercent: SignedAmount?
+
+    public var profitable: Bool { netValue.isPositive }
+    public var lifetimeFees0: UInt256 { uncollectedFees0 + collectedFees0 }
+    public var lifetimeFees1: UInt256 { uncollectedFees1 + collectedFees1 }
+}
+
+/// A concentrated pool's audit: every range position, and the balances set
+/// against everything they owe.
+public struct ConcentratedPoolAudit: Sendable, Equatable {
+    public var pool: PoolState
+    public var valuation: Valuation?
+    public var positions: [RangePositionAudit]
+    /// Sum of every position's claimable amounts plus the protocol's fees.
+    public var owed0: UInt256
+    public var owed1: UInt256
+
+    public init(pool: PoolState, book: ConcentratedBook, valuation: Valuation?, includeExited: Bool) throws(AuditError) {
+        guard let v3 = pool.concentrated else { throw AuditError("pool \(pool.pool) is not concentrated") }
+        self.pool = pool
+        self.valuation = valuation
+        var owed0 = UInt256(high: 0, low: v3.protocolFees0), owed1 = UInt256(high: 0, low: v3.protocolFees1)
+        var audits: [RangePositionAudit] = []
+        for key in book.positions.keys.sorted() {
+            let position = book.positions[key]!
+            let info = v3.positions[key] ?? ConcentratedPool.PositionInfo()
+            let open = info.liquidity > 0 || info.tokensOwed0 > 0 || info.tokensOwed1 > 0
+            guard open || includeExited else { continue }
+            let principal = v3.principal(of: key), pending = v3.pendingFees(of: key)
+            let tokensOwed0 = UInt256(high: 0, low: info.tokensOwed0), tokensOwed1 = UInt256(high: 0, low: info.tokensOwed1)
+            func excess(_ a: UInt256, _ b: UInt256) -> UInt256 { a > b ? a - b : .zero }
+            let principalOwed0 = min(excess(position.released0, position.collected0), tokensOwed0)
+            let principalOwed1 = min(excess(position.released1, position.collected1), tokensOwed1)
+            let uncollected0 = tokensOwed0 - principalOwed0 + pending.amount0
+            let uncollected1 = tokensOwed1 - principalOwed1 + pending.amount1
+            let claimable0 = principal.amount0 + tokensOwed0 + pending.amount0
+            let claimable1 = principal.amount1 + tokensOwed1 + pending.amount1
+            owed0 += claimable0
+            owed1 += claimable1
+            var audit = RangePositionAudit(
+                position: position, liquidity: info.liquidity, inRange: key.tickLower <= v3.tick && v3.tick < key.tickUpper,
+                principal0: principal.amount0, principal1: principal.amount1,
+                principalOwed0: principalOwed0, principalOwed1: principalOwed1,
+                uncollectedFees0: uncollected0, uncollectedFees1: uncollected1,
+                collectedFees0: excess(position.collected0, position.released0), collectedFees1: excess(position.collected1, position.released1),
+                claimable0: claimable0, claimable1: claimable1,
+                value: .zero, principalValue: .zero, hodlValue: .zero, ilValue: .zero, feeValue: .zero, netValue: .zero, ilPercent: nil)
+            if let valuation {
+                audit.principalValue = try valuation.value(principal.amount0, principal.amount1)
+                let uncollectedValue = try valuation.value(uncollected0, uncollected1)
+                audit.value = audit.principalValue + uncollectedValue
+                audit.hodlValue = try valuation.value(position.scaledBasis0, position.scaledBasis1, scale: Positions.liquidityScale)
+                audit.feeValue = try valuation.value(audit.lifetimeFees0, audit.lifetimeFees1)
+                audit.ilValue = SignedAmount(audit.principalValue) - SignedAmount(audit.hodlValue)
+                audit.netValue = audit.ilValue + SignedAmount(audit.feeValue)
+                if !audit.hodlValue.isZero {
+                    let percent = UInt256.mulDiv(audit.ilValue.magnitude, UInt256(100) * Positions.liquidityScale, audit.hodlValue)!
+                    audit.ilPercent = SignedAmount(percent, negative: audit.ilValue.isNegative)
+                }
+            }
+            audits.append(audit)
+        }
+        self.positions = audits
+        self.owed0 = owed0
+        self.owed1 = owed1
+    }
+
+    /// The balances cover everything owed (the pool's invariant, restated for people).
+    public var holds: Bool { owed0 <= pool.reserve0 && owed1 <= pool.reserve1 }
+}
+
+extension Valuation {
+    /// `sqrtPriceX96^2 / 2^192 * scale` as an exact-as-possible ratio: the
+    /// 320-bit square is shifted (numerator and denominator alike) only as far
+    /// as the numerator needs to fit in 256 bits with the scale.
+    static func concentratedPrice(sqrtPriceX96: UInt256, scale: UInt256) -> Ratio? {
+        let square = sqrtPriceX96.multipliedFullWidth(by: sqrtPriceX96)
+        let bits = square.high.isZero ? square.low.significantBitCount : 256 + square.high.significantBitCount
+        let scaleBits = scale.significantBitCount
+        let shift = max(0, bits + scaleBits - 256)
+        guard shift <= 192 else { return nil }
+        let reduced: UInt256
+        if shift == 0 {
+            reduced = square.low
+        } else {
+            reduced = (square.low >> shift) | (square.high << (256 - shift))
+        }
+        let (numerator, overflow) = reduced.multipliedReportingOverflow(by: scale)
+        guard !overflow else { return nil }
+        return Ratio(numerator: numerator, denominator: UInt256.one << (192 - shift))
+    }
+}
