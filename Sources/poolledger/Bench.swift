@@ -42,7 +42,55 @@ struct Bench: ParsableCommand {
                 if pool.liquidity != before { crossings += 1 }
             }
             let seconds = (clock.now - start).seconds
-            Terminal.output("swaps=\(swaps) seconds=\(seconds) swaps_per_second=\(Int(Double(swaps) / seconds)) liquidity_changes=\(crossings) tick=\(pool.tick)\n")
+            var line = "swaps=\(swaps) seconds=\(seconds) swaps_per_second=\(Int(Double(swaps) / seconds)) liquidity_changes=\(crossings) tick=\(pool.tick)"
+            if ledgerSwaps > 0 { line += " " + (try ledgerFold()) }
+            Terminal.output(line + "\n")
+        }
+
+        @Option(help: "Also decide this many swaps as commands through the ledger and time re-folding their facts (every check).")
+        var ledgerSwaps: Int = 0
+
+        /// The same pool and swap sizes through the ledger: commands decided into
+        /// facts, then the facts folded into a fresh ledger, each swap's input
+        /// reconstructed, its price, tick and liquidity after compared, and the
+        /// pool's laws checked (tick, active liquidity, balances cover).
+        func ledgerFold() throws -> String {
+            var rng = SplitMix64(seed: seed)
+            var ledger = Ledger()
+            ledger.tracksIDs = false
+            var facts: [Fact] = []
+            facts += try ledger.execute(Command(.createPool(PoolCreated(
+                pool: "v3", token0: "WETH", token1: "ENS", feePPM: 3000, model: .concentrated,
+                tickSpacing: 60, sqrtPriceX96: try TickMath.sqrtRatio(atTick: 55_000)))))
+            for index in 0..<40 {
+                let lower = Int32(55_000 / 60 - Int.random(in: 1...80, using: &rng)) * 60
+                let upper = Int32(55_000 / 60 + Int.random(in: 1...80, using: &rng)) * 60
+                let liquidity = UInt256(UInt64(Int.random(in: 1...1000, using: &rng))) * UInt256(UInt64(1_000_000_000_000_000_000))
+                facts += try ledger.execute(Command(.mintPosition(MintPosition(pool: "v3", owner: "lp\(index % 8)", tickLower: lower, tickUpper: upper, liquidity: liquidity))))
+            }
+            let clock = ContinuousClock()
+            var start = clock.now
+            for index in 0..<ledgerSwaps {
+                let v3 = ledger["v3"]!.concentrated!
+                let zeroForOne = v3.tick > 57_000 ? true : v3.tick < 53_000 ? false : index % 2 == 0
+                let reserve = zeroForOne ? UInt256(high: 0, low: v3.liquidity) / 16 : UInt256(high: 0, low: v3.liquidity) * 16
+                let amount = reserve * UInt256(UInt64.random(in: 5...200, using: &rng)) / 10_000 + .one
+                facts += try ledger.execute(Command(.swapExactIn(SwapExactIn(pool: "v3", trader: "t", tokenIn: zeroForOne ? "WETH" : "ENS", amountIn: amount))))
+                if index % 10_000 == 9_999 { Terminal.progress("decided \(index + 1) of \(ledgerSwaps) swaps") }
+            }
+            Terminal.endProgress()
+            let decideSeconds = (clock.now - start).seconds
+            var refold = Ledger()
+            refold.tracksIDs = false
+            start = clock.now
+            for (index, fact) in facts.enumerated() {
+                try refold.fold(fact)
+                if index % 10_000 == 9_999 { Terminal.progress("re-folded \(index + 1) of \(facts.count) facts") }
+            }
+            Terminal.endProgress()
+            let foldSeconds = (clock.now - start).seconds
+            guard refold["v3"] == ledger["v3"] else { throw Failure(message: "re-folded state differs from the decided one") }
+            return "ledger_swaps=\(ledgerSwaps) ledger_decide_per_second=\(Int(Double(ledgerSwaps) / decideSeconds)) ledger_fold_per_second=\(Int(Double(facts.count) / foldSeconds))"
         }
     }
 

@@ -26,6 +26,10 @@ struct Report: ParsableCommand {
         let ledger = try database.open()
         let head = try ledger.head().seq
         if let at, at > head { throw Failure(message: "seq \(at) is beyond the end of the log (seq \(head))") }
+        if try ledger.ledger(at: at)[pool]?.concentrated != nil {
+            // The page's tables are the constant-product audit's; the range audit is text and JSON for now.
+            throw Failure(message: "report draws constant-product pools; \"\(pool)\" is concentrated: use `poolledger audit \(pool)` (or --json)")
+        }
         let count = try ledger.factCount(pool: pool, through: at)
         var timeline = AuditTimeline(factCount: count, maxPoints: points)
         var folded: UInt64 = 0

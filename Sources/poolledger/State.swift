@@ -46,6 +46,7 @@ struct State: ParsableCommand {
     }
 
     func describe(_ pool: PoolState) -> String {
+        if let v3 = pool.concentrated { return describe(pool, v3) }
         var text = "pool \(pool.pool): \(pool.token0)/\(pool.token1), fee \(pool.feePPM) ppm, at seq \(pool.seq)\n"
         text += "  reserve0      \(pool.reserve0)  (\(units(pool.reserve0, decimals: pool.decimals0)) \(pool.token0))\n"
         text += "  reserve1      \(pool.reserve1)  (\(units(pool.reserve1, decimals: pool.decimals1)) \(pool.token1))\n"
@@ -61,6 +62,28 @@ struct State: ParsableCommand {
             let held = pool.shares[owner]!
             let percent = UInt256.mulDiv(held, 100_000_000, pool.totalShares).map { units($0, decimals: 6) } ?? "-"
             text += "    \(owner.padding(toLength: width, withPad: " ", startingAt: 0))  \(held)  (\(percent) %)\n"
+        }
+        text += "  state_hash    \(StateHash.hash(pool))\n"
+        return text
+    }
+}
+
+extension State {
+    func describe(_ pool: PoolState, _ v3: ConcentratedPool) -> String {
+        var text = "pool \(pool.pool): \(pool.token0)/\(pool.token1), concentrated, fee \(pool.feePPM) ppm, tick spacing \(v3.tickSpacing), at seq \(pool.seq)\n"
+        text += "  balance0      \(pool.reserve0)  (\(units(pool.reserve0, decimals: pool.decimals0)) \(pool.token0))\n"
+        text += "  balance1      \(pool.reserve1)  (\(units(pool.reserve1, decimals: pool.decimals1)) \(pool.token1))\n"
+        text += "  price         1 \(pool.token0) = \(price(pool)) \(pool.token1)\n"
+        text += "  sqrt_price    \(v3.sqrtPriceX96)  (Q64.96)\n"
+        text += "  tick          \(v3.tick)\n"
+        text += "  liquidity     \(v3.liquidity)  (active)\n"
+        text += "  fee growth    \(v3.feeGrowthGlobal0X128), \(v3.feeGrowthGlobal1X128)  (X128, global)\n"
+        text += "  ticks         \(v3.ticks.count) initialized\n"
+        text += "  positions\n"
+        for key in v3.positions.keys.sorted() {
+            let position = v3.positions[key]!
+            let range = key.tickLower <= v3.tick && v3.tick < key.tickUpper ? "in range" : "out of range"
+            text += "    \(key.owner)  \(key.tickLower)...\(key.tickUpper)  liquidity \(position.liquidity)  owed \(position.tokensOwed0), \(position.tokensOwed1)  \(range)\n"
         }
         text += "  state_hash    \(StateHash.hash(pool))\n"
         return text
