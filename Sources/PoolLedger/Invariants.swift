@@ -129,19 +129,17 @@ public enum Invariants {
     /// owed tokens and its pending fees, plus the protocol's fees.
     public static func checkConcentrated(_ pool: PoolState) throws(Rejection) {
         guard let v3 = pool.concentrated else { return }
-        let priceTick: Int32
-        do { priceTick = try TickMath.tick(atSqrtRatio: v3.sqrtPriceX96) } catch {
-            throw Rejection(.tickMatchesPrice, "price \(v3.sqrtPriceX96) is outside the tick range: \(error)")
+        // The tick's price is at or below the price and the next tick's above it; a
+        // swap that crossed down onto a tick's exact price leaves the tick one below.
+        let atTick: UInt256, nextTick: UInt256
+        do {
+            atTick = try TickMath.sqrtRatio(atTick: v3.tick)
+            nextTick = try TickMath.sqrtRatio(atTick: v3.tick + 1)
+        } catch {
+            throw Rejection(.tickMatchesPrice, "tick \(v3.tick) is outside the tick range: \(error)")
         }
-        // A swap that crosses down onto a tick's exact price leaves the tick one below it.
-        var crossedDownOnto = false
-        if v3.tick == priceTick - 1 {
-            do { crossedDownOnto = try TickMath.sqrtRatio(atTick: priceTick) == v3.sqrtPriceX96 } catch {
-                throw Rejection(.tickMatchesPrice, "tick \(priceTick) has no price: \(error)")
-            }
-        }
-        guard v3.tick == priceTick || crossedDownOnto else {
-            throw Rejection(.tickMatchesPrice, "tick \(v3.tick), but the price \(v3.sqrtPriceX96) is in tick \(priceTick)")
+        guard atTick <= v3.sqrtPriceX96, v3.sqrtPriceX96 <= nextTick else {
+            throw Rejection(.tickMatchesPrice, "tick \(v3.tick) spans prices \(atTick)...\(nextTick), but the price is \(v3.sqrtPriceX96)")
         }
         var active = UInt256.zero
         var cover0 = UInt256(high: 0, low: v3.protocolFees0), cover1 = UInt256(high: 0, low: v3.protocolFees1)

@@ -10,7 +10,7 @@ import PoolLedger
 struct PoolLedgerTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "poolledger",
-        abstract: "An exact, event-sourced ledger for AMM liquidity pools (Uniswap V2 constant product).",
+        abstract: "An exact, event-sourced ledger for AMM liquidity pools (Uniswap V2 constant product, Uniswap V3 concentrated liquidity).",
         discussion: """
             Facts and commands are JSON Lines as fixed by the PoolLedger interchange contract: \
             every amount is a string holding a base-10 integer in base units (wei).

@@ -17,6 +17,9 @@ public struct PairLogExport: Sendable {
     /// their sequence numbers when they have none; transactions are the part
     /// of a `tx:log_index` id before the colon, else one made from `seq`.
     public mutating func logs(for fact: Fact, seq: UInt64) throws(Rejection) -> [PairLog] {
+        if case .poolCreated(let created) = fact.body, created.model != .constantProduct {
+            throw Rejection(.unsupportedModel, "pair logs are Uniswap V2's; pool \(quoted(created.pool)) is \(created.model.rawValue)")
+        }
         let before = pool
         try Evolve.apply(fact, to: &pool)
         let after = pool!
