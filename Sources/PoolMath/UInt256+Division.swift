@@ -44,6 +44,11 @@ extension UInt256 {
     public static func mulDiv(_ a: UInt256, _ b: UInt256, _ denominator: UInt256) -> UInt256? {
         if denominator.isZero { return nil }
         let product = a.multipliedFullWidth(by: b)
+        if let shift = denominator.powerOfTwoExponent {
+            // Q96 and Q128 arithmetic (V3's fixed point) divides by powers of two: a shift.
+            if product.high >= denominator { return nil }
+            return product.shiftedDown(shift)
+        }
         if product.high.isZero {
             return product.low.quotientAndRemainder(dividingBy: denominator).quotient
         }
@@ -58,6 +63,12 @@ extension UInt256 {
         if denominator.isZero { return nil }
         let product = a.multipliedFullWidth(by: b)
         if product.high >= denominator { return nil }
+        if let shift = denominator.powerOfTwoExponent {
+            let quotient = product.shiftedDown(shift)
+            if (product.low & (denominator - .one)).isZero { return quotient }
+            let (up, overflow) = quotient.addingReportingOverflow(.one)
+            return overflow ? nil : up
+        }
         let (quotient, remainder) = LimbDivision.divide(product, by: denominator)
         if remainder.isZero { return quotient.low }
         let (up, overflow) = quotient.low.addingReportingOverflow(.one)
@@ -65,7 +76,22 @@ extension UInt256 {
     }
 }
 
+extension UInt256 {
+    /// `k` when the value is 2^k, else nil.
+    @inlinable
+    var powerOfTwoExponent: Int? {
+        guard !isZero, (self & (self - .one)).isZero else { return nil }
+        return trailingZeroBitCount
+    }
+}
+
 extension UInt512 {
+    /// The low 256 bits of `self >> shift` (0 <= shift < 256).
+    @inlinable
+    func shiftedDown(_ shift: Int) -> UInt256 {
+        shift == 0 ? low : (low >> shift) | (high << (256 - shift))
+    }
+
     /// Quotient (512 bits) and remainder of division by a non-zero `UInt256`.
     @inlinable
     public func quotientAndRemainder(dividingBy divisor: UInt256) -> (quotient: UInt512, remainder: UInt256) {

@@ -224,4 +224,50 @@ import Testing
         #expect(absorbedAsFee <= 63)
         print("V3 fact alterations: \(alterations): \(refused) refused at their line, \(absorbedAsFee) absorbed as fee, \(seenNextLine) seen at the next line")
     }
+
+    /// The fixture's own check (its facts folded and compared with
+    /// `Snapshots/uniswap-v3-weth-ens.json`, a checkpoint with the state hash
+    /// after every fact) names the altered event for every one-unit alteration,
+    /// the 29 valid alternative histories included: the extra wei a fee
+    /// absorbed moves fee growth, the poke's unit of liquidity moves the
+    /// position and its ticks, and the state hash covers both.
+    @Test func fixtureCheckNamesEveryAlteredEvent() throws {
+        let lines = try factLines()
+        let snapshotURL = Self.factsPath.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Snapshots/uniswap-v3-weth-ens.json")
+        let expected = try JSON.parse(try String(contentsOf: snapshotURL, encoding: .utf8))
+        let numeric: Set<String> = ["liquidity", "amount0", "amount1", "tick_lower", "tick_upper", "amount0_in", "amount1_in",
+                                    "amount0_out", "amount1_out", "sqrt_price_x96_after", "tick_after", "liquidity_after"]
+        var named = 0, alterations = 0
+        var problems: [String] = []
+        for lineIndex in lines.indices.dropFirst() {
+            guard case .object(let members) = try JSON.parse(lines[lineIndex]) else { Issue.record("line \(lineIndex + 1) is not an object"); return }
+            for (position, member) in members.enumerated() where numeric.contains(member.key) {
+                var altered = members
+                switch member.value {
+                case .string(let text): altered[position].value = .string((UInt256(decimal: text)! + .one).description)
+                case .number(let text): altered[position].value = .number(String(Int64(text)! + 1))
+                default: continue
+                }
+                alterations += 1
+                var text = lines
+                text[lineIndex] = JSON.object(altered).compact
+                let history = Array(text.map { $0 + "\n" }.joined().utf8)
+                // One fact per line: line N holds the fact at seq N.
+                do {
+                    let actual = try FixtureSnapshot.build(name: "uniswap-v3-weth-ens", history: history, checkpointEvery: 1)
+                    let report = FixtureSnapshot.compare(expected: expected, actual: actual)
+                    if report.first == "first bad checkpoint at seq \(lineIndex + 1):" { named += 1 } else {
+                        problems.append("line \(lineIndex + 1) \(member.key): \(report.first ?? "no difference")")
+                    }
+                } catch {
+                    if error.description.hasPrefix("line \(lineIndex + 1): ") { named += 1 } else {
+                        problems.append("line \(lineIndex + 1) \(member.key): \(error)")
+                    }
+                }
+            }
+        }
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+        #expect(named == alterations && alterations == 466)
+    }
 }

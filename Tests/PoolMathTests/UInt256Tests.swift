@@ -145,6 +145,14 @@ import Testing
         }
     }
 
+    /// Powers of two take a shift instead of a division: same results, floors and ceilings.
+    @Test func mulDivByPowersOfTwoMatchesOracle() async {
+        await propertyCheck(count: Self.cases, input: anyUInt256, anyUInt256, Gen.int(in: 0...255)) { a, b, exponent in
+            checkMulDiv(BigUInt(a), BigUInt(b), BigUInt(1) << exponent)
+            checkMulDiv(BigUInt(a >> 100), BigUInt(b >> 60), BigUInt(1) << exponent)
+        }
+    }
+
     @Test func squareRootMatchesOracle() async {
         await propertyCheck(count: Self.cases, input: anyUInt256) { a in
             checkSquareRoot(BigUInt(a))

@@ -13,6 +13,9 @@ public struct ConcentratedPool: Sendable, Equatable {
         public var liquidityNet: Int128 = 0
         public var feeGrowthOutside0X128: UInt256 = .zero
         public var feeGrowthOutside1X128: UInt256 = .zero
+        /// getSqrtRatioAtTick of this tick, kept while it is initialized: derived
+        /// (not stored state), it saves the swap loop and the laws recomputing it.
+        public internal(set) var sqrtPriceX96: UInt256 = .zero
     }
 
     public struct PositionKey: Sendable, Hashable, Comparable {
@@ -99,6 +102,8 @@ public struct ConcentratedPool: Sendable, Equatable {
             guard index >= TickMath.minTick, index <= TickMath.maxTick else { throw V3MathError("T", "tick \(index) is out of range") }
             try flipTick(index)
         }
+        var ticks = ticks
+        for index in ticks.keys { ticks[index]!.sqrtPriceX96 = try TickMath.sqrtRatio(atTick: index) }
         for (key, position) in positions {
             guard key.tickLower < key.tickUpper, key.tickLower >= TickMath.minTick, key.tickUpper <= TickMath.maxTick else {
                 throw V3MathError("TLU", "position of \(key.owner) has range \(key.tickLower)...\(key.tickUpper)")
@@ -116,13 +121,22 @@ public struct ConcentratedPool: Sendable, Equatable {
     /// What burning all of the position's liquidity would release now (rounded down, as a burn).
     public func principal(of key: PositionKey) -> (amount0: UInt256, amount1: UInt256) {
         guard let position = positions[key], position.liquidity > 0 else { return (.zero, .zero) }
-        return Self.amounts(liquidity: position.liquidity, tickLower: key.tickLower, tickUpper: key.tickUpper, sqrtPriceX96: sqrtPriceX96, tick: tick)
+        // A position with liquidity has both its ticks initialized.
+        guard let lower = ticks[key.tickLower]?.sqrtPriceX96, let upper = ticks[key.tickUpper]?.sqrtPriceX96 else {
+            preconditionFailure("a position's ticks are initialized while it holds liquidity")
+        }
+        return Self.amounts(liquidity: position.liquidity, tickLower: key.tickLower, tickUpper: key.tickUpper,
+                            sqrtLower: lower, sqrtUpper: upper, sqrtPriceX96: sqrtPriceX96, tick: tick)
     }
 
     /// The tokens `liquidity` over a range holds at a price (rounded down).
     public static func amounts(liquidity: UInt128, tickLower: Int32, tickUpper: Int32, sqrtPriceX96: UInt256, tick: Int32) -> (amount0: UInt256, amount1: UInt256) {
         // Ticks of a stored position are in range, so these cannot fail.
         let lower = try! TickMath.sqrtRatio(atTick: tickLower), upper = try! TickMath.sqrtRatio(atTick: tickUpper)
+        return amounts(liquidity: liquidity, tickLower: tickLower, tickUpper: tickUpper, sqrtLower: lower, sqrtUpper: upper, sqrtPriceX96: sqrtPriceX96, tick: tick)
+    }
+
+    static func amounts(liquidity: UInt128, tickLower: Int32, tickUpper: Int32, sqrtLower lower: UInt256, sqrtUpper upper: UInt256, sqrtPriceX96: UInt256, tick: Int32) -> (amount0: UInt256, amount1: UInt256) {
         if tick < tickLower {
             return (try! SqrtPriceMath.amount0Delta(lower, upper, liquidity: liquidity, roundUp: false), .zero)
         } else if tick < tickUpper {
@@ -274,6 +288,7 @@ public struct ConcentratedPool: Sendable, Equatable {
             info.feeGrowthOutside1X128 = feeGrowthGlobal1X128
         }
         info.liquidityGross = grossAfter
+        if grossBefore == 0 { info.sqrtPriceX96 = try TickMath.sqrtRatio(atTick: tick) }
         let (net, overflow) = upper ? info.liquidityNet.subtractingReportingOverflow(liquidityDelta) : info.liquidityNet.addingReportingOverflow(liquidityDelta)
         guard !overflow else { throw V3MathError("SafeMath", "liquidity_net of tick \(tick) overflows int128") }
         info.liquidityNet = net
@@ -373,7 +388,12 @@ public struct ConcentratedPool: Sendable, Equatable {
                 let start = price
                 var (tickNext, initialized) = nextInitializedTickWithinOneWord(currentTick, lte: zeroForOne)
                 tickNext = min(max(tickNext, TickMath.minTick), TickMath.maxTick)
-                let priceNext = try TickMath.sqrtRatio(atTick: tickNext)
+                let priceNext: UInt256
+                if initialized, let cached = ticks[tickNext]?.sqrtPriceX96 {
+                    priceNext = cached
+                } else {
+                    priceNext = try TickMath.sqrtRatio(atTick: tickNext)
+                }
                 let target = (zeroForOne ? priceNext < sqrtPriceLimitX96 : priceNext > sqrtPriceLimitX96) ? sqrtPriceLimitX96 : priceNext
                 let step = try SwapMath.computeSwapStep(sqrtCurrent: price, sqrtTarget: target, liquidity: activeLiquidity, amountRemaining: remaining, feePips: feePips)
                 price = step.sqrtPriceNextX96
