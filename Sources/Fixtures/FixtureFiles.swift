@@ -112,7 +112,10 @@ public struct FixtureFiles {
         do {
             actual = try FixtureSnapshot.build(name: name, history: history, checkpointEvery: every, generator: generator)
         } catch {
-            return CheckResult(name: name, problems: ["Events/\(name).jsonl \(error)"], facts: "?", regenerated: regenerated)
+            // A checkpoint before the rejected line that already differs is the first thing wrong.
+            let reached = FixtureSnapshot.checkpoints(history: history, checkpointEvery: every).checkpoints
+            let earlier = FixtureSnapshot.firstBadCheckpoint(expected: expected, actual: reached, historyComplete: false)
+            return CheckResult(name: name, problems: earlier + ["Events/\(name).jsonl \(error)"], facts: "?", regenerated: regenerated)
         }
         let facts = FixtureSnapshot.member(actual, "facts").map(FixtureSnapshot.text) ?? "?"
         return CheckResult(name: name, problems: FixtureSnapshot.compare(expected: expected, actual: actual), facts: facts, regenerated: regenerated)

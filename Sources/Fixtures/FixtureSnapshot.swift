@@ -22,28 +22,41 @@ public enum FixtureSnapshot {
     public static func build(
         name: String, history: [UInt8], checkpointEvery: Int, generator: JSON = .null
     ) throws(LocatedRejection) -> JSON {
-        precondition(checkpointEvery > 0)
-        var fold = LineFold()
-        var checkpoints: [JSON] = []
-        var reader = JSONLines.Reader(history)
-        while let (line, number) = try reader.next() {
-            let before = fold.ledger.seq
-            try fold.fold(line: line, lineNumber: number)
-            let seq = fold.ledger.seq
-            if seq != before && seq % UInt64(checkpointEvery) == 0 {
-                checkpoints.append(checkpoint(fold.ledger))
-            }
-        }
-        let ledger = fold.ledger
-        if ledger.seq % UInt64(checkpointEvery) != 0 { checkpoints.append(checkpoint(ledger)) }
+        let folded = checkpoints(history: history, checkpointEvery: checkpointEvery)
+        if let error = folded.error { throw error }
         return .object([
             ("fixture", .string(name)),
             ("generator", generator),
             ("checkpoint_every", .number(String(checkpointEvery))),
-            ("facts", .number(String(ledger.seq))),
-            ("checkpoints", .array(checkpoints)),
-            ("final", StateJSON.encode(ledger)),
+            ("facts", .number(String(folded.ledger.seq))),
+            ("checkpoints", .array(folded.checkpoints)),
+            ("final", StateJSON.encode(folded.ledger)),
         ])
+    }
+
+    /// The checkpoints of a history as far as it folds, the ledger there, and
+    /// the rejection that stopped it, if one did (then the last checkpoint is
+    /// the last one reached, not one at the end).
+    public static func checkpoints(history: [UInt8], checkpointEvery: Int) -> (checkpoints: [JSON], ledger: Ledger, error: LocatedRejection?) {
+        precondition(checkpointEvery > 0)
+        var fold = LineFold()
+        var checkpoints: [JSON] = []
+        var reader = JSONLines.Reader(history)
+        do {
+            while let (line, number) = try reader.next() {
+                let before = fold.ledger.seq
+                try fold.fold(line: line, lineNumber: number)
+                let seq = fold.ledger.seq
+                if seq != before && seq % UInt64(checkpointEvery) == 0 {
+                    checkpoints.append(checkpoint(fold.ledger))
+                }
+            }
+        } catch {
+            return (checkpoints, fold.ledger, error)
+        }
+        let ledger = fold.ledger
+        if ledger.seq % UInt64(checkpointEvery) != 0 { checkpoints.append(checkpoint(ledger)) }
+        return (checkpoints, ledger, nil)
     }
 
     static func checkpoint(_ ledger: Ledger) -> JSON {
@@ -72,13 +85,31 @@ public enum FixtureSnapshot {
     /// How the expected and the rebuilt snapshot differ: the first differing
     /// checkpoint (its seq and fields), then the final states and counts.
     public static func compare(expected: JSON, actual: JSON) -> [String] {
+        let actualCheckpoints = member(actual, "checkpoints").flatMap(elements) ?? []
+        var report = firstBadCheckpoint(expected: expected, actual: actualCheckpoints, historyComplete: true)
+        for key in ["facts", "final"] {
+            let found = differences(member(expected, key) ?? .null, member(actual, key) ?? .null, path: key)
+            if !found.isEmpty {
+                report.append("\(key):")
+                report += found.map { "  " + $0 }
+            }
+        }
+        return report
+    }
+
+    /// The first expected checkpoint that the rebuilt ones differ from, with
+    /// its fields. For a history that stopped at a rejection
+    /// (`historyComplete` false) only the checkpoints it reached are compared:
+    /// an earlier difference is the first thing wrong, before the rejection.
+    public static func firstBadCheckpoint(expected: JSON, actual actualCheckpoints: [JSON], historyComplete: Bool) -> [String] {
         var report: [String] = []
         let expectedCheckpoints = member(expected, "checkpoints").flatMap(elements) ?? []
-        let actualCheckpoints = member(actual, "checkpoints").flatMap(elements) ?? []
         for (index, checkpoint) in expectedCheckpoints.enumerated() {
             let seq = member(checkpoint, "seq").map(text) ?? "?"
             guard index < actualCheckpoints.count else {
-                report.append("checkpoint at seq \(seq): the history ends before it (\(actualCheckpoints.count) checkpoints)")
+                if historyComplete {
+                    report.append("checkpoint at seq \(seq): the history ends before it (\(actualCheckpoints.count) checkpoints)")
+                }
                 break
             }
             let found = differences(checkpoint, actualCheckpoints[index], path: "")
@@ -88,15 +119,8 @@ public enum FixtureSnapshot {
                 break
             }
         }
-        if report.isEmpty && actualCheckpoints.count > expectedCheckpoints.count {
+        if historyComplete && report.isEmpty && actualCheckpoints.count > expectedCheckpoints.count {
             report.append("the history has \(actualCheckpoints.count) checkpoints, the snapshot \(expectedCheckpoints.count)")
-        }
-        for key in ["facts", "final"] {
-            let found = differences(member(expected, key) ?? .null, member(actual, key) ?? .null, path: key)
-            if !found.isEmpty {
-                report.append("\(key):")
-                report += found.map { "  " + $0 }
-            }
         }
         return report
     }

@@ -253,17 +253,16 @@ import Testing
                 var text = lines
                 text[lineIndex] = JSON.object(altered).compact
                 let history = Array(text.map { $0 + "\n" }.joined().utf8)
-                // One fact per line: line N holds the fact at seq N.
-                do {
-                    let actual = try FixtureSnapshot.build(name: "uniswap-v3-weth-ens", history: history, checkpointEvery: 1)
-                    let report = FixtureSnapshot.compare(expected: expected, actual: actual)
-                    if report.first == "first bad checkpoint at seq \(lineIndex + 1):" { named += 1 } else {
-                        problems.append("line \(lineIndex + 1) \(member.key): \(report.first ?? "no difference")")
-                    }
-                } catch {
-                    if error.description.hasPrefix("line \(lineIndex + 1): ") { named += 1 } else {
-                        problems.append("line \(lineIndex + 1) \(member.key): \(error)")
-                    }
+                // As `fixtures check` reports it: the first checkpoint that differs (one
+                // per fact: line N holds the fact at seq N), else the rejected line.
+                let folded = FixtureSnapshot.checkpoints(history: history, checkpointEvery: 1)
+                let report = FixtureSnapshot.firstBadCheckpoint(expected: expected, actual: folded.checkpoints, historyComplete: folded.error == nil)
+                if report.first == "first bad checkpoint at seq \(lineIndex + 1):" {
+                    named += 1
+                } else if report.isEmpty, let error = folded.error, error.description.hasPrefix("line \(lineIndex + 1): ") {
+                    named += 1
+                } else {
+                    problems.append("line \(lineIndex + 1) \(member.key): \(report.first ?? folded.error?.description ?? "no difference")")
                 }
             }
         }
