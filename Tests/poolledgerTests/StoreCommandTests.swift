@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PoolLedger
+import PoolMath
 import Testing
 import TestSupport
 
@@ -46,6 +47,45 @@ import TestSupport
         #expect(try Tool.run(["state", "TKA-TKB"], environment: environment).status == 0)
         #expect(try Tool.run(["state", "NOPE", "--db", database]).status == 1)
         #expect(try verifiedHead(database) == 10)
+    }
+
+    /// A concentrated pool through the durable log: import, snapshot, replay
+    /// from it, verify, state at the head and earlier, export byte for byte,
+    /// audit; a tampered swap refused naming its line, nothing written.
+    @Test func concentratedPoolThroughTheStore() throws {
+        let directory = try Tool.temporaryDirectory()
+        let database = directory.appendingPathComponent("ledger.sqlite").path
+        let file = "Events/uniswap-v3-weth-ens.jsonl"
+        let imported = try Tool.run(["import", file, "--db", database])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(try Tool.run(["snapshot", "--db", database]).status == 0)
+        let replay = try Tool.run(["replay", "--from-snapshot", "--db", database])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(try verifiedHead(database) == 69)
+        #expect(try Tool.run(["export", "--db", database]).stdout == (try String(contentsOfFile: file, encoding: .utf8)))
+
+        let folded = try JSON.parse(try Tool.run(["fold", file]).stdout)
+        let state = try JSON.parse(try Tool.run(["state", "uniswap-v3-weth-ens", "--json", "--db", database]).stdout)
+        guard case .object(let members) = state else { Issue.record("state is not an object"); return }
+        #expect(field(folded, "uniswap-v3-weth-ens", "state_hash") == members.first { $0.key == "state_hash" }?.value)
+        #expect(members.first { $0.key == "tick" }?.value == .number("56154"))
+        let early = try Tool.run(["state", "uniswap-v3-weth-ens", "--at", "30", "--json", "--db", database])
+        #expect(early.status == 0 && early.stdout.contains("\"seq\": 30"), "\(early.stdout)")
+        let audit = try Tool.run(["audit", "uniswap-v3-weth-ens", "--json", "--db", database])
+        #expect(audit.status == 0 && audit.stdout.contains("\"in_range\": true") && audit.stdout.contains("\"holds\": true"), "\(audit.stderr)")
+
+        // A copy with one swap's output one wei higher: refused at that line, the new store empty.
+        var lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
+        let index = try #require(lines.firstIndex { $0.contains("\"type\":\"swap\"") && $0.contains("\"amount1_out\":\"2") })
+        let original = try #require(lines[index].firstMatch(of: /"amount1_out":"(\d+)"/)?.1)
+        lines[index] = lines[index].replacingOccurrences(of: "\"amount1_out\":\"\(original)\"", with: "\"amount1_out\":\"\(UInt256(decimal: String(original))! + .one)\"")
+        let tampered = directory.appendingPathComponent("tampered.jsonl").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: tampered, atomically: true, encoding: .utf8)
+        let other = directory.appendingPathComponent("other.sqlite").path
+        let refused = try Tool.run(["import", tampered, "--db", other])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.hasPrefix("line \(index + 1): SWAP_MISMATCH: "), "\(refused.stderr)")
+        #expect(try Tool.run(["export", "--db", other]).stdout.isEmpty)
     }
 
     @Test func malformedImportExitsOneNamingLineAndFieldAndWritesNothing() throws {
