@@ -111,6 +111,9 @@ public struct ConcentratedPool: Sendable, Equatable {
             guard position.liquidity > 0 || position.tokensOwed0 > 0 || position.tokensOwed1 > 0 else {
                 throw V3MathError("NP", "position of \(key.owner) in \(key.tickLower)...\(key.tickUpper) is stored empty")
             }
+            guard position.liquidity == 0 || (ticks[key.tickLower] != nil && ticks[key.tickUpper] != nil) else {
+                throw V3MathError("T", "position of \(key.owner) in \(key.tickLower)...\(key.tickUpper) holds liquidity but its ticks are not initialized")
+            }
         }
         self.ticks = ticks
         self.positions = positions
