@@ -2,13 +2,10 @@ import PoolLedger
 import PoolMath
 
 /// A Uniswap V3 pool's recorded history (Initialize, then Mint, Burn and Swap
-/// logs with the chain's price, liquidity and tick after each swap), replayed
-/// through `ConcentratedPool` and compared field by field.
-///
-/// A recorded swap gives results, not inputs: the input is reconstructed as
-/// exact input of the positive leg or exact output of the negative leg (with
-/// the router's default price limit), and the one that reproduces every
-/// recorded field is kept; when neither does, the replay fails naming the event.
+/// logs with the chain's price, liquidity and tick after each swap), read from
+/// the shared data's JSON and turned into ledger facts. The ledger's fold
+/// checks every recorded field (a swap's input is reconstructed there, see
+/// `Evolve.replaySwap`), naming the line of the first it does not reproduce.
 public struct RecordedV3History: Sendable {
     public struct Event: Sendable, Equatable {
         public enum Kind: String, Sendable { case mint, burn, swap }
@@ -100,76 +97,6 @@ public struct RecordedV3History: Sendable {
                 tickAfter: isSwap ? try integer(object, "tick_after") : nil)
         }
     }
-
-    /// Replays every event; returns the pool after the last. Fails at the first
-    /// event the pool does not reproduce exactly.
-    public func replay(_ observe: (Int, ConcentratedPool) -> Void = { _, _ in }) throws -> ConcentratedPool {
-        var pool = try ConcentratedPool(feePips: feePips, tickSpacing: tickSpacing, sqrtPriceX96: initialSqrtPriceX96)
-        for (index, event) in events.enumerated() {
-            func fail(_ detail: String) -> Mismatch { Mismatch(event: index + 1, block: event.block, logIndex: event.logIndex, detail: detail) }
-            switch event.kind {
-            case .mint, .burn:
-                let owner = event.kind == .mint ? event.owner : event.sender
-                let amounts: (amount0: UInt256, amount1: UInt256)
-                do {
-                    amounts = event.kind == .mint
-                        ? try pool.mint(owner: owner, tickLower: event.tickLower, tickUpper: event.tickUpper, amount: event.liquidity)
-                        : try pool.burn(owner: owner, tickLower: event.tickLower, tickUpper: event.tickUpper, amount: event.liquidity)
-                } catch {
-                    throw fail("\(event.kind.rawValue) reverts: \(error)")
-                }
-                // A mint pays in (positive), a burn's amounts are what it releases.
-                for (name, recorded, computed) in [("amount0", event.amount0, amounts.amount0), ("amount1", event.amount1, amounts.amount1)]
-                where recorded.magnitude != computed || (event.kind == .burn ? false : recorded.isNegative) {
-                    throw fail("\(event.kind.rawValue) \(name) recorded \(recorded), computed \(computed)")
-                }
-            case .swap:
-                pool = try replaySwap(event, pool: pool, fail: fail)
-            }
-            observe(index + 1, pool)
-        }
-        return pool
-    }
-
-    func replaySwap(_ event: Event, pool: ConcentratedPool, fail: (String) -> Mismatch) throws -> ConcentratedPool {
-        guard event.amount0.isPositive != event.amount1.isPositive || (event.amount0.isZero != event.amount1.isZero) else {
-            throw fail("swap amounts \(event.amount0), \(event.amount1) do not pay one token in and the other out")
-        }
-        let zeroForOne = event.amount0.isPositive
-        let (paidIn, paidOut) = zeroForOne ? (event.amount0, event.amount1) : (event.amount1, event.amount0)
-        let limit = zeroForOne ? TickMath.minSqrtRatio + .one : TickMath.maxSqrtRatio - .one
-        var firstDifference = ""
-        var candidates = [("exact input \(paidIn)", paidIn), ("exact output \(paidOut.magnitude)", SignedAmount(paidOut.magnitude, negative: true))]
-        // A swap that stopped at the price limit ran out of liquidity: it consumed less
-        // than it was given, so its input is unknown, and any input at least as large
-        // gives the same result.
-        if event.sqrtPriceX96After == limit {
-            candidates.append(("input up to the price limit", SignedAmount(UInt256.max >> 1)))
-        }
-        for (label, specified) in candidates where !specified.isZero {
-            var trial = pool
-            let result: ConcentratedPool.SwapResult
-            do {
-                result = try trial.swap(zeroForOne: zeroForOne, amountSpecified: specified, sqrtPriceLimitX96: limit)
-            } catch {
-                if firstDifference.isEmpty { firstDifference = "\(label) reverts: \(error)" }
-                continue
-            }
-            let checks: [(String, String, String)] = [
-                ("amount0", event.amount0.description, result.amount0.description),
-                ("amount1", event.amount1.description, result.amount1.description),
-                ("sqrtPriceX96", event.sqrtPriceX96After?.description ?? "", trial.sqrtPriceX96.description),
-                ("liquidity", event.liquidityAfter?.description ?? "", trial.liquidity.description),
-                ("tick", event.tickAfter?.description ?? "", trial.tick.description),
-            ]
-            if let (name, recorded, computed) = checks.first(where: { $0.1 != $0.2 }) {
-                if firstDifference.isEmpty { firstDifference = "\(label) gives \(name) \(computed), recorded \(recorded)" }
-                continue
-            }
-            return trial
-        }
-        throw fail("no input reproduces the swap: \(firstDifference)")
-    }
 }
 
 extension RecordedV3History {
@@ -179,14 +106,20 @@ extension RecordedV3History {
     /// owner is the Mint's owner, the Burn's sender: the position manager for
     /// positions opened through it) and a `swap` per Swap with the price, tick
     /// and liquidity it left. Ids are `block:log_index`.
-    public func facts(pool: String, token0: String, token1: String, decimals0: UInt8, decimals1: UInt8) -> [Fact] {
+    /// A Mint or Burn whose recorded amounts are negative is refused (a mint pays
+    /// in, a burn releases; the log's amounts are unsigned).
+    public func facts(pool: String, token0: String, token1: String, decimals0: UInt8, decimals1: UInt8) throws -> [Fact] {
         var facts = [Fact(.poolCreated(PoolCreated(
             pool: pool, token0: token0, token1: token1, decimals0: decimals0, decimals1: decimals1,
             feePPM: feePips, model: .concentrated, tickSpacing: tickSpacing, sqrtPriceX96: initialSqrtPriceX96)))]
-        for event in events {
+        for (index, event) in events.enumerated() {
             let body: FactBody
             switch event.kind {
             case .mint, .burn:
+                guard !event.amount0.isNegative, !event.amount1.isNegative else {
+                    throw Mismatch(event: index + 1, block: event.block, logIndex: event.logIndex,
+                                   detail: "\(event.kind.rawValue) amounts \(event.amount0), \(event.amount1) are not both paid in")
+                }
                 let change = PositionChanged(
                     pool: pool, owner: event.kind == .mint ? event.owner : event.sender,
                     tickLower: event.tickLower, tickUpper: event.tickUpper, liquidity: UInt256(high: 0, low: event.liquidity),

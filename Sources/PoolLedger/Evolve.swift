@@ -54,9 +54,13 @@ public enum Evolve {
         try checkTime(fact.time, pool)
         if pool.concentrated != nil {
             try applyConcentrated(fact, to: &pool)
-            if let time = fact.time { pool.timeLast = time }
-            return
+        } else {
+            try applyConstantProduct(fact, to: &pool)
         }
+        if let time = fact.time { pool.timeLast = time }
+    }
+
+    static func applyConstantProduct(_ fact: Fact, to pool: inout PoolState) throws(Rejection) {
         switch fact.body {
         case .poolCreated:
             preconditionFailure("handled by apply(_:to:)")
@@ -75,7 +79,6 @@ public enum Evolve {
         case .positionMinted, .positionBurned, .feesCollected:
             throw Rejection(.unsupportedModel, "\(fact.body.typeName) is a fact of concentrated pools; pool \(quoted(pool.pool)) is constant product")
         }
-        if let time = fact.time { pool.timeLast = time }
     }
 
     // MARK: mint

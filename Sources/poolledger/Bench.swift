@@ -23,20 +23,15 @@ struct Bench: ParsableCommand {
         func run() throws {
             var rng = SplitMix64(seed: seed)
             var pool = try ConcentratedPool(feePips: 3000, tickSpacing: 60, sqrtPriceX96: try TickMath.sqrtRatio(atTick: 55_000))
-            for index in 0..<40 {
-                let lower = Int32(55_000 / 60 - Int.random(in: 1...80, using: &rng)) * 60
-                let upper = Int32(55_000 / 60 + Int.random(in: 1...80, using: &rng)) * 60
-                _ = try pool.mint(owner: "lp\(index % 8)", tickLower: lower, tickUpper: upper, amount: UInt128(Int.random(in: 1...1000, using: &rng)) * 1_000_000_000_000_000_000)
+            for position in Self.positions(&rng) {
+                _ = try pool.mint(owner: position.owner, tickLower: position.lower, tickUpper: position.upper, amount: position.liquidity)
             }
             let clock = ContinuousClock()
             let start = clock.now
             var crossings = 0
             for index in 0..<swaps {
-                // Back toward the start when the price has wandered off, else alternate.
-                let zeroForOne = pool.tick > 57_000 ? true : pool.tick < 53_000 ? false : index % 2 == 0
-                let reserve = zeroForOne ? UInt256(high: 0, low: pool.liquidity) / 16 : UInt256(high: 0, low: pool.liquidity) * 16
-                let amount = reserve * UInt256(UInt64.random(in: 5...200, using: &rng)) / 10_000 + .one
-                let limit = zeroForOne ? TickMath.minSqrtRatio + .one : TickMath.maxSqrtRatio - .one
+                let (zeroForOne, amount) = Self.nextSwap(index: index, tick: pool.tick, liquidity: pool.liquidity, rng: &rng)
+                let limit = Evolve.extremeLimit(zeroForOne: zeroForOne)
                 let before = pool.liquidity
                 _ = try pool.swap(zeroForOne: zeroForOne, amountSpecified: SignedAmount(amount), sqrtPriceLimitX96: limit)
                 if pool.liquidity != before { crossings += 1 }
@@ -45,6 +40,23 @@ struct Bench: ParsableCommand {
             var line = "swaps=\(swaps) seconds=\(seconds) swaps_per_second=\(Int(Double(swaps) / seconds)) liquidity_changes=\(crossings) tick=\(pool.tick)"
             if ledgerSwaps > 0 { line += " " + (try ledgerFold()) }
             Terminal.output(line + "\n")
+        }
+
+        /// The 40 overlapping positions around tick 55,000.
+        static func positions(_ rng: inout SplitMix64) -> [(owner: String, lower: Int32, upper: Int32, liquidity: UInt128)] {
+            (0..<40).map { index in
+                let lower = Int32(55_000 / 60 - Int.random(in: 1...80, using: &rng)) * 60
+                let upper = Int32(55_000 / 60 + Int.random(in: 1...80, using: &rng)) * 60
+                return ("lp\(index % 8)", lower, upper, UInt128(Int.random(in: 1...1000, using: &rng)) * 1_000_000_000_000_000_000)
+            }
+        }
+
+        /// The next swap: back toward the start when the price has wandered off,
+        /// else alternating; 0.05-2 % of the active virtual reserve in.
+        static func nextSwap(index: Int, tick: Int32, liquidity: UInt128, rng: inout SplitMix64) -> (zeroForOne: Bool, amount: UInt256) {
+            let zeroForOne = tick > 57_000 ? true : tick < 53_000 ? false : index % 2 == 0
+            let reserve = zeroForOne ? UInt256(high: 0, low: liquidity) / 16 : UInt256(high: 0, low: liquidity) * 16
+            return (zeroForOne, reserve * UInt256(UInt64.random(in: 5...200, using: &rng)) / 10_000 + .one)
         }
 
         @Option(help: "Also decide this many swaps as commands through the ledger and time re-folding their facts (every check).")
@@ -62,19 +74,16 @@ struct Bench: ParsableCommand {
             facts += try ledger.execute(Command(.createPool(PoolCreated(
                 pool: "v3", token0: "WETH", token1: "ENS", feePPM: 3000, model: .concentrated,
                 tickSpacing: 60, sqrtPriceX96: try TickMath.sqrtRatio(atTick: 55_000)))))
-            for index in 0..<40 {
-                let lower = Int32(55_000 / 60 - Int.random(in: 1...80, using: &rng)) * 60
-                let upper = Int32(55_000 / 60 + Int.random(in: 1...80, using: &rng)) * 60
-                let liquidity = UInt256(UInt64(Int.random(in: 1...1000, using: &rng))) * UInt256(UInt64(1_000_000_000_000_000_000))
-                facts += try ledger.execute(Command(.mintPosition(MintPosition(pool: "v3", owner: "lp\(index % 8)", tickLower: lower, tickUpper: upper, liquidity: liquidity))))
+            for position in Self.positions(&rng) {
+                facts += try ledger.execute(Command(.mintPosition(MintPosition(
+                    pool: "v3", owner: position.owner, tickLower: position.lower, tickUpper: position.upper,
+                    liquidity: UInt256(high: 0, low: position.liquidity)))))
             }
             let clock = ContinuousClock()
             var start = clock.now
             for index in 0..<ledgerSwaps {
                 let v3 = ledger["v3"]!.concentrated!
-                let zeroForOne = v3.tick > 57_000 ? true : v3.tick < 53_000 ? false : index % 2 == 0
-                let reserve = zeroForOne ? UInt256(high: 0, low: v3.liquidity) / 16 : UInt256(high: 0, low: v3.liquidity) * 16
-                let amount = reserve * UInt256(UInt64.random(in: 5...200, using: &rng)) / 10_000 + .one
+                let (zeroForOne, amount) = Self.nextSwap(index: index, tick: v3.tick, liquidity: v3.liquidity, rng: &rng)
                 facts += try ledger.execute(Command(.swapExactIn(SwapExactIn(pool: "v3", trader: "t", tokenIn: zeroForOne ? "WETH" : "ENS", amountIn: amount))))
                 if index % 10_000 == 9_999 { Terminal.progress("decided \(index + 1) of \(ledgerSwaps) swaps") }
             }

@@ -30,7 +30,7 @@ struct RecordedV3Command: ParsableCommand {
     func run() throws {
         guard let data = FileManager.default.contents(atPath: events) else { throw Failure(message: "cannot read \(events)") }
         let history = try RecordedV3History(json: String(decoding: data, as: UTF8.self))
-        let facts = history.facts(pool: pool, token0: token0, token1: token1, decimals0: decimals0, decimals1: decimals1)
+        let facts = try history.facts(pool: pool, token0: token0, token1: token1, decimals0: decimals0, decimals1: decimals1)
         let lines = facts.map { ContractCodec.line($0) + "\n" }.joined()
         let snapshot = try FixtureSnapshot.build(
             name: out, history: Array(lines.utf8), checkpointEvery: FixtureSnapshot.defaultCheckpointEvery(facts: facts.count))

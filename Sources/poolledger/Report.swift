@@ -26,14 +26,15 @@ struct Report: ParsableCommand {
         let ledger = try database.open()
         let head = try ledger.head().seq
         if let at, at > head { throw Failure(message: "seq \(at) is beyond the end of the log (seq \(head))") }
-        if try ledger.ledger(at: at)[pool]?.concentrated != nil {
-            // The page's tables are the constant-product audit's; the range audit is text and JSON for now.
-            throw Failure(message: "report draws constant-product pools; \"\(pool)\" is concentrated: use `poolledger audit \(pool)` (or --json)")
-        }
         let count = try ledger.factCount(pool: pool, through: at)
         var timeline = AuditTimeline(factCount: count, maxPoints: points)
         var folded: UInt64 = 0
         let fold = try ledger.auditFold(pool: pool, through: at) { fold, _ in
+            if fold.pool?.concentrated != nil {
+                // Known from the first fact. The page's tables are the constant-product
+                // audit's; a range position's audit is text and JSON for now.
+                throw Failure(message: "report draws constant-product pools; \"\(pool)\" is concentrated: use `poolledger audit \(pool)` (or --json)")
+            }
             try timeline.observe(fold)
             folded += 1
             if folded % 10_000 == 0 { Terminal.progress("report \(pool): \(folded) of \(count) facts") }

@@ -41,31 +41,18 @@ public struct AuditTimeline: Sendable {
     public mutating func observe(_ fold: AuditFold) throws(AuditError) {
         seen += 1
         guard seen % stride == 0 || seen == factCount else { return }
-        guard let pool = fold.pool, let valuation = Valuation.poolPrice(pool) else { return }
+        guard let pool = fold.pool, let valuation = Valuation.poolPrice(pool),
+              let audit = try fold.audit(valuation: valuation) else { return }
         let scale = pow(10, Double(valuation.decimals))
         var providers: [String: ProviderPoint] = [:]
         var fee = 0.0, il = 0.0
-        func add(_ name: String, value: UInt256, hodl: UInt256, feeValue: SignedAmount, ilValue: SignedAmount) {
+        for provider in audit.providers {
             let point = ProviderPoint(
-                value: Double(value) / scale, hodlValue: Double(hodl) / scale,
-                feeValue: Double(feeValue) / scale, ilValue: Double(ilValue) / scale)
-            providers[name] = point
+                value: Double(provider.value) / scale, hodlValue: Double(provider.hodlValue) / scale,
+                feeValue: Double(provider.feeValue) / scale, ilValue: Double(provider.ilValue) / scale)
+            providers[provider.provider] = point
             fee += point.feeValue
             il += point.ilValue
-        }
-        if pool.concentrated != nil {
-            // A concentrated pool's providers are its range positions.
-            guard let audit = try fold.concentratedAudit(valuation: valuation) else { return }
-            for position in audit.positions {
-                let key = position.position.key
-                add("\(key.owner) \(key.tickLower)...\(key.tickUpper)", value: position.value, hodl: position.hodlValue,
-                    feeValue: SignedAmount(position.feeValue), ilValue: position.ilValue)
-            }
-        } else {
-            guard let audit = try fold.audit(valuation: valuation) else { return }
-            for provider in audit.providers {
-                add(provider.provider, value: provider.value, hodl: provider.hodlValue, feeValue: provider.feeValue, ilValue: provider.ilValue)
-            }
         }
         points.append(Point(
             seq: pool.seq, time: pool.timeLast,

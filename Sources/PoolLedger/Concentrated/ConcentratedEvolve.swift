@@ -71,8 +71,10 @@ extension Evolve {
         public var pool: ConcentratedPool
         public var result: ConcentratedPool.SwapResult
         public var zeroForOne: Bool
+        /// The price limit it was given, none for the router's default.
+        public var limit: UInt256?
 
-        /// The swap as a fact: amounts in and out, and the price, tick and liquidity it left.
+        /// The swap as a fact: amounts in and out, the price, tick and liquidity it left, its limit if given.
         public func fact(pool id: String, trader: String) -> Swap {
             let amount0 = result.amount0.magnitude, amount1 = result.amount1.magnitude
             return Swap(
@@ -80,7 +82,7 @@ extension Evolve {
                 amount0In: zeroForOne ? amount0 : .zero, amount1In: zeroForOne ? .zero : amount1,
                 amount0Out: zeroForOne ? .zero : amount0, amount1Out: zeroForOne ? amount1 : .zero,
                 sqrtPriceX96After: pool.sqrtPriceX96, tickAfter: pool.tick,
-                liquidityAfter: UInt256(high: 0, low: pool.liquidity))
+                liquidityAfter: UInt256(high: 0, low: pool.liquidity), sqrtPriceLimitX96: limit)
         }
     }
 
@@ -92,11 +94,10 @@ extension Evolve {
     /// Runs a swap on a copy of the pool: `specified` positive for exact input, negative for exact output.
     public static func concentratedSwap(_ pool: ConcentratedPool, zeroForOne: Bool, specified: SignedAmount, limit: UInt256?) throws(Rejection) -> ConcentratedSwap {
         var trial = pool
-        let limit = limit ?? extremeLimit(zeroForOne: zeroForOne)
         let result = try v3Call { () throws(V3MathError) in
-            try trial.swap(zeroForOne: zeroForOne, amountSpecified: specified, sqrtPriceLimitX96: limit)
+            try trial.swap(zeroForOne: zeroForOne, amountSpecified: specified, sqrtPriceLimitX96: limit ?? extremeLimit(zeroForOne: zeroForOne))
         }
-        return ConcentratedSwap(pool: trial, result: result, zeroForOne: zeroForOne)
+        return ConcentratedSwap(pool: trial, result: result, zeroForOne: zeroForOne, limit: limit)
     }
 
     /// A recorded swap gives results, not inputs: it is re-run, to its price
@@ -131,7 +132,7 @@ extension Evolve {
         for candidate in candidates {
             let run: ConcentratedSwap
             do {
-                run = try concentratedSwap(pool, zeroForOne: zeroForOne, specified: candidate.specified, limit: limit)
+                run = try concentratedSwap(pool, zeroForOne: zeroForOne, specified: candidate.specified, limit: swap.sqrtPriceLimitX96)
             } catch {
                 if firstDifference == nil { firstDifference = Rejection(error.rule, "\(candidate.label) reverts: \(error.detail)") }
                 continue
@@ -246,8 +247,7 @@ extension Decide {
         case .swapExactIn(let swap):
             let zeroForOne = try direction(token: swap.tokenIn, field: "token_in", pool)
             let run = try Evolve.concentratedSwap(v3, zeroForOne: zeroForOne, specified: SignedAmount(swap.amountIn), limit: swap.sqrtPriceLimitX96)
-            var fact = run.fact(pool: swap.pool, trader: swap.trader)
-            fact.sqrtPriceLimitX96 = swap.sqrtPriceLimitX96
+            let fact = run.fact(pool: swap.pool, trader: swap.trader)
             let amountOut = zeroForOne ? fact.amount1Out : fact.amount0Out
             guard amountOut >= swap.minAmountOut else {
                 throw Rejection(.insufficientOutputAmount, "selling \(swap.amountIn) \(swap.tokenIn) buys \(amountOut), below min_amount_out \(swap.minAmountOut)")
@@ -256,8 +256,7 @@ extension Decide {
         case .swapExactOut(let swap):
             let oneForZero = try direction(token: swap.tokenOut, field: "token_out", pool)
             let run = try Evolve.concentratedSwap(v3, zeroForOne: !oneForZero, specified: SignedAmount(swap.amountOut, negative: true), limit: swap.sqrtPriceLimitX96)
-            var fact = run.fact(pool: swap.pool, trader: swap.trader)
-            fact.sqrtPriceLimitX96 = swap.sqrtPriceLimitX96
+            let fact = run.fact(pool: swap.pool, trader: swap.trader)
             let (amountIn, amountOut) = oneForZero ? (fact.amount1In, fact.amount0Out) : (fact.amount0In, fact.amount1Out)
             // The router insists on the whole output unless the caller set a limit.
             if swap.sqrtPriceLimitX96 == nil, amountOut != swap.amountOut {

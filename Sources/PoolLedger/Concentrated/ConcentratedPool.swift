@@ -77,7 +77,10 @@ public struct ConcentratedPool: Sendable, Equatable {
     }
 
     /// A pool restored from its stored state (a snapshot): every field as
-    /// written, the tick bitmap rebuilt from the initialized ticks.
+    /// written, the tick bitmap rebuilt from the initialized ticks. Whether the
+    /// fields agree (tick and price, liquidity and positions, balances) is the
+    /// laws' to say (`Invariants.checkConcentrated`, run on every restored
+    /// ledger); this only refuses what the laws could not even read.
     public init(
         feePips: UInt32, tickSpacing: Int32, sqrtPriceX96: UInt256, tick: Int32, liquidity: UInt128,
         feeGrowthGlobal0X128: UInt256, feeGrowthGlobal1X128: UInt256, feeProtocol: UInt8,
@@ -85,11 +88,6 @@ public struct ConcentratedPool: Sendable, Equatable {
         ticks: [Int32: TickInfo], positions: [PositionKey: PositionInfo]
     ) throws(V3MathError) {
         try self.init(feePips: feePips, tickSpacing: tickSpacing, sqrtPriceX96: sqrtPriceX96)
-        // A tick one below the price's is where a downward crossing onto a tick leaves it.
-        let priceOfTick = try TickMath.sqrtRatio(atTick: self.tick)
-        guard tick == self.tick || (tick == self.tick - 1 && sqrtPriceX96 == priceOfTick) else {
-            throw V3MathError("T", "tick \(tick) does not match the price \(sqrtPriceX96) (tick \(self.tick))")
-        }
         self.tick = tick
         self.liquidity = liquidity
         self.feeGrowthGlobal0X128 = feeGrowthGlobal0X128
@@ -128,25 +126,24 @@ public struct ConcentratedPool: Sendable, Equatable {
         guard let lower = ticks[key.tickLower]?.sqrtPriceX96, let upper = ticks[key.tickUpper]?.sqrtPriceX96 else {
             preconditionFailure("a position's ticks are initialized while it holds liquidity")
         }
-        return Self.amounts(liquidity: position.liquidity, tickLower: key.tickLower, tickUpper: key.tickUpper,
-                            sqrtLower: lower, sqrtUpper: upper, sqrtPriceX96: sqrtPriceX96, tick: tick)
+        // Prices of valid ticks are non-zero and the amounts below 2^192: nothing here can revert.
+        return try! Self.amounts(liquidity: position.liquidity, roundUp: false, tickLower: key.tickLower, tickUpper: key.tickUpper,
+                                 sqrtLower: lower, sqrtUpper: upper, sqrtPriceX96: sqrtPriceX96, tick: tick)
     }
 
-    /// The tokens `liquidity` over a range holds at a price (rounded down).
-    public static func amounts(liquidity: UInt128, tickLower: Int32, tickUpper: Int32, sqrtPriceX96: UInt256, tick: Int32) -> (amount0: UInt256, amount1: UInt256) {
-        // Ticks of a stored position are in range, so these cannot fail.
-        let lower = try! TickMath.sqrtRatio(atTick: tickLower), upper = try! TickMath.sqrtRatio(atTick: tickUpper)
-        return amounts(liquidity: liquidity, tickLower: tickLower, tickUpper: tickUpper, sqrtLower: lower, sqrtUpper: upper, sqrtPriceX96: sqrtPriceX96, tick: tick)
-    }
-
-    static func amounts(liquidity: UInt128, tickLower: Int32, tickUpper: Int32, sqrtLower lower: UInt256, sqrtUpper upper: UInt256, sqrtPriceX96: UInt256, tick: Int32) -> (amount0: UInt256, amount1: UInt256) {
+    /// The tokens `liquidity` over a range amounts to at a price: all token0
+    /// below the range, all token1 above it, both inside.
+    static func amounts(
+        liquidity: UInt128, roundUp: Bool, tickLower: Int32, tickUpper: Int32,
+        sqrtLower lower: UInt256, sqrtUpper upper: UInt256, sqrtPriceX96: UInt256, tick: Int32
+    ) throws(V3MathError) -> (amount0: UInt256, amount1: UInt256) {
         if tick < tickLower {
-            return (try! SqrtPriceMath.amount0Delta(lower, upper, liquidity: liquidity, roundUp: false), .zero)
+            return (try SqrtPriceMath.amount0Delta(lower, upper, liquidity: liquidity, roundUp: roundUp), .zero)
         } else if tick < tickUpper {
-            return (try! SqrtPriceMath.amount0Delta(sqrtPriceX96, upper, liquidity: liquidity, roundUp: false),
-                    try! SqrtPriceMath.amount1Delta(lower, sqrtPriceX96, liquidity: liquidity, roundUp: false))
+            return (try SqrtPriceMath.amount0Delta(sqrtPriceX96, upper, liquidity: liquidity, roundUp: roundUp),
+                    try SqrtPriceMath.amount1Delta(lower, sqrtPriceX96, liquidity: liquidity, roundUp: roundUp))
         } else {
-            return (.zero, try! SqrtPriceMath.amount1Delta(lower, upper, liquidity: liquidity, roundUp: false))
+            return (.zero, try SqrtPriceMath.amount1Delta(lower, upper, liquidity: liquidity, roundUp: roundUp))
         }
     }
 
@@ -155,10 +152,18 @@ public struct ConcentratedPool: Sendable, Equatable {
     public func pendingFees(of key: PositionKey) -> (amount0: UInt256, amount1: UInt256) {
         guard let position = positions[key] else { return (.zero, .zero) }
         let (inside0, inside1) = feeGrowthInside(tickLower: key.tickLower, tickUpper: key.tickUpper)
-        let liquidityWide = UInt256(high: 0, low: position.liquidity)
-        let owed0 = UInt256.mulDiv(inside0 &- position.feeGrowthInside0LastX128, liquidityWide, Self.q128)!
-        let owed1 = UInt256.mulDiv(inside1 &- position.feeGrowthInside1LastX128, liquidityWide, Self.q128)!
-        return (UInt256(high: 0, low: owed0.low), UInt256(high: 0, low: owed1.low))
+        let earned = Self.feesEarned(position, inside0: inside0, inside1: inside1)
+        return (UInt256(high: 0, low: earned.0), UInt256(high: 0, low: earned.1))
+    }
+
+    /// Position.update's fees: the growth inside the range since the position's
+    /// last update times its liquidity, in Q128, cast to uint128 as the contract casts it.
+    static func feesEarned(_ position: PositionInfo, inside0: UInt256, inside1: UInt256) -> (UInt128, UInt128) {
+        let liquidity = UInt256(high: 0, low: position.liquidity)
+        // growth < 2^256 and liquidity < 2^128: the quotient by 2^128 fits.
+        let owed0 = UInt256.mulDiv(inside0 &- position.feeGrowthInside0LastX128, liquidity, q128)!
+        let owed1 = UInt256.mulDiv(inside1 &- position.feeGrowthInside1LastX128, liquidity, q128)!
+        return (owed0.low, owed1.low)
     }
 
     // MARK: mint and burn
@@ -168,16 +173,14 @@ public struct ConcentratedPool: Sendable, Equatable {
         guard amount > 0 else { throw V3MathError("mint", "liquidity amount is zero") }
         // The contract casts the amount to int128 (SafeCast reverts past it).
         guard amount <= UInt128(Int128.max) else { throw V3MathError("SafeCast", "mint of \(amount) exceeds int128") }
-        let (amount0, amount1) = try modifyPosition(owner: owner, tickLower: tickLower, tickUpper: tickUpper, liquidityDelta: Int128(amount))
-        return (amount0.magnitude, amount1.magnitude)
+        return try modifyPosition(owner: owner, tickLower: tickLower, tickUpper: tickUpper, liquidityDelta: Int128(amount))
     }
 
     /// `burn`: removes `amount` of liquidity (0 only collects fees into tokens owed);
     /// returns the tokens released (rounded down), which are added to tokens owed.
     public mutating func burn(owner: String, tickLower: Int32, tickUpper: Int32, amount: UInt128) throws(V3MathError) -> (amount0: UInt256, amount1: UInt256) {
         guard amount <= UInt128(Int128.max) else { throw V3MathError("SafeCast", "burn of \(amount) exceeds int128") }
-        let (delta0, delta1) = try modifyPosition(owner: owner, tickLower: tickLower, tickUpper: tickUpper, liquidityDelta: -Int128(amount))
-        let amount0 = delta0.magnitude, amount1 = delta1.magnitude
+        let (amount0, amount1) = try modifyPosition(owner: owner, tickLower: tickLower, tickUpper: tickUpper, liquidityDelta: -Int128(amount))
         if !amount0.isZero || !amount1.isZero {
             let key = PositionKey(owner: owner, tickLower: tickLower, tickUpper: tickUpper)
             // uint128 on chain; burn amounts are below the pool's balance, so they fit.
@@ -210,37 +213,20 @@ public struct ConcentratedPool: Sendable, Equatable {
         positions.removeValue(forKey: key)
     }
 
-    mutating func modifyPosition(owner: String, tickLower: Int32, tickUpper: Int32, liquidityDelta: Int128) throws(V3MathError) -> (SignedAmount, SignedAmount) {
+    /// `_modifyPosition`: the position and its ticks updated, then the tokens the
+    /// change moves at the current price (and the active liquidity, in range).
+    mutating func modifyPosition(owner: String, tickLower: Int32, tickUpper: Int32, liquidityDelta: Int128) throws(V3MathError) -> (amount0: UInt256, amount1: UInt256) {
         guard tickLower < tickUpper else { throw V3MathError("TLU", "tick_lower \(tickLower) is not below tick_upper \(tickUpper)") }
         guard tickLower >= TickMath.minTick else { throw V3MathError("TLM", "tick_lower \(tickLower) is below \(TickMath.minTick)") }
         guard tickUpper <= TickMath.maxTick else { throw V3MathError("TUM", "tick_upper \(tickUpper) is above \(TickMath.maxTick)") }
         try updatePosition(owner: owner, tickLower: tickLower, tickUpper: tickUpper, liquidityDelta: liquidityDelta)
         guard liquidityDelta != 0 else { return (.zero, .zero) }
         let lower = try TickMath.sqrtRatio(atTick: tickLower), upper = try TickMath.sqrtRatio(atTick: tickUpper)
-        if tick < tickLower {
-            // Below the range: all token0.
-            return (try Self.amount0Delta(lower, upper, liquidityDelta), .zero)
-        } else if tick < tickUpper {
-            let amounts = (try Self.amount0Delta(sqrtPriceX96, upper, liquidityDelta), try Self.amount1Delta(lower, sqrtPriceX96, liquidityDelta))
-            liquidity = try LiquidityMath.addDelta(liquidity, liquidityDelta)
-            return amounts
-        } else {
-            // Above the range: all token1.
-            return (.zero, try Self.amount1Delta(lower, upper, liquidityDelta))
-        }
-    }
-
-    /// SqrtPriceMath's signed helpers: adding liquidity rounds up, removing rounds down.
-    static func amount0Delta(_ a: UInt256, _ b: UInt256, _ liquidity: Int128) throws(V3MathError) -> SignedAmount {
-        liquidity < 0
-            ? SignedAmount(try SqrtPriceMath.amount0Delta(a, b, liquidity: liquidity.magnitude, roundUp: false), negative: true)
-            : SignedAmount(try SqrtPriceMath.amount0Delta(a, b, liquidity: UInt128(liquidity), roundUp: true))
-    }
-
-    static func amount1Delta(_ a: UInt256, _ b: UInt256, _ liquidity: Int128) throws(V3MathError) -> SignedAmount {
-        liquidity < 0
-            ? SignedAmount(try SqrtPriceMath.amount1Delta(a, b, liquidity: liquidity.magnitude, roundUp: false), negative: true)
-            : SignedAmount(try SqrtPriceMath.amount1Delta(a, b, liquidity: UInt128(liquidity), roundUp: true))
+        // Adding liquidity rounds the tokens it takes up, removing rounds what it releases down.
+        let amounts = try Self.amounts(liquidity: liquidityDelta.magnitude, roundUp: liquidityDelta > 0, tickLower: tickLower, tickUpper: tickUpper,
+                                       sqrtLower: lower, sqrtUpper: upper, sqrtPriceX96: sqrtPriceX96, tick: tick)
+        if tickLower <= tick && tick < tickUpper { liquidity = try LiquidityMath.addDelta(liquidity, liquidityDelta) }
+        return amounts
     }
 
     mutating func updatePosition(owner: String, tickLower: Int32, tickUpper: Int32, liquidityDelta: Int128) throws(V3MathError) {
@@ -262,15 +248,12 @@ public struct ConcentratedPool: Sendable, Equatable {
         } else {
             nextLiquidity = try LiquidityMath.addDelta(position.liquidity, liquidityDelta)
         }
-        let liquidityWide = UInt256(high: 0, low: position.liquidity)
-        // Fee growth since the last update, times the liquidity, in Q128; uint128 as the contract casts it.
-        let owed0 = UInt256.mulDiv(inside0 &- position.feeGrowthInside0LastX128, liquidityWide, Self.q128)!
-        let owed1 = UInt256.mulDiv(inside1 &- position.feeGrowthInside1LastX128, liquidityWide, Self.q128)!
+        let earned = Self.feesEarned(position, inside0: inside0, inside1: inside1)
         position.liquidity = nextLiquidity
         position.feeGrowthInside0LastX128 = inside0
         position.feeGrowthInside1LastX128 = inside1
-        position.tokensOwed0 &+= UInt128(truncatingIfNeeded: owed0.low)
-        position.tokensOwed1 &+= UInt128(truncatingIfNeeded: owed1.low)
+        position.tokensOwed0 &+= earned.0
+        position.tokensOwed1 &+= earned.1
         positions[key] = position
         if liquidityDelta < 0 {
             if flippedLower { ticks.removeValue(forKey: tickLower) }
