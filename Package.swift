@@ -96,7 +96,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FixturesTests",
-            dependencies: ["Fixtures", "PoolLedger", "PoolMath"]
+            dependencies: ["Fixtures", "PoolLedger", "PoolMath", "TestSupport"]
         ),
         .testTarget(
             name: "poolledgerTests",

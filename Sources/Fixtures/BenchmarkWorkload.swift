@@ -59,7 +59,8 @@ public enum BenchmarkWorkload {
                     let amount0 = state.reserve0 * UInt256(rng.uniform(1_000...10_000)) / 1_000_000
                     try run(.addLiquidity(AddLiquidity(pool: pool, provider: provider, amount0Desired: amount0, amount1Desired: state.reserve1)))
                 } else {
-                    let shares = state.shares(of: provider) * UInt256(rng.uniform(1...10)) / 100
+                    guard case .constantProduct(let pair) = state.body else { preconditionFailure("the workload's pools are constant product") }
+                    let shares = pair.shares(of: provider) * UInt256(rng.uniform(1...10)) / 100
                     if !shares.isZero {
                         try run(.removeLiquidity(RemoveLiquidity(pool: pool, provider: provider, shares: shares)))
                     }

@@ -59,25 +59,20 @@ public enum FixtureSnapshot {
         return (checkpoints, ledger, nil)
     }
 
+    /// The canonical state's fields a checkpoint shows beside its state hash, in the canonical order.
+    static let checkpointFields: Set<String> = ["reserve0", "reserve1", "total_shares", "k_last", "sqrt_price_x96", "tick", "liquidity"]
+
     static func checkpoint(_ ledger: Ledger) -> JSON {
         .object([
             ("seq", .number(String(ledger.seq))),
             ("pools", .object(ledger.poolIDs.map { id in
                 let pool = ledger[id]!
-                // A concentrated pool's price, tick and active liquidity, readable at each checkpoint.
-                let concentrated: [(key: String, value: JSON)] = pool.concentrated.map { v3 in [
-                    ("sqrt_price_x96", .string(v3.sqrtPriceX96.description)),
-                    ("tick", .number(String(v3.tick))),
-                    ("liquidity", .string(v3.liquidity.description)),
-                ] } ?? []
-                return (id, .object([
-                    ("reserve0", .string(pool.reserve0.description)),
-                    ("reserve1", .string(pool.reserve1.description)),
-                    ("total_shares", .string(pool.totalShares.description)),
-                    ("k_last", .string(pool.kLast.description)),
-                ] + concentrated + [
-                    ("state_hash", .string(StateHash.hash(pool))),
-                ]))
+                // Read off the canonical state: the reserves and share totals of every model, and a
+                // concentrated pool's price, tick and active liquidity, readable at each checkpoint.
+                let canonical = StateHash.canonicalJSON(pool)
+                guard case .object(let members) = canonical else { preconditionFailure("the canonical state is an object") }
+                let shown = members.filter { Self.checkpointFields.contains($0.key) }
+                return (id, .object(shown + [("state_hash", .string(StateHash.hash(canonical: canonical)))]))
             })),
         ])
     }

@@ -195,9 +195,9 @@ public enum Generator {
 
         mutating func providerAction() {
             let pool = randomPool()
-            guard let state = ledger[pool], !state.reserve0.isZero else { return }
+            guard let state = ledger[pool], case .constantProduct(let pair) = state.body, !state.reserve0.isZero else { return }
             let provider = Generator.providers[Int(rng.uniform(below: UInt64(Generator.providers.count)))]
-            let held = state.shares(of: provider)
+            let held = pair.shares(of: provider)
             let choice = held.isZero ? 0 : rng.uniform(below: 10)
             switch choice {
             case 0...3:

@@ -74,7 +74,7 @@ public struct RecordedHistory {
         guard let first = reserves.first else { throw FixtureError(message: "no reserves") }
         var run = Run(history: self)
         try run.fold(Fact(.poolCreated(PoolCreated(pool: pool, token0: token0, token1: token1, decimals0: decimals0, decimals1: decimals1, feePPM: feePPM)), block: first.block))
-        let outcome = try Evolve.mintOutcome(amount0: first.amount0, amount1: first.amount1, pool: run.state)
+        let outcome = try run.state.mintOutcome(amount0: first.amount0, amount1: first.amount1, feeOn: run.feeOn)
         try run.fold(Fact(.liquidityAdded(LiquidityAdded(pool: pool, provider: Self.opener, amount0: first.amount0, amount1: first.amount1, shares: outcome.shares)), block: first.block))
         run.report.append("block \(first.block): opening balance: \(Self.opener) deposits the recorded reserves \(first.amount0), \(first.amount1) and holds sqrt(k) - 1000 shares (the pair's real share supply is not recorded)")
         var reproduced = 1
@@ -105,7 +105,12 @@ public struct RecordedHistory {
 
         init(history: RecordedHistory) { self.history = history }
 
-        var state: PoolState { ledger[history.pool] ?? PoolState(created: PoolCreated(pool: history.pool, token0: "", token1: "")) }
+        /// The pair being rebuilt (created as a constant-product pool first; empty before).
+        var state: ConstantProductPool {
+            guard case .constantProduct(let pair)? = ledger[history.pool]?.body else { return ConstantProductPool() }
+            return pair
+        }
+        var feeOn: Bool { ledger[history.pool]?.feeOn ?? false }
 
         mutating func fold(_ fact: Fact) throws {
             try ledger.fold(fact)
@@ -169,7 +174,7 @@ public struct RecordedHistory {
         }
 
         mutating func mint(_ mint: Amounts) throws {
-            let outcome = try Evolve.mintOutcome(amount0: mint.amount0, amount1: mint.amount1, pool: state)
+            let outcome = try state.mintOutcome(amount0: mint.amount0, amount1: mint.amount1, feeOn: feeOn)
             try fold(Fact(.liquidityAdded(LiquidityAdded(
                 pool: history.pool, provider: RecordedHistory.minter, amount0: mint.amount0, amount1: mint.amount1,
                 shares: outcome.shares, protocolFeeShares: outcome.protocolFeeShares.isZero ? nil : outcome.protocolFeeShares)), block: block))
@@ -221,7 +226,7 @@ public struct RecordedHistory {
             guard let shares0 = UInt256.mulDivRoundingUp(burn.amount0, total, state.reserve0),
                   let shares1 = UInt256.mulDivRoundingUp(burn.amount1, total, state.reserve1) else { return false }
             let shares = max(shares0, shares1)
-            guard let outcome = try? Evolve.burnOutcome(shares: shares, provider: holder, pool: state) else { return false }
+            guard let outcome = try? state.burnOutcome(shares: shares, provider: holder, feeOn: feeOn) else { return false }
             let withdrawal = Fact(.liquidityRemoved(LiquidityRemoved(
                 pool: history.pool, provider: holder, shares: shares, amount0: outcome.amount0, amount1: outcome.amount1)), block: block)
             let excess0 = outcome.amount0 - burn.amount0, excess1 = outcome.amount1 - burn.amount1

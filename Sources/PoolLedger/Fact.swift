@@ -8,6 +8,14 @@ public let zeroAddress = "0x0000000000000000000000000000000000000000"
 public enum PoolModel: String, Sendable, Equatable, CaseIterable {
     case constantProduct = "constant_product"
     case concentrated = "concentrated"
+
+    /// The model as a message names it.
+    public var displayName: String {
+        switch self {
+        case .constantProduct: return "constant product"
+        case .concentrated: return "concentrated"
+        }
+    }
 }
 
 /// `pool_created`: a pool, its tokens and its fee.

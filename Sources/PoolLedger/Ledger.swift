@@ -26,8 +26,7 @@ public struct Ledger: Sendable, Equatable {
         for pool in pools {
             guard self.pools[pool.pool] == nil else { throw Rejection(.poolExists, "pool \(quoted(pool.pool)) appears twice in the snapshot") }
             guard pool.seq <= seq else { throw Rejection(.invalidField, "pool \(quoted(pool.pool)) is at seq \(pool.seq), after the snapshot's seq \(seq)") }
-            try Invariants.checkShareSum(pool)
-            try Invariants.checkConcentrated(pool)
+            try Invariants.checkState(pool)
             self.pools[pool.pool] = pool
         }
         self.seq = seq
@@ -58,31 +57,35 @@ public struct Ledger: Sendable, Equatable {
         return true
     }
 
-    /// The hot path. A swap changes only the reserves, the price accumulators
-    /// and the times (never the share table), so it is folded in place, and
-    /// the laws that concern it are checked: reserves within uint112 and k
-    /// not lower. Should one fail, the scalars it touched are put back.
+    /// The hot path: a constant-product pool's swap. It changes only the
+    /// reserves, the price accumulators and the times (never the share table),
+    /// so it is folded into a copy of the pair's scalars (the share table is
+    /// shared, not copied), the laws that concern it are checked (reserves
+    /// within uint112, k not lower), and the pair is stored back only then.
+    /// Every other model's swap takes the general step.
     mutating func foldSwap(_ swap: Swap, _ fact: Fact) throws(Rejection) {
         guard let index = pools.index(forKey: swap.pool) else {
             throw Rejection(.unknownPool, "no pool \(quoted(swap.pool)) was created before this fact")
         }
-        // A concentrated pool's swap moves ticks and fee growth: the general step.
-        guard pools.values[index].concentrated == nil else { return try foldOther(fact) }
-        let next = seq + 1
-        try Self.foldSwap(swap, time: fact.time, seq: next, into: &pools.values[index])
-        seq = next
+        switch pools.values[index].body {
+        case .constantProduct(let pair):
+            let next = seq + 1
+            try Self.foldSwap(swap, time: fact.time, seq: next, pair: pair, into: &pools.values[index])
+            seq = next
+        case .concentrated:
+            try foldOther(fact)
+        }
     }
 
-    static func foldSwap(_ swap: Swap, time: UInt64?, seq: UInt64, into pool: inout PoolState) throws(Rejection) {
-        let saved = (pool.reserve0, pool.reserve1, pool.price0Cumulative, pool.price1Cumulative, pool.blockTimestampLast, pool.timeLast, pool.seq)
-        try Evolve.applySwap(swap, time: time, to: &pool)
-        do {
-            try Invariants.checkSwap(reserve0Before: saved.0, reserve1Before: saved.1, after: pool)
-        } catch {
-            (pool.reserve0, pool.reserve1, pool.price0Cumulative, pool.price1Cumulative, pool.blockTimestampLast, pool.timeLast, pool.seq) = saved
-            throw error
-        }
-        pool.seq = seq
+    static func foldSwap(_ swap: Swap, time: UInt64?, seq: UInt64, pair before: ConstantProductPool, into pool: inout PoolState) throws(Rejection) {
+        try Evolve.checkTime(time, pool.header)
+        try ConstantProductPool.refuseConcentratedFields(swap, pool.header)
+        var pair = before
+        try pair.swap(swap, time: time, feePPM: pool.header.feePPM)
+        try pair.checkSwap(reserve0Before: before.reserve0, reserve1Before: before.reserve1)
+        pool.body = .constantProduct(pair)
+        if let time { pool.header.timeLast = time }
+        pool.header.seq = seq
     }
 
     mutating func foldOther(_ fact: Fact) throws(Rejection) {
@@ -98,8 +101,8 @@ public struct Ledger: Sendable, Equatable {
     public static func folded(_ fact: Fact, into pool: PoolState?, seq: UInt64) throws(Rejection) -> PoolState {
         var next = pool
         try Evolve.apply(fact, to: &next)
-        try Invariants.check(before: pool.map(Invariants.Before.init), after: next!, fact: fact)
-        next!.seq = seq
+        try Invariants.check(before: pool, after: next!, fact: fact)
+        next!.header.seq = seq
         return next!
     }
 

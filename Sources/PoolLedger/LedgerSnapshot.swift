@@ -34,35 +34,18 @@ public enum LedgerSnapshot {
     static func decodePool(_ json: JSON) throws(Rejection) -> PoolState {
         var fields = try FieldReader(json)
         let created = try ContractCodec.poolCreated(&fields)
-        var pool = PoolState(created: created)
-        pool.reserve0 = try fields.amount("reserve0")
-        pool.reserve1 = try fields.amount("reserve1")
-        pool.totalShares = try fields.amount("total_shares")
-        pool.kLast = try fields.amount("k_last")
-        pool.price0Cumulative = try fields.amount("price0_cumulative")
-        pool.price1Cumulative = try fields.amount("price1_cumulative")
-        pool.blockTimestampLast = UInt32(try fields.integer("block_timestamp_last", in: 0...UInt64(UInt32.max)))
+        var header = PoolHeader(created: created)
         if case .null? = fields.raw("time_last") {
         } else {
-            pool.timeLast = try fields.optionalInteger("time_last", in: ContractCodec.timeRange)
+            header.timeLast = try fields.optionalInteger("time_last", in: ContractCodec.timeRange)
         }
-        pool.seq = try fields.integer("seq", in: 0...UInt64(Int64.max))
-        guard case .object(let owners)? = fields.raw("shares") else {
-            throw Rejection(.missingField, "snapshot pool field \"shares\" must be an object")
-        }
-        // The share table can hold many owners: read it directly, not field by field.
-        for (owner, value) in owners {
-            guard case .string(let text) = value, case .success(let shares) = UInt256.parseDecimal(text), !shares.isZero else {
-                throw Rejection(.invalidAmount, "snapshot shares of \(quoted(owner)) must be a non-zero amount string")
-            }
-            guard pool.shares.updateValue(shares, forKey: owner) == nil else {
-                throw Rejection(.duplicateField, "snapshot owner \(quoted(owner)) appears twice")
-            }
-        }
-        if created.model == .concentrated {
-            pool.concentrated = try ConcentratedStateJSON.decode(&fields, created: created)
+        header.seq = try fields.integer("seq", in: 0...UInt64(Int64.max))
+        let body: PoolBody
+        switch created.model {
+        case .constantProduct: body = .constantProduct(try ConstantProductStateJSON.decode(&fields))
+        case .concentrated: body = .concentrated(try ConcentratedStateJSON.decode(&fields, created: created))
         }
         try fields.finish("a snapshot pool")
-        return pool
+        return PoolState(header: header, body: body)
     }
 }

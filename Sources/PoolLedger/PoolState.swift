@@ -1,8 +1,9 @@
 import PoolMath
 
-/// The state of one pool: what the pair contract stores, plus the ledger's own
-/// bookkeeping (`seq`, `time_last`). A pure value; facts fold into it.
-public struct PoolState: Sendable, Equatable {
+/// What every pool has, whatever its model: its id, tokens, fee and protocol
+/// fee recipient, and the ledger's bookkeeping (the last time seen, the
+/// sequence number of the last fact folded in).
+public struct PoolHeader: Sendable, Equatable {
     public let pool: String
     public var token0: String
     public var token1: String
@@ -11,30 +12,9 @@ public struct PoolState: Sendable, Equatable {
     public var feePPM: UInt32
     /// Protocol fee recipient; nil means the protocol fee is off.
     public var feeTo: String?
-    public var model: PoolModel
-
-    public var reserve0: UInt256 = .zero
-    public var reserve1: UInt256 = .zero
-    public var totalShares: UInt256 = .zero
-    /// `reserve0 * reserve1` as of the last liquidity change while the protocol fee was on.
-    public var kLast: UInt256 = .zero
-    /// Every owner's shares; owners with zero shares are left out.
-    public var shares: [String: UInt256] = [:]
-
-    /// TWAP accumulators, advanced only by facts that carry `time` (wrapping mod 2^256).
-    public var price0Cumulative: UInt256 = .zero
-    public var price1Cumulative: UInt256 = .zero
-    /// `time mod 2^32` of the last reserve change that carried a time, as the pair stores it.
-    public var blockTimestampLast: UInt32 = 0
     /// The last `time` seen on any fact of this pool; times never decrease within a pool.
     public var timeLast: UInt64?
-
-    /// Concentrated pools: the V3 pool (price, ticks, positions, fee growth).
-    /// `reserve0`/`reserve1` are then the pool's token balances, and the share
-    /// table stays empty (a position is liquidity over a range, not shares).
-    public var concentrated: ConcentratedPool?
-
-    /// Sequence number of the last fact folded into this pool (0 before any).
+    /// Sequence number of the last fact folded into this pool (0 before any): its version.
     public var seq: UInt64 = 0
 
     public init(created: PoolCreated) {
@@ -45,30 +25,89 @@ public struct PoolState: Sendable, Equatable {
         self.decimals1 = created.decimals1
         self.feePPM = created.feePPM
         self.feeTo = created.feeTo
-        self.model = created.model
-    }
-
-    /// `reserve0 * reserve1`; reserves are uint112, so the product always fits.
-    /// For a concentrated pool, the virtual reserves' product: liquidity^2
-    /// (liquidity is uint128, so it fits too).
-    public var k: UInt256 {
-        if let concentrated {
-            let liquidity = UInt256(high: 0, low: concentrated.liquidity)
-            return liquidity * liquidity
-        }
-        return reserve0 * reserve1
     }
 
     public var feeOn: Bool { feeTo != nil }
+}
 
-    public func shares(of owner: String) -> UInt256 { shares[owner] ?? .zero }
+/// A pool's own state, one case per model. Every place that depends on the
+/// model switches over it, so the compiler names each place a new model
+/// must fill in (docs/adding-a-pool-model.md).
+public enum PoolBody: Sendable, Equatable {
+    /// Uniswap V2: reserves and shares (`Models/ConstantProduct`).
+    case constantProduct(ConstantProductPool)
+    /// Uniswap V3: price, ticks, range positions (`Models/Concentrated`).
+    case concentrated(ConcentratedPool)
 
-    /// Credits or debits an owner, keeping zero balances out of the table.
-    mutating func setShares(_ value: UInt256, of owner: String) {
-        if value.isZero {
-            shares.removeValue(forKey: owner)
-        } else {
-            shares[owner] = value
+    /// The empty body a `pool_created` fact opens.
+    init(created: PoolCreated) throws(Rejection) {
+        switch created.model {
+        case .constantProduct: self = .constantProduct(ConstantProductPool())
+        case .concentrated: self = .concentrated(try ConcentratedPool(created: created))
+        }
+    }
+
+    public var model: PoolModel {
+        switch self {
+        case .constantProduct: return .constantProduct
+        case .concentrated: return .concentrated
+        }
+    }
+}
+
+/// The state of one pool: the header every model shares and the model's own
+/// body. A pure value; facts fold into it.
+///
+/// The header's fields read directly (`pool.token0`, `pool.seq`).
+@dynamicMemberLookup
+public struct PoolState: Sendable, Equatable {
+    public var header: PoolHeader
+    public var body: PoolBody
+
+    public init(header: PoolHeader, body: PoolBody) {
+        self.header = header
+        self.body = body
+    }
+
+    /// The pool a `pool_created` fact opens (for a concentrated pool it needs
+    /// `tick_spacing` and `sqrt_price_x96`).
+    public init(created: PoolCreated) throws(Rejection) {
+        self.init(header: PoolHeader(created: created), body: try PoolBody(created: created))
+    }
+
+    public subscript<T>(dynamicMember keyPath: KeyPath<PoolHeader, T>) -> T { header[keyPath: keyPath] }
+    public subscript<T>(dynamicMember keyPath: WritableKeyPath<PoolHeader, T>) -> T {
+        get { header[keyPath: keyPath] }
+        set { header[keyPath: keyPath] = newValue }
+    }
+
+    /// The pool's id (also `header.pool`).
+    public var pool: String { header.pool }
+    public var model: PoolModel { body.model }
+    public var feeOn: Bool { header.feeOn }
+
+    /// What the pool holds of token0: a pair's reserve, a V3 pool's balance.
+    public var reserve0: UInt256 {
+        switch body {
+        case .constantProduct(let pair): return pair.reserve0
+        case .concentrated(let v3): return v3.balance0
+        }
+    }
+
+    /// What the pool holds of token1.
+    public var reserve1: UInt256 {
+        switch body {
+        case .constantProduct(let pair): return pair.reserve1
+        case .concentrated(let v3): return v3.balance1
+        }
+    }
+
+    /// The product of the (virtual) reserves: `reserve0 * reserve1` for a pair,
+    /// liquidity^2 for a V3 pool.
+    public var k: UInt256 {
+        switch body {
+        case .constantProduct(let pair): return pair.k
+        case .concentrated(let v3): return v3.k
         }
     }
 }

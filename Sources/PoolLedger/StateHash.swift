@@ -14,19 +14,35 @@ import PoolMath
 /// `block_timestamp_last` are JSON integers; `fee_to` and `time_last` are a
 /// string/integer or null; `shares` is an object of owner -> shares with zero
 /// holders left out, owners sorted by the bytes of their UTF-8 encoding.
-/// A concentrated pool's state goes on with its V3 fields (ticks and
-/// positions in a fixed order: `ConcentratedStateJSON`); for it `reserve0`,
-/// `reserve1` are its token balances and `shares` is empty.
+/// The header's members are written here, the model's by its own
+/// `<Model>StateJSON` (`ConstantProductStateJSON` writes the pair's fields
+/// above; a concentrated pool writes its balances as `reserve0`, `reserve1`,
+/// zeros for the pair's other fields, an empty `shares`, then its V3 fields:
+/// `ConcentratedStateJSON`).
 /// `seq` (where the state sits in a log) and `k` (derived from the reserves)
 /// are not part of it. `state_hash` is the lowercase hex SHA-256 of those
 /// bytes, so it depends only on the state: not on dictionary order, nor on
 /// whether it was reached by commands, facts, a snapshot or a replay.
 public enum StateHash {
+    /// A model's members of the canonical state, in the two places the
+    /// version-1 layout has for them: before `time_last` and after it.
+    /// (The layout was the constant-product pool's; every model fills both
+    /// places so that no state hash of an existing history changes.)
+    struct ModelMembers {
+        var beforeTime: [(key: String, value: JSON)]
+        var afterTime: [(key: String, value: JSON)]
+    }
+
+    static func members(_ body: PoolBody) -> ModelMembers {
+        switch body {
+        case .constantProduct(let pair): return ConstantProductStateJSON.members(pair)
+        case .concentrated(let v3): return ConcentratedStateJSON.members(v3)
+        }
+    }
+
     public static func canonicalJSON(_ pool: PoolState) -> JSON {
-        func amount(_ value: UInt256) -> JSON { .string(value.description) }
-        let owners = pool.shares.keys.sorted(by: utf8Less)
-        let concentrated = pool.concentrated.map(ConcentratedStateJSON.members) ?? []
-        return .object([
+        let model = members(pool.body)
+        let header: [(key: String, value: JSON)] = [
             ("pool", .string(pool.pool)),
             ("model", .string(pool.model.rawValue)),
             ("token0", .string(pool.token0)),
@@ -35,16 +51,9 @@ public enum StateHash {
             ("decimals1", .number(String(pool.decimals1))),
             ("fee_ppm", .number(String(pool.feePPM))),
             ("fee_to", pool.feeTo.map(JSON.string) ?? .null),
-            ("reserve0", amount(pool.reserve0)),
-            ("reserve1", amount(pool.reserve1)),
-            ("total_shares", amount(pool.totalShares)),
-            ("k_last", amount(pool.kLast)),
-            ("price0_cumulative", amount(pool.price0Cumulative)),
-            ("price1_cumulative", amount(pool.price1Cumulative)),
-            ("block_timestamp_last", .number(String(pool.blockTimestampLast))),
-            ("time_last", pool.timeLast.map { .number(String($0)) } ?? .null),
-            ("shares", .object(owners.map { ($0, amount(pool.shares[$0]!)) })),
-        ] + concentrated)
+        ]
+        let time: (key: String, value: JSON) = ("time_last", pool.timeLast.map { .number(String($0)) } ?? .null)
+        return .object(header + model.beforeTime + [time] + model.afterTime)
     }
 
     /// The canonical bytes (UTF-8 of the compact canonical JSON).
@@ -54,7 +63,13 @@ public enum StateHash {
 
     /// Lowercase hex SHA-256 of the canonical bytes.
     public static func hash(_ pool: PoolState) -> String {
-        let digest = SHA256.hash(data: canonicalBytes(pool))
+        hash(canonical: canonicalJSON(pool))
+    }
+
+    /// The hash of a canonical state already built (`canonicalJSON`), for a
+    /// caller that reads its fields too.
+    public static func hash(canonical: JSON) -> String {
+        let digest = SHA256.hash(data: Array(canonical.compact.utf8))
         return digest.map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex

@@ -53,16 +53,13 @@ struct Audit: ParsableCommand {
         if let price0, let price1 {
             valuation = try Valuation.prices(price0: price0, price1: price1, pool: state)
         }
-        if state.concentrated != nil {
+        switch state.body {
+        case .constantProduct:
+            guard let audit = try fold.audit(valuation: valuation, includeExited: all) else { return }
+            Terminal.output(json ? AuditJSON.encode(audit, history: !noHistory).pretty + "\n" : AuditText.describe(audit))
+        case .concentrated:
             guard let audit = try fold.concentratedAudit(valuation: valuation, includeExited: all) else { return }
             Terminal.output(json ? AuditJSON.encode(audit, history: !noHistory).pretty + "\n" : AuditText.describe(audit))
-            return
-        }
-        guard let audit = try fold.audit(valuation: valuation, includeExited: all) else { return }
-        if json {
-            Terminal.output(AuditJSON.encode(audit, history: !noHistory).pretty + "\n")
-        } else {
-            Terminal.output(AuditText.describe(audit))
         }
     }
 }
@@ -119,7 +116,7 @@ enum AuditText {
 
 extension AuditText {
     static func describe(_ audit: ConcentratedPoolAudit) -> String {
-        let pool = audit.pool, v3 = pool.concentrated!
+        let pool = audit.pool, v3 = audit.v3
         let unit = audit.valuation.map { $0.numeraire ?? "(numéraire)" } ?? ""
         let decimals = audit.valuation?.decimals ?? 0
         func value(_ amount: UInt256) -> String { SignedAmount(amount).roundedString(decimals: decimals, places: 6) }

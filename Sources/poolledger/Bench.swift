@@ -31,7 +31,7 @@ struct Bench: ParsableCommand {
             var crossings = 0
             for index in 0..<swaps {
                 let (zeroForOne, amount) = Self.nextSwap(index: index, tick: pool.tick, liquidity: pool.liquidity, rng: &rng)
-                let limit = Evolve.extremeLimit(zeroForOne: zeroForOne)
+                let limit = ConcentratedPool.extremeLimit(zeroForOne: zeroForOne)
                 let before = pool.liquidity
                 _ = try pool.swap(zeroForOne: zeroForOne, amountSpecified: SignedAmount(amount), sqrtPriceLimitX96: limit)
                 if pool.liquidity != before { crossings += 1 }
@@ -82,7 +82,7 @@ struct Bench: ParsableCommand {
             let clock = ContinuousClock()
             var start = clock.now
             for index in 0..<ledgerSwaps {
-                let v3 = ledger["v3"]!.concentrated!
+                guard case .concentrated(let v3)? = ledger["v3"]?.body else { throw Failure(message: "the bench pool is concentrated") }
                 let (zeroForOne, amount) = Self.nextSwap(index: index, tick: v3.tick, liquidity: v3.liquidity, rng: &rng)
                 facts += try ledger.execute(Command(.swapExactIn(SwapExactIn(pool: "v3", trader: "t", tokenIn: zeroForOne ? "WETH" : "ENS", amountIn: amount))))
                 if index % 10_000 == 9_999 { Terminal.progress("decided \(index + 1) of \(ledgerSwaps) swaps") }

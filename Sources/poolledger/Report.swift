@@ -30,10 +30,11 @@ struct Report: ParsableCommand {
         var timeline = AuditTimeline(factCount: count, maxPoints: points)
         var folded: UInt64 = 0
         let fold = try ledger.auditFold(pool: pool, through: at) { fold, _ in
-            if fold.pool?.concentrated != nil {
-                // Known from the first fact. The page's tables are the constant-product
-                // audit's; a range position's audit is text and JSON for now.
-                throw Failure(message: "report draws constant-product pools; \"\(pool)\" is concentrated: use `poolledger audit \(pool)` (or --json)")
+            // Known from the first fact. The page's tables are the constant-product
+            // audit's; a range position's audit is text and JSON for now.
+            switch fold.pool?.body {
+            case .constantProduct?, nil: break
+            case .concentrated?: throw Failure(message: "report draws constant-product pools; \"\(pool)\" is concentrated: use `poolledger audit \(pool)` (or --json)")
             }
             try timeline.observe(fold)
             folded += 1

@@ -3,17 +3,49 @@ import PoolLedger
 import PoolMath
 
 struct CreatePool: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create a constant-product pool and print the fact appended.")
+    static let configuration = CommandConfiguration(
+        abstract: "Create a pool and print the fact appended.",
+        discussion: """
+            A constant-product (Uniswap V2) pool by default. `--model concentrated` creates a \
+            Uniswap V3 pool, which needs its tick spacing and its initial price as a Q64.96 \
+            square root: for example `--tick-spacing 60 --sqrt-price-x96 79228162514264337593543950336` \
+            (price 1).
+            """)
 
     @Argument(help: "Pool id.") var pool: String
     @OptionGroup var options: PoolOptions
+    @Option(help: ArgumentHelp("Pool model: constant_product (Uniswap V2) or concentrated (Uniswap V3).", valueName: "MODEL"))
+    var model: PoolModel = .constantProduct
+    @Option(help: "Concentrated pools: the tick spacing (1...16383; Uniswap's fee tiers use 1, 10, 60, 200).")
+    var tickSpacing: Int32?
+    @Option(help: ArgumentHelp("Concentrated pools: the initial price, sqrt(token1/token0) as Q64.96.", valueName: "Q64.96"))
+    var sqrtPriceX96: UInt256?
     @OptionGroup var fact: FactOptions
     @OptionGroup var database: DatabaseOptions
 
+    func validate() throws {
+        switch model {
+        case .constantProduct:
+            guard tickSpacing == nil, sqrtPriceX96 == nil else {
+                throw ValidationError("--tick-spacing and --sqrt-price-x96 are for --model concentrated")
+            }
+        case .concentrated:
+            guard tickSpacing != nil, sqrtPriceX96 != nil else {
+                throw ValidationError("--model concentrated needs --tick-spacing and --sqrt-price-x96")
+            }
+        }
+    }
+
     func run() throws {
-        try appendSingle(.createPool(options.created(pool: pool)), options: fact, database: database)
+        var created = options.created(pool: pool)
+        created.model = model
+        created.tickSpacing = tickSpacing
+        created.sqrtPriceX96 = sqrtPriceX96
+        try appendSingle(.createPool(created), options: fact, database: database)
     }
 }
+
+extension PoolModel: ExpressibleByArgument {}
 
 struct Deposit: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -46,21 +46,27 @@ struct State: ParsableCommand {
     }
 
     func describe(_ pool: PoolState) -> String {
-        if let v3 = pool.concentrated { return describe(pool, v3) }
+        switch pool.body {
+        case .constantProduct(let pair): return describe(pool, pair)
+        case .concentrated(let v3): return describe(pool, v3)
+        }
+    }
+
+    func describe(_ pool: PoolState, _ pair: ConstantProductPool) -> String {
         var text = "pool \(pool.pool): \(pool.token0)/\(pool.token1), fee \(pool.feePPM) ppm, at seq \(pool.seq)\n"
         text += "  reserve0      \(pool.reserve0)  (\(units(pool.reserve0, decimals: pool.decimals0)) \(pool.token0))\n"
         text += "  reserve1      \(pool.reserve1)  (\(units(pool.reserve1, decimals: pool.decimals1)) \(pool.token1))\n"
         text += "  price         1 \(pool.token0) = \(price(pool)) \(pool.token1)\n"
         text += "  k             \(pool.k)\n"
-        text += "  k_last        \(pool.kLast)\n"
-        text += "  total_shares  \(pool.totalShares)\n"
+        text += "  k_last        \(pair.kLast)\n"
+        text += "  total_shares  \(pair.totalShares)\n"
         text += "  fee_to        \(pool.feeTo ?? "(protocol fee off)")\n"
         text += "  shares\n"
-        let owners = pool.shares.keys.sorted(by: utf8Less)
+        let owners = pair.shares.keys.sorted(by: utf8Less)
         let width = owners.map(\.count).max() ?? 0
         for owner in owners {
-            let held = pool.shares[owner]!
-            let percent = UInt256.mulDiv(held, 100_000_000, pool.totalShares).map { units($0, decimals: 6) } ?? "-"
+            let held = pair.shares[owner]!
+            let percent = UInt256.mulDiv(held, 100_000_000, pair.totalShares).map { units($0, decimals: 6) } ?? "-"
             text += "    \(owner.padding(toLength: width, withPad: " ", startingAt: 0))  \(held)  (\(percent) %)\n"
         }
         text += "  state_hash    \(StateHash.hash(pool))\n"

@@ -1,6 +1,7 @@
 import Fixtures
 import Foundation
 import PoolLedger
+import TestSupport
 import PoolMath
 import Testing
 

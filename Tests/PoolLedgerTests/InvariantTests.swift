@@ -1,17 +1,17 @@
-import PoolLedger
+@testable import PoolLedger
 import PoolMath
 import Testing
 
 /// Each invariant catches a state that is wrong, whatever fact produced it:
 /// the states here are tampered with by hand, as a bug in evolve would.
 @Suite struct InvariantTests {
-    func depositedPool() throws -> (PoolState, Invariants.Before) {
+    func depositedPool() throws -> (PoolState, PoolState) {
         let ledger = try ledgerWithDeposit(e18, 4 * e18)
         let pool = try #require(ledger[pairID])
-        return (pool, Invariants.Before(pool))
+        return (pool, pool)
     }
 
-    func violation(before: Invariants.Before?, after: PoolState, fact: Fact) -> Rule? {
+    func violation(before: PoolState?, after: PoolState, fact: Fact) -> Rule? {
         do {
             try Invariants.check(before: before, after: after, fact: fact)
             return nil
@@ -27,19 +27,19 @@ import Testing
 
     @Test func shareSumMustEqualTotal() throws {
         var (pool, before) = try depositedPool()
-        pool.shares["ghost"] = 1
+        pool.tamper { $0.shares["ghost"] = 1 }
         #expect(violation(before: before, after: pool, fact: swapped()) == .invariant(.shareSum))
     }
 
     @Test func reservesStayWithinUint112() throws {
         var (pool, before) = try depositedPool()
-        pool.reserve0 = ConstantProduct.maxReserve + 1
+        pool.tamper { $0.reserve0 = ConstantProduct.maxReserve + 1 }
         #expect(violation(before: before, after: pool, fact: swapped()) == .invariant(.reserveBound))
     }
 
     @Test func aSwapNeverLowersK() throws {
         var (pool, before) = try depositedPool()
-        pool.reserve1 -= 1
+        pool.tamper { $0.reserve1 -= 1 }
         #expect(violation(before: before, after: pool, fact: swapped()) == .invariant(.kDecreased))
         // The same change is no swap's business when the fact is a transfer.
         #expect(violation(before: before, after: pool, fact: Fact(.sharesTransferred(SharesTransferred(pool: pairID, from: "a", to: "b", shares: 0)))) == nil)
@@ -49,39 +49,39 @@ import Testing
         var (pool, before) = try depositedPool()
         // 1e18 / 4e18 into a 1e18 / 4e18 pool with 2e18 shares is worth 2e18 shares; record 2e18 + 1.
         let minted = 2 * e18 + 1
-        pool.reserve0 += e18
-        pool.reserve1 += 4 * e18
-        pool.totalShares += minted
-        pool.shares["lp"] = minted
+        pool.tamper { $0.reserve0 += e18 }
+        pool.tamper { $0.reserve1 += 4 * e18 }
+        pool.tamper { $0.totalShares += minted }
+        pool.tamper { $0.shares["lp"] = minted }
         let fact = added("lp", e18, 4 * e18, shares: minted)
         #expect(violation(before: before, after: pool, fact: fact) == .invariant(.mintProRata))
     }
 
     @Test func aWithdrawalNeverPaysMoreThanProRata() throws {
         var (pool, before) = try depositedPool()
-        pool.reserve0 -= e18 / 2 + 1  // half the shares are worth exactly half the reserves
-        pool.reserve1 -= 2 * e18
-        pool.totalShares -= e18
-        pool.shares["wallet"]! -= e18
+        pool.tamper { $0.reserve0 -= e18 / 2 + 1 }  // half the shares are worth exactly half the reserves
+        pool.tamper { $0.reserve1 -= 2 * e18 }
+        pool.tamper { $0.totalShares -= e18 }
+        pool.tamper { $0.shares["wallet"]! -= e18 }
         let fact = removed("wallet", shares: e18, e18 / 2 + 1, 2 * e18)
         #expect(violation(before: before, after: pool, fact: fact) == .invariant(.burnProRata))
     }
 
     @Test func theLockedSharesNeverMove() throws {
         var (pool, before) = try depositedPool()
-        pool.shares[zeroAddress] = 999
-        pool.shares["wallet"]! += 1
+        pool.tamper { $0.shares[zeroAddress] = 999 }
+        pool.tamper { $0.shares["wallet"]! += 1 }
         #expect(violation(before: before, after: pool, fact: swapped()) == .invariant(.lockedSharesMoved))
     }
 }
 
 @Suite struct StateHashTests {
     func pool(ownersInOrder owners: [(String, UInt256)]) -> PoolState {
-        var pool = PoolState(created: PoolCreated(pool: "p", token0: "A", token1: "B", decimals0: 6, decimals1: 18))
-        pool.reserve0 = 1_000_000
-        pool.reserve1 = 4_000_000
-        pool.totalShares = 2_000_000
-        for (owner, shares) in owners { pool.shares[owner] = shares }
+        var pool = try! PoolState(created: PoolCreated(pool: "p", token0: "A", token1: "B", decimals0: 6, decimals1: 18))
+        pool.tamper { $0.reserve0 = 1_000_000 }
+        pool.tamper { $0.reserve1 = 4_000_000 }
+        pool.tamper { $0.totalShares = 2_000_000 }
+        for (owner, shares) in owners { pool.tamper { $0.shares[owner] = shares } }
         return pool
     }
 
@@ -106,17 +106,17 @@ import Testing
         let base = pool(ownersInOrder: Self.owners)
         let baseHash = StateHash.hash(base)
         var variants: [PoolState] = []
-        var v = base; v.reserve0 += 1; variants.append(v)
-        v = base; v.reserve1 += 1; variants.append(v)
-        v = base; v.totalShares += 1; variants.append(v)
-        v = base; v.kLast = 1; variants.append(v)
+        var v = base; v.tamper { $0.reserve0 += 1 }; variants.append(v)
+        v = base; v.tamper { $0.reserve1 += 1 }; variants.append(v)
+        v = base; v.tamper { $0.totalShares += 1 }; variants.append(v)
+        v = base; v.tamper { $0.kLast = 1 }; variants.append(v)
         v = base; v.feeTo = "x"; variants.append(v)
         v = base; v.feePPM = 500; variants.append(v)
-        v = base; v.shares["alice"] = 1_998_998; variants.append(v)
-        v = base; v.shares["bob"] = 1; variants.append(v)
-        v = base; v.price0Cumulative = 1; variants.append(v)
-        v = base; v.price1Cumulative = 1; variants.append(v)
-        v = base; v.blockTimestampLast = 1; variants.append(v)
+        v = base; v.tamper { $0.shares["alice"] = 1_998_998 }; variants.append(v)
+        v = base; v.tamper { $0.shares["bob"] = 1 }; variants.append(v)
+        v = base; v.tamper { $0.price0Cumulative = 1 }; variants.append(v)
+        v = base; v.tamper { $0.price1Cumulative = 1 }; variants.append(v)
+        v = base; v.tamper { $0.blockTimestampLast = 1 }; variants.append(v)
         v = base; v.timeLast = 0; variants.append(v)
         v = base; v.token0 = "C"; variants.append(v)
         v = base; v.decimals1 = 6; variants.append(v)
@@ -134,5 +134,14 @@ import Testing
         let value = Dictionary(uniqueKeysWithValues: members.map { ($0.key, $0.value) })
         #expect(value["seq"] == .number("3"))
         #expect(value["k"] == .string((2 * e18 * 3 * e18).description))
+    }
+}
+
+extension PoolState {
+    /// Changes the pair's state by hand, as a bug in evolve would.
+    mutating func tamper(_ change: (inout ConstantProductPool) -> Void) {
+        guard case .constantProduct(var pair) = body else { preconditionFailure("not a constant-product pool") }
+        change(&pair)
+        body = .constantProduct(pair)
     }
 }

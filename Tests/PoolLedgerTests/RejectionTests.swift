@@ -1,5 +1,6 @@
 import PoolLedger
 import PoolMath
+import TestSupport
 import Testing
 
 /// Facts are checked, not trusted: each corrupted fact is rejected with its
@@ -33,7 +34,7 @@ import Testing
         var ledger = try ledgerWithDeposit(1000 * e18, 1000 * e18, feeTo: "other")
         try ledger.fold(swapped(in1: e18, out0: 996_006_981_039_903_216))
         var withdrawal = LiquidityRemoved(pool: pairID, provider: "wallet", shares: e18, amount0: 0, amount1: 0)
-        let outcome = try Evolve.burnOutcome(shares: e18, provider: "wallet", pool: ledger[pairID]!)
+        let outcome = try ledger[pairID]!.pair.burnOutcome(shares: e18, provider: "wallet", feeOn: true)
         withdrawal.amount0 = outcome.amount0
         withdrawal.amount1 = outcome.amount1
         withdrawal.protocolFeeShares = outcome.protocolFeeShares + 1

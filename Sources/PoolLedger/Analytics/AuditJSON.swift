@@ -109,10 +109,14 @@ extension PoolState {
     /// Price of one whole token0 in whole token1, exact to 18 places, trimmed:
     /// (reserve1 / 10^decimals1) / (reserve0 / 10^decimals0); nil while empty.
     public var priceText: String? {
-        if let v3 = concentrated { return priceText(sqrtPriceX96: v3.sqrtPriceX96) }
+        let reserve0: UInt256, reserve1: UInt256
+        switch body {
+        case .constantProduct(let pair): (reserve0, reserve1) = (pair.reserve0, pair.reserve1)
+        case .concentrated(let v3): return priceText(sqrtPriceX96: v3.sqrtPriceX96)
+        }
         guard !reserve0.isZero,
-              let scale = UInt256.powerOfTen(18 + Int(decimals0)),
-              let unit1 = UInt256.powerOfTen(Int(decimals1)),
+              let scale = UInt256.powerOfTen(18 + Int(header.decimals0)),
+              let unit1 = UInt256.powerOfTen(Int(header.decimals1)),
               let denominator = UInt256.mulDiv(reserve0, unit1, .one),
               let scaled = UInt256.mulDiv(reserve1, scale, denominator) else { return nil }
         return scaled.decimalString(decimals: 18)
@@ -120,7 +124,7 @@ extension PoolState {
 
     /// Price of one whole token0 in whole token1 at a Q64.96 square-root price, to 18 places.
     public func priceText(sqrtPriceX96: UInt256) -> String? {
-        guard let scale = UInt256.powerOfTen(18 + Int(decimals0)), let unit1 = UInt256.powerOfTen(Int(decimals1)),
+        guard let scale = UInt256.powerOfTen(18 + Int(header.decimals0)), let unit1 = UInt256.powerOfTen(Int(header.decimals1)),
               let ratio = Valuation.concentratedPrice(sqrtPriceX96: sqrtPriceX96, scale: scale),
               let scaled = UInt256.mulDiv(ratio.numerator, .one, ratio.denominator) else { return nil }
         return (scaled / unit1).decimalString(decimals: 18)
@@ -130,7 +134,7 @@ extension PoolState {
 extension AuditJSON {
     /// `audit --json` of a concentrated pool: one entry per range position.
     public static func encode(_ audit: ConcentratedPoolAudit, history: Bool = true) -> JSON {
-        let pool = audit.pool, v3 = pool.concentrated!
+        let pool = audit.pool, v3 = audit.v3
         let decimals = audit.valuation?.decimals ?? 0
         func value(_ amount: UInt256) -> JSON { .string(amount.decimalString(decimals: decimals)) }
         func signed(_ amount: SignedAmount) -> JSON { .string(amount.decimalString(decimals: decimals)) }

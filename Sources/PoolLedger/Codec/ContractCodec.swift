@@ -112,11 +112,14 @@ public enum ContractCodec {
             sqrtPriceX96: try fields.optionalAmount("sqrt_price_x96"))
         // The extension's fields come with the concentrated model, and only with it.
         let concentratedFields = created.tickSpacing != nil || created.sqrtPriceX96 != nil
-        if created.model == .concentrated {
+        switch created.model {
+        case .concentrated:
             guard created.tickSpacing != nil else { throw Rejection(.missingField, "field \"tick_spacing\" is required for a concentrated pool") }
             guard created.sqrtPriceX96 != nil else { throw Rejection(.missingField, "field \"sqrt_price_x96\" is required for a concentrated pool") }
-        } else if concentratedFields {
-            throw Rejection(.invalidField, "tick_spacing and sqrt_price_x96 belong to concentrated pools (model \"concentrated\")")
+        case .constantProduct:
+            if concentratedFields {
+                throw Rejection(.invalidField, "tick_spacing and sqrt_price_x96 belong to concentrated pools (model \"concentrated\")")
+            }
         }
         return created
     }

@@ -1,67 +1,67 @@
 import PoolMath
 
-/// The concentrated-liquidity (Uniswap V3) half of `evolve` and `decide`: the
-/// same entry points dispatch here on the pool's model, so a V3 pool goes
-/// through the one pipeline (store, snapshot, replay, audit) as a V2 pool.
+/// The facts of a concentrated (Uniswap V3) pool; the one dispatcher
+/// (`Evolve`) sends them here.
 ///
-/// `reserve0`/`reserve1` of such a pool are its token balances: a mint pays
-/// in, a swap pays in and out, a collect pays out; a burn only moves tokens
-/// from the ranges into what the position is owed.
-extension Evolve {
-    static func concentratedPool(_ created: PoolCreated) throws(Rejection) -> ConcentratedPool {
+/// The pool's balances (`reserve0`/`reserve1` of its state) move with the
+/// tokens: a mint pays in, a swap pays in and out, a collect pays out; a burn
+/// only moves tokens from the ranges into what the position is owed.
+extension ConcentratedPool {
+    /// `initialize`: the pool a `pool_created` fact opens.
+    init(created: PoolCreated) throws(Rejection) {
         guard let tickSpacing = created.tickSpacing, let sqrtPriceX96 = created.sqrtPriceX96 else {
             throw Rejection(.missingField, "a concentrated pool needs tick_spacing and sqrt_price_x96")
         }
         do {
-            return try ConcentratedPool(feePips: created.feePPM, tickSpacing: tickSpacing, sqrtPriceX96: sqrtPriceX96)
+            try self.init(feePips: created.feePPM, tickSpacing: tickSpacing, sqrtPriceX96: sqrtPriceX96)
         } catch {
             throw Rejection(error)
         }
     }
 
-    /// One fact of a concentrated pool, every check before the pool changes.
-    static func applyConcentrated(_ fact: Fact, to pool: inout PoolState) throws(Rejection) {
-        guard var v3 = pool.concentrated else { preconditionFailure("a concentrated pool without its V3 state") }
-        var balance0 = pool.reserve0, balance1 = pool.reserve1
+    /// Folds `fact` into the pool. Returns false for a fact this model does
+    /// not take; the dispatcher refuses it. On a rejection the pool may be
+    /// part-way changed: the dispatcher folds into a copy and keeps it only
+    /// on success.
+    mutating func apply(_ fact: Fact, header: PoolHeader) throws(Rejection) -> Bool {
+        var balance0 = self.balance0, balance1 = self.balance1
         switch fact.body {
         case .positionMinted(let mint):
-            let amounts = try v3Call { () throws(V3MathError) in
-                try v3.mint(owner: mint.owner, tickLower: mint.tickLower, tickUpper: mint.tickUpper, amount: try liquidity(mint.liquidity))
+            let amounts = try Self.v3Call { () throws(V3MathError) in
+                try self.mint(owner: mint.owner, tickLower: mint.tickLower, tickUpper: mint.tickUpper, amount: try Self.liquidity(mint.liquidity))
             }
-            try check(.amountMismatch, "amount0", recorded: mint.amount0, expected: amounts.amount0)
-            try check(.amountMismatch, "amount1", recorded: mint.amount1, expected: amounts.amount1)
-            balance0 = try paidIn(balance0, amounts.amount0, token: "token0")
-            balance1 = try paidIn(balance1, amounts.amount1, token: "token1")
+            try Self.check(.amountMismatch, "amount0", recorded: mint.amount0, expected: amounts.amount0)
+            try Self.check(.amountMismatch, "amount1", recorded: mint.amount1, expected: amounts.amount1)
+            balance0 = try Self.paidIn(balance0, amounts.amount0, token: "token0")
+            balance1 = try Self.paidIn(balance1, amounts.amount1, token: "token1")
         case .positionBurned(let burn):
-            let amounts = try v3Call { () throws(V3MathError) in
-                try v3.burn(owner: burn.owner, tickLower: burn.tickLower, tickUpper: burn.tickUpper, amount: try liquidity(burn.liquidity))
+            let amounts = try Self.v3Call { () throws(V3MathError) in
+                try self.burn(owner: burn.owner, tickLower: burn.tickLower, tickUpper: burn.tickUpper, amount: try Self.liquidity(burn.liquidity))
             }
-            try check(.payoutMismatch, "amount0", recorded: burn.amount0, expected: amounts.amount0)
-            try check(.payoutMismatch, "amount1", recorded: burn.amount1, expected: amounts.amount1)
+            try Self.check(.payoutMismatch, "amount0", recorded: burn.amount0, expected: amounts.amount0)
+            try Self.check(.payoutMismatch, "amount1", recorded: burn.amount1, expected: amounts.amount1)
         case .feesCollected(let collect):
             let key = ConcentratedPool.PositionKey(owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper)
-            let owed = v3.positions[key]
+            let owed = positions[key]
             let owed0 = UInt256(high: 0, low: owed?.tokensOwed0 ?? 0), owed1 = UInt256(high: 0, low: owed?.tokensOwed1 ?? 0)
             // A collect pays at most what is owed; the log records what it paid.
             guard collect.amount0 <= owed0, collect.amount1 <= owed1 else {
                 throw Rejection(.payoutMismatch, "collect of \(collect.amount0), \(collect.amount1) from \(collect.owner) \(collect.tickLower)...\(collect.tickUpper): the position is owed only \(owed0), \(owed1)")
             }
-            _ = v3.collect(owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper,
+            _ = self.collect(owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper,
                            amount0Requested: collect.amount0.low, amount1Requested: collect.amount1.low)
-            balance0 = try paidOut(balance0, collect.amount0, token: "token0")
-            balance1 = try paidOut(balance1, collect.amount1, token: "token1")
+            balance0 = try Self.paidOut(balance0, collect.amount0, token: "token0")
+            balance1 = try Self.paidOut(balance1, collect.amount1, token: "token1")
         case .swap(let swap):
-            v3 = try replaySwap(swap, v3)
-            balance0 = try paidOut(try paidIn(balance0, swap.amount0In, token: "token0"), swap.amount0Out, token: "token0")
-            balance1 = try paidOut(try paidIn(balance1, swap.amount1In, token: "token1"), swap.amount1Out, token: "token1")
-        case .poolCreated:
-            preconditionFailure("handled by apply(_:to:)")
-        case .liquidityAdded, .liquidityRemoved, .sharesTransferred, .feeToSet, .reservesSynced:
-            throw Rejection(.unsupportedModel, "\(fact.body.typeName) is a fact of constant-product pools; pool \(quoted(pool.pool)) is concentrated")
+            self = try Self.replaySwap(swap, self)
+            balance0 = try Self.paidOut(try Self.paidIn(balance0, swap.amount0In, token: "token0"), swap.amount0Out, token: "token0")
+            balance1 = try Self.paidOut(try Self.paidIn(balance1, swap.amount1In, token: "token1"), swap.amount1Out, token: "token1")
+        default:
+            return false
         }
-        pool.concentrated = v3
-        pool.reserve0 = balance0
-        pool.reserve1 = balance1
+        self.balance0 = balance0
+        self.balance1 = balance1
+        return true
     }
 
     // MARK: swap
@@ -198,76 +198,3 @@ extension Evolve {
     }
 }
 
-extension Decide {
-    /// A command against a concentrated pool, decided with the periphery's
-    /// semantics: a mint takes what the liquidity needs (rounded up) within
-    /// the maximums, a burn's release must reach the minimums, a collect pays
-    /// what is owed up to the maximums, a swap runs to its amount or its price
-    /// limit. The facts carry every outcome, and a swap the price, tick and
-    /// liquidity it left, so that re-folding re-checks all of it.
-    static func decideConcentrated(_ command: Command, _ pool: PoolState) throws(Rejection) -> FactBody {
-        var v3 = pool.concentrated!
-        switch command.body {
-        case .createPool(let created):
-            throw Rejection(.poolExists, "pool \(quoted(created.pool)) already exists")
-        case .mintPosition(let mint):
-            let amounts = try Evolve.v3Call { () throws(V3MathError) in
-                try v3.mint(owner: mint.owner, tickLower: mint.tickLower, tickUpper: mint.tickUpper, amount: try Evolve.liquidity(mint.liquidity))
-            }
-            if let max = mint.amount0Max, amounts.amount0 > max {
-                throw Rejection(.excessiveInputAmount, "minting \(mint.liquidity) in \(mint.tickLower)...\(mint.tickUpper) takes \(amounts.amount0) of token0, above amount0_max \(max)")
-            }
-            if let max = mint.amount1Max, amounts.amount1 > max {
-                throw Rejection(.excessiveInputAmount, "minting \(mint.liquidity) in \(mint.tickLower)...\(mint.tickUpper) takes \(amounts.amount1) of token1, above amount1_max \(max)")
-            }
-            return .positionMinted(PositionChanged(
-                pool: mint.pool, owner: mint.owner, tickLower: mint.tickLower, tickUpper: mint.tickUpper,
-                liquidity: mint.liquidity, amount0: amounts.amount0, amount1: amounts.amount1))
-        case .burnPosition(let burn):
-            let amounts = try Evolve.v3Call { () throws(V3MathError) in
-                try v3.burn(owner: burn.owner, tickLower: burn.tickLower, tickUpper: burn.tickUpper, amount: try Evolve.liquidity(burn.liquidity))
-            }
-            guard amounts.amount0 >= burn.amount0Min else {
-                throw Rejection(.insufficientAAmount, "burning \(burn.liquidity) releases \(amounts.amount0) of token0, below amount0_min \(burn.amount0Min)")
-            }
-            guard amounts.amount1 >= burn.amount1Min else {
-                throw Rejection(.insufficientBAmount, "burning \(burn.liquidity) releases \(amounts.amount1) of token1, below amount1_min \(burn.amount1Min)")
-            }
-            return .positionBurned(PositionChanged(
-                pool: burn.pool, owner: burn.owner, tickLower: burn.tickLower, tickUpper: burn.tickUpper,
-                liquidity: burn.liquidity, amount0: amounts.amount0, amount1: amounts.amount1))
-        case .collect(let collect):
-            let requested0 = collect.amount0Max.map { $0.high == 0 ? $0.low : UInt128.max } ?? UInt128.max
-            let requested1 = collect.amount1Max.map { $0.high == 0 ? $0.low : UInt128.max } ?? UInt128.max
-            let paid = v3.collect(owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper,
-                                  amount0Requested: requested0, amount1Requested: requested1)
-            return .feesCollected(FeesCollected(
-                pool: collect.pool, owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper,
-                amount0: UInt256(high: 0, low: paid.amount0), amount1: UInt256(high: 0, low: paid.amount1)))
-        case .swapExactIn(let swap):
-            let zeroForOne = try direction(token: swap.tokenIn, field: "token_in", pool)
-            let run = try Evolve.concentratedSwap(v3, zeroForOne: zeroForOne, specified: SignedAmount(swap.amountIn), limit: swap.sqrtPriceLimitX96)
-            let fact = run.fact(pool: swap.pool, trader: swap.trader)
-            let amountOut = zeroForOne ? fact.amount1Out : fact.amount0Out
-            guard amountOut >= swap.minAmountOut else {
-                throw Rejection(.insufficientOutputAmount, "selling \(swap.amountIn) \(swap.tokenIn) buys \(amountOut), below min_amount_out \(swap.minAmountOut)")
-            }
-            return .swap(fact)
-        case .swapExactOut(let swap):
-            let oneForZero = try direction(token: swap.tokenOut, field: "token_out", pool)
-            let run = try Evolve.concentratedSwap(v3, zeroForOne: !oneForZero, specified: SignedAmount(swap.amountOut, negative: true), limit: swap.sqrtPriceLimitX96)
-            let fact = run.fact(pool: swap.pool, trader: swap.trader)
-            let (amountIn, amountOut) = oneForZero ? (fact.amount1In, fact.amount0Out) : (fact.amount0In, fact.amount1Out)
-            // The router insists on the whole output unless the caller set a limit.
-            if swap.sqrtPriceLimitX96 == nil, amountOut != swap.amountOut {
-                throw Rejection(.insufficientLiquidity, "buying \(swap.amountOut) \(swap.tokenOut): the pool's liquidity delivers only \(amountOut)")
-            }
-            if let max = swap.maxAmountIn, amountIn > max {
-                throw Rejection(.excessiveInputAmount, "buying \(swap.amountOut) \(swap.tokenOut) costs \(amountIn), above max_amount_in \(max)")
-            }
-            return .swap(fact)
-        case .addLiquidity, .removeLiquidity, .transferShares, .setFeeTo:
-            throw Rejection(.unsupportedModel, "\(command.body.commandName) is a command of constant-product pools; pool \(quoted(pool.pool)) is concentrated")
-        }
-    }
-}

@@ -49,8 +49,8 @@ public struct ConcentratedBook: Sendable, Equatable {
     public init() {}
 
     /// Records a fact already folded (and checked) from `before` to `after`.
-    mutating func record(_ fact: Fact, seq: UInt64, before: PoolState?, after: PoolState) {
-        guard let old = before?.concentrated, let new = after.concentrated else { return }
+    mutating func record(_ fact: Fact, seq: UInt64, before: ConcentratedPool?, after new: ConcentratedPool) {
+        guard let old = before else { return }
         func owed(_ pool: ConcentratedPool, _ key: ConcentratedPool.PositionKey) -> (UInt256, UInt256) {
             let info = pool.positions[key]
             return (UInt256(high: 0, low: info?.tokensOwed0 ?? 0), UInt256(high: 0, low: info?.tokensOwed1 ?? 0))
@@ -145,6 +145,8 @@ public struct RangePositionAudit: Sendable, Equatable {
 /// against everything they owe.
 public struct ConcentratedPoolAudit: Sendable, Equatable {
     public var pool: PoolState
+    /// The pool's V3 state (`pool.body`'s).
+    public var v3: ConcentratedPool
     public var valuation: Valuation?
     public var positions: [RangePositionAudit]
     /// Sum of every position's claimable amounts plus the protocol's fees.
@@ -152,8 +154,11 @@ public struct ConcentratedPoolAudit: Sendable, Equatable {
     public var owed1: UInt256
 
     public init(pool: PoolState, book: ConcentratedBook, valuation: Valuation?, includeExited: Bool) throws(AuditError) {
-        guard let v3 = pool.concentrated else { throw AuditError("pool \(pool.pool) is not concentrated") }
+        guard case .concentrated(let v3) = pool.body else {
+            throw AuditError("pool \(pool.pool) is \(pool.model.displayName), not concentrated")
+        }
         self.pool = pool
+        self.v3 = v3
         self.valuation = valuation
         var owed0 = UInt256(high: 0, low: v3.protocolFees0), owed1 = UInt256(high: 0, low: v3.protocolFees1)
         var audits: [RangePositionAudit] = []

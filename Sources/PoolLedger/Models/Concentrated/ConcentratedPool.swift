@@ -59,6 +59,11 @@ public struct ConcentratedPool: Sendable, Equatable {
     public private(set) var ticks: [Int32: TickInfo] = [:]
     public private(set) var tickBitmap: [Int16: UInt256] = [:]
     public private(set) var positions: [PositionKey: PositionInfo] = [:]
+    /// The pool's token balances: what was paid in (mints, swaps) less what
+    /// was paid out (swaps, collects). The contract reads them from the
+    /// tokens; the ledger keeps them, moved by its facts (`apply`).
+    public internal(set) var balance0: UInt256 = .zero
+    public internal(set) var balance1: UInt256 = .zero
 
     static let q128 = UInt256.one << 128
 
@@ -79,7 +84,7 @@ public struct ConcentratedPool: Sendable, Equatable {
     /// A pool restored from its stored state (a snapshot): every field as
     /// written, the tick bitmap rebuilt from the initialized ticks. Whether the
     /// fields agree (tick and price, liquidity and positions, balances) is the
-    /// laws' to say (`Invariants.checkConcentrated`, run on every restored
+    /// laws' to say (`checkLaws`, run on every restored
     /// ledger); this only refuses what the laws could not even read.
     public init(
         feePips: UInt32, tickSpacing: Int32, sqrtPriceX96: UInt256, tick: Int32, liquidity: UInt128,
@@ -115,6 +120,12 @@ public struct ConcentratedPool: Sendable, Equatable {
         }
         self.ticks = ticks
         self.positions = positions
+    }
+
+    /// The virtual reserves' product: liquidity^2 (liquidity is uint128, so it fits).
+    public var k: UInt256 {
+        let active = UInt256(high: 0, low: liquidity)
+        return active * active
     }
 
     // MARK: reading positions

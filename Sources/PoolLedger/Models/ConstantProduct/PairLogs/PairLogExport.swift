@@ -21,6 +21,8 @@ public struct PairLogExport: Sendable {
             throw Rejection(.unsupportedModel, "pair logs are Uniswap V2's; pool \(quoted(created.pool)) is \(created.model.rawValue)")
         }
         let before = pool
+        var beforePair: ConstantProductPool?
+        if case .constantProduct(let pair)? = before?.body { beforePair = pair }
         try Evolve.apply(fact, to: &pool)
         let after = pool!
         let factBlock = fact.block ?? seq
@@ -43,8 +45,8 @@ public struct PairLogExport: Sendable {
         }
         func sync() { emit(.sync(reserve0: after.reserve0, reserve1: after.reserve1)) }
         func protocolFee() {
-            guard let before, let feeTo = before.feeTo else { return }
-            let minted = Evolve.protocolFeeShares(before)
+            guard let feeTo = before?.feeTo, let beforePair else { return }
+            let minted = beforePair.protocolFeeShares(feeOn: true)
             if !minted.isZero { emit(.transfer(from: zeroAddress, to: feeTo, value: minted)) }
         }
         switch fact.body {
@@ -52,7 +54,7 @@ public struct PairLogExport: Sendable {
             break
         case .liquidityAdded(let deposit):
             protocolFee()
-            if before?.totalShares.isZero ?? true {
+            if beforePair?.totalShares.isZero ?? true {
                 emit(.transfer(from: zeroAddress, to: zeroAddress, value: ConstantProduct.minimumLiquidity))
             }
             emit(.transfer(from: zeroAddress, to: deposit.provider, value: deposit.shares))
@@ -74,8 +76,8 @@ public struct PairLogExport: Sendable {
             emit(.feeTo(change.feeTo))
         case .reservesSynced:
             sync()
-        case .positionMinted, .positionBurned, .feesCollected:
-            // Refused by the fold above: a V2 pair has no positions.
+        default:
+            // Refused by the fold above: not a fact of a pair.
             break
         }
         return logs

@@ -1,8 +1,12 @@
 import PoolMath
 
-/// The canonical form of a concentrated pool's V3 state, appended to the
-/// pool's canonical state (and so to its `state_hash` and snapshots), keys in
-/// this order:
+/// The canonical form of a concentrated pool's state (and so of its
+/// `state_hash` and snapshots). In the version-1 layout's place before
+/// `time_last` (`StateHash`): the balances as `reserve0`, `reserve1`, then
+/// `total_shares`, `k_last`, `price0_cumulative`, `price1_cumulative` as "0"
+/// and `block_timestamp_last` 0 (a V3 pool has no shares and keeps no V2
+/// accumulators); after it, an empty `shares` object and the V3 state, keys
+/// in this order:
 ///
 ///     tick_spacing, sqrt_price_x96, tick, liquidity,
 ///     fee_growth_global0_x128, fee_growth_global1_x128, fee_protocol,
@@ -17,7 +21,7 @@ import PoolMath
 /// `tokens_owed0`, `tokens_owed1`). The tick bitmap is not written: it is the
 /// set of initialized ticks.
 enum ConcentratedStateJSON {
-    static func members(_ v3: ConcentratedPool) -> [(key: String, value: JSON)] {
+    static func members(_ v3: ConcentratedPool) -> StateHash.ModelMembers {
         func amount(_ value: UInt256) -> JSON { .string(value.description) }
         func amount(_ value: UInt128) -> JSON { .string(value.description) }
         func integer<T: BinaryInteger>(_ value: T) -> JSON { .number(String(value)) }
@@ -44,7 +48,18 @@ enum ConcentratedStateJSON {
                 ("tokens_owed1", amount(position.tokensOwed1)),
             ])
         }
-        return [
+        let zero = amount(UInt256.zero)
+        let beforeTime: [(key: String, value: JSON)] = [
+            ("reserve0", amount(v3.balance0)),
+            ("reserve1", amount(v3.balance1)),
+            ("total_shares", zero),
+            ("k_last", zero),
+            ("price0_cumulative", zero),
+            ("price1_cumulative", zero),
+            ("block_timestamp_last", integer(0)),
+        ]
+        return StateHash.ModelMembers(beforeTime: beforeTime, afterTime: [
+            ("shares", .object([])),
             ("tick_spacing", integer(v3.tickSpacing)),
             ("sqrt_price_x96", amount(v3.sqrtPriceX96)),
             ("tick", integer(v3.tick)),
@@ -56,12 +71,26 @@ enum ConcentratedStateJSON {
             ("protocol_fees1", amount(v3.protocolFees1)),
             ("ticks", .array(ticks)),
             ("positions", .array(positions)),
-        ]
+        ])
     }
 
     /// Reads the V3 state back (the pool_created fields `tick_spacing` and
     /// `sqrt_price_x96` were read with the pool), as strictly as facts.
     static func decode(_ fields: inout FieldReader, created: PoolCreated) throws(Rejection) -> ConcentratedPool {
+        let balance0 = try fields.amount("reserve0")
+        let balance1 = try fields.amount("reserve1")
+        // The constant-product fields of the layout are always zero (and `shares` empty) for a V3 pool.
+        for name in ["total_shares", "k_last", "price0_cumulative", "price1_cumulative"] {
+            guard try fields.amount(name).isZero else {
+                throw Rejection(.invalidField, "snapshot field \(quoted(name)) of a concentrated pool must be \"0\"")
+            }
+        }
+        guard try fields.integer("block_timestamp_last", in: 0...UInt64(UInt32.max)) == 0 else {
+            throw Rejection(.invalidField, "snapshot field \"block_timestamp_last\" of a concentrated pool must be 0")
+        }
+        guard case .object(let owners)? = fields.raw("shares"), owners.isEmpty else {
+            throw Rejection(.invalidField, "snapshot field \"shares\" of a concentrated pool must be an empty object")
+        }
         let tick = Int32(try fields.signedInteger("tick", in: ContractCodec.tickRange))
         let liquidity = try uint128(try fields.amount("liquidity"), "liquidity")
         let growth0 = try fields.amount("fee_growth_global0_x128")
@@ -112,11 +141,14 @@ enum ConcentratedStateJSON {
             }
         }
         do {
-            return try ConcentratedPool(
+            var pool = try ConcentratedPool(
                 feePips: created.feePPM, tickSpacing: created.tickSpacing!, sqrtPriceX96: created.sqrtPriceX96!,
                 tick: tick, liquidity: liquidity, feeGrowthGlobal0X128: growth0, feeGrowthGlobal1X128: growth1,
                 feeProtocol: feeProtocol, protocolFees0: protocolFees0, protocolFees1: protocolFees1,
                 ticks: ticks, positions: positions)
+            pool.balance0 = balance0
+            pool.balance1 = balance1
+            return pool
         } catch {
             throw Rejection(error)
         }

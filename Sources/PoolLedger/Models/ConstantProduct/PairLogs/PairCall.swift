@@ -168,6 +168,9 @@ public struct PairCall: Sendable, Equatable {
     /// `_mintFee`'s Transfer must go to the pool's `fee_to` and equal the
     /// shares the reducer derives (the facts carry it as `protocol_fee_shares`).
     public func facts(pool: PoolState) throws(Rejection) -> [Fact] {
+        guard case .constantProduct(let pair) = pool.body else {
+            throw Rejection(.unsupportedModel, "pair logs are Uniswap V2's; pool \(quoted(pool.pool)) is \(pool.model.displayName)")
+        }
         func fact(_ body: FactBody, _ log: PairLog) -> Fact { Fact(body, id: log.factID, time: log.time, block: log.block) }
         switch kind {
         case .mint(let provider, let amount0, let amount1, let shares, let feeShares, let recipient):
@@ -185,7 +188,7 @@ public struct PairCall: Sendable, Equatable {
                !overflow0, !overflow1, balance0 >= pool.reserve0, balance1 >= pool.reserve1,
                balance0 != pool.reserve0 || balance1 != pool.reserve1 {
                 // `_mintFee` reads the reserves from before the donation; a sync first would not.
-                guard !pool.feeOn || Evolve.protocolFeeShares(pool).isZero else {
+                guard pair.protocolFeeShares(feeOn: pool.feeOn).isZero else {
                     throw Rejection(.logSequence, "tokens sent to the pair before this burn while the protocol fee accrues: not supported")
                 }
                 facts.append(fact(.reservesSynced(ReservesSynced(pool: pool.pool, reserve0: balance0, reserve1: balance1)), sync))

@@ -28,7 +28,7 @@ public struct PositionEntry: Sendable, Equatable {
 /// A provider's position in one pool: the cost basis still held and the
 /// liquidity it bought, both carried pro rata when shares leave.
 ///
-/// The shares themselves are the pool's (`PoolState.shares`): derived, not
+/// The shares themselves are the pool's (`ConstantProductPool.shares`): derived, not
 /// stored twice.
 public struct Position: Sendable, Equatable {
     public let provider: String
@@ -86,10 +86,9 @@ public struct PositionBook: Sendable, Equatable {
     public var providers: [String] { positions.keys.sorted(by: utf8Less) }
 
     /// Books `fact` (already accepted) at `seq`; `before` is nil for `pool_created`.
-    public mutating func record(_ fact: Fact, seq: UInt64, before: PoolState?, after: PoolState) {
+    mutating func record(_ fact: Fact, seq: UInt64, before old: (header: PoolHeader, pair: ConstantProductPool)?, after: ConstantProductPool) {
+        let before = old?.pair
         switch fact.body {
-        case .poolCreated, .swap, .feeToSet, .positionMinted, .positionBurned, .feesCollected:
-            return
         case .reservesSynced(let sync):
             guard let before else { return }
             // Whatever the sync took up belongs to every holder, pro rata: it shows as fee value.
@@ -98,7 +97,7 @@ public struct PositionBook: Sendable, Equatable {
                 amount0: sync.reserve0 - before.reserve0, amount1: sync.reserve1 - before.reserve1))
         case .liquidityAdded(let deposit):
             guard let before else { return }
-            bookProtocolFee(before: before, seq: seq, time: fact.time)
+            bookProtocolFee(before: before, feeTo: old?.header.feeTo, seq: seq, time: fact.time)
             var position = positions[deposit.provider] ?? Position(provider: deposit.provider)
             position.scaledBasis0 += deposit.amount0 * Positions.liquidityScale
             position.scaledBasis1 += deposit.amount1 * Positions.liquidityScale
@@ -111,10 +110,10 @@ public struct PositionBook: Sendable, Equatable {
             positions[deposit.provider] = position
         case .liquidityRemoved(let withdrawal):
             guard let before else { return }
-            let feeShares = bookProtocolFee(before: before, seq: seq, time: fact.time)
+            let feeShares = bookProtocolFee(before: before, feeTo: old?.header.feeTo, seq: seq, time: fact.time)
             // The fee recipient burning its own shares holds the ones just minted too.
             var held = before.shares(of: withdrawal.provider)
-            if withdrawal.provider == before.feeTo { held += feeShares }
+            if withdrawal.provider == old?.header.feeTo { held += feeShares }
             var position = positions[withdrawal.provider] ?? Position(provider: withdrawal.provider)
             _ = position.take(withdrawal.shares, of: held)
             position.withdrawn0 += withdrawal.amount0
@@ -141,15 +140,18 @@ public struct PositionBook: Sendable, Equatable {
                 amount0: moved.basis0 / Positions.liquidityScale, amount1: moved.basis1 / Positions.liquidityScale,
                 counterparty: transfer.from))
             positions[transfer.to] = to
+        default:
+            // Swaps and fee_to changes move no position; other facts are not this model's.
+            return
         }
     }
 
     /// `_mintFee` runs before every liquidity change: the shares it mints are
     /// the recipient's with no basis (they are all fee).
     @discardableResult
-    private mutating func bookProtocolFee(before: PoolState, seq: UInt64, time: UInt64?) -> UInt256 {
-        guard let recipient = before.feeTo else { return .zero }
-        let minted = Evolve.protocolFeeShares(before)
+    private mutating func bookProtocolFee(before: ConstantProductPool, feeTo: String?, seq: UInt64, time: UInt64?) -> UInt256 {
+        guard let recipient = feeTo else { return .zero }
+        let minted = before.protocolFeeShares(feeOn: true)
         guard !minted.isZero else { return .zero }
         protocolFeeSharesMinted += minted
         var position = positions[recipient] ?? Position(provider: recipient)
@@ -189,14 +191,14 @@ public enum Positions {
     static let liquidityScaleSquared = UInt256.powerOfTen(36)!
 
     /// `floor(sqrt(k) * 10^18)`: the pool's liquidity, scaled.
-    public static func scaledRootK(_ pool: PoolState) -> UInt256 {
-        pool.k.multipliedFullWidth(by: liquidityScaleSquared).squareRoot()
+    public static func scaledRootK(_ pair: ConstantProductPool) -> UInt256 {
+        pair.k.multipliedFullWidth(by: liquidityScaleSquared).squareRoot()
     }
 
-    /// `shares * sqrt(k) / total_shares` of `pool`, scaled by 10^18.
-    public static func liquidity(shares: UInt256, of pool: PoolState) -> UInt256 {
-        guard !pool.totalShares.isZero else { return .zero }
+    /// `shares * sqrt(k) / total_shares` of `pair`, scaled by 10^18.
+    public static func liquidity(shares: UInt256, of pair: ConstantProductPool) -> UInt256 {
+        guard !pair.totalShares.isZero else { return .zero }
         // shares <= total, so the quotient is at most sqrt(k) * 10^18: it fits.
-        return UInt256.mulDiv(shares, scaledRootK(pool), pool.totalShares)!
+        return UInt256.mulDiv(shares, scaledRootK(pair), pair.totalShares)!
     }
 }

@@ -1,0 +1,74 @@
+import PoolMath
+
+extension ConcentratedPool {
+    /// A command against a concentrated pool, decided with the periphery's
+    /// semantics: a mint takes what the liquidity needs (rounded up) within
+    /// the maximums, a burn's release must reach the minimums, a collect pays
+    /// what is owed up to the maximums, a swap runs to its amount or its price
+    /// limit. The facts carry every outcome, and a swap the price, tick and
+    /// liquidity it left, so that re-folding re-checks all of it. Returns nil
+    /// for a command this model does not take (the dispatcher refuses it).
+    func decide(_ command: Command, header: PoolHeader) throws(Rejection) -> FactBody? {
+        var v3 = self
+        switch command.body {
+        case .mintPosition(let mint):
+            let amounts = try Self.v3Call { () throws(V3MathError) in
+                try v3.mint(owner: mint.owner, tickLower: mint.tickLower, tickUpper: mint.tickUpper, amount: try Self.liquidity(mint.liquidity))
+            }
+            if let max = mint.amount0Max, amounts.amount0 > max {
+                throw Rejection(.excessiveInputAmount, "minting \(mint.liquidity) in \(mint.tickLower)...\(mint.tickUpper) takes \(amounts.amount0) of token0, above amount0_max \(max)")
+            }
+            if let max = mint.amount1Max, amounts.amount1 > max {
+                throw Rejection(.excessiveInputAmount, "minting \(mint.liquidity) in \(mint.tickLower)...\(mint.tickUpper) takes \(amounts.amount1) of token1, above amount1_max \(max)")
+            }
+            return .positionMinted(PositionChanged(
+                pool: mint.pool, owner: mint.owner, tickLower: mint.tickLower, tickUpper: mint.tickUpper,
+                liquidity: mint.liquidity, amount0: amounts.amount0, amount1: amounts.amount1))
+        case .burnPosition(let burn):
+            let amounts = try Self.v3Call { () throws(V3MathError) in
+                try v3.burn(owner: burn.owner, tickLower: burn.tickLower, tickUpper: burn.tickUpper, amount: try Self.liquidity(burn.liquidity))
+            }
+            guard amounts.amount0 >= burn.amount0Min else {
+                throw Rejection(.insufficientAAmount, "burning \(burn.liquidity) releases \(amounts.amount0) of token0, below amount0_min \(burn.amount0Min)")
+            }
+            guard amounts.amount1 >= burn.amount1Min else {
+                throw Rejection(.insufficientBAmount, "burning \(burn.liquidity) releases \(amounts.amount1) of token1, below amount1_min \(burn.amount1Min)")
+            }
+            return .positionBurned(PositionChanged(
+                pool: burn.pool, owner: burn.owner, tickLower: burn.tickLower, tickUpper: burn.tickUpper,
+                liquidity: burn.liquidity, amount0: amounts.amount0, amount1: amounts.amount1))
+        case .collect(let collect):
+            let requested0 = collect.amount0Max.map { $0.high == 0 ? $0.low : UInt128.max } ?? UInt128.max
+            let requested1 = collect.amount1Max.map { $0.high == 0 ? $0.low : UInt128.max } ?? UInt128.max
+            let paid = v3.collect(owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper,
+                                  amount0Requested: requested0, amount1Requested: requested1)
+            return .feesCollected(FeesCollected(
+                pool: collect.pool, owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper,
+                amount0: UInt256(high: 0, low: paid.amount0), amount1: UInt256(high: 0, low: paid.amount1)))
+        case .swapExactIn(let swap):
+            let zeroForOne = try Decide.direction(token: swap.tokenIn, field: "token_in", header)
+            let run = try Self.concentratedSwap(v3, zeroForOne: zeroForOne, specified: SignedAmount(swap.amountIn), limit: swap.sqrtPriceLimitX96)
+            let fact = run.fact(pool: swap.pool, trader: swap.trader)
+            let amountOut = zeroForOne ? fact.amount1Out : fact.amount0Out
+            guard amountOut >= swap.minAmountOut else {
+                throw Rejection(.insufficientOutputAmount, "selling \(swap.amountIn) \(swap.tokenIn) buys \(amountOut), below min_amount_out \(swap.minAmountOut)")
+            }
+            return .swap(fact)
+        case .swapExactOut(let swap):
+            let oneForZero = try Decide.direction(token: swap.tokenOut, field: "token_out", header)
+            let run = try Self.concentratedSwap(v3, zeroForOne: !oneForZero, specified: SignedAmount(swap.amountOut, negative: true), limit: swap.sqrtPriceLimitX96)
+            let fact = run.fact(pool: swap.pool, trader: swap.trader)
+            let (amountIn, amountOut) = oneForZero ? (fact.amount1In, fact.amount0Out) : (fact.amount0In, fact.amount1Out)
+            // The router insists on the whole output unless the caller set a limit.
+            if swap.sqrtPriceLimitX96 == nil, amountOut != swap.amountOut {
+                throw Rejection(.insufficientLiquidity, "buying \(swap.amountOut) \(swap.tokenOut): the pool's liquidity delivers only \(amountOut)")
+            }
+            if let max = swap.maxAmountIn, amountIn > max {
+                throw Rejection(.excessiveInputAmount, "buying \(swap.amountOut) \(swap.tokenOut) costs \(amountIn), above max_amount_in \(max)")
+            }
+            return .swap(fact)
+        default:
+            return nil
+        }
+    }
+}
