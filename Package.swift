@@ -6,7 +6,6 @@ let package = Package(
     products: [
         .library(name: "PoolMath", targets: ["PoolMath"]),
         .library(name: "PoolLedger", targets: ["PoolLedger"]),
-        .library(name: "LedgerStore", targets: ["LedgerStore"]),
         .library(name: "DurableLedger", targets: ["DurableLedger"]),
         .library(name: "Fixtures", targets: ["Fixtures"]),
         .library(name: "LedgerReport", targets: ["LedgerReport"]),

@@ -9,7 +9,8 @@ import PoolMath
 /// folded with every check, and only if all of it passes are the facts (and
 /// any snapshots due) appended. A rejected line leaves the database as it was.
 public final class DurableLedger: Sendable {
-    public let store: EventStore
+    /// The raw record log. Package-internal: only the ledger appends, and only what its fold checked.
+    package let store: EventStore
     public static let defaultSnapshotInterval: UInt64 = 10_000
     static let snapshotIntervalKey = "snapshot_interval"
 

@@ -5,7 +5,7 @@ import PoolMath
 /// logs with the chain's price, liquidity and tick after each swap), read from
 /// the shared data's JSON and turned into ledger facts. The ledger's fold
 /// checks every recorded field (a swap's input is reconstructed there, see
-/// `Evolve.replaySwap`), naming the line of the first it does not reproduce.
+/// `ConcentratedPool.replaySwap`), naming the line of the first it does not reproduce.
 public struct RecordedV3History: Sendable {
     public struct Event: Sendable, Equatable {
         public enum Kind: String, Sendable { case mint, burn, swap }

@@ -59,33 +59,43 @@ public struct Ledger: Sendable, Equatable {
 
     /// The hot path: a constant-product pool's swap. It changes only the
     /// reserves, the price accumulators and the times (never the share table),
-    /// so it is folded into a copy of the pair's scalars (the share table is
-    /// shared, not copied), the laws that concern it are checked (reserves
-    /// within uint112, k not lower), and the pair is stored back only then.
-    /// Every other model's swap takes the general step.
+    /// so it is folded in place and the laws that concern it are checked
+    /// (reserves within uint112, k not lower); should one fail, the scalars it
+    /// touched are put back. Every other model's swap takes the general step.
     mutating func foldSwap(_ swap: Swap, _ fact: Fact) throws(Rejection) {
         guard let index = pools.index(forKey: swap.pool) else {
             throw Rejection(.unknownPool, "no pool \(quoted(swap.pool)) was created before this fact")
         }
-        switch pools.values[index].body {
-        case .constantProduct(let pair):
-            let next = seq + 1
-            try Self.foldSwap(swap, time: fact.time, seq: next, pair: pair, into: &pools.values[index])
+        let next = seq + 1
+        if try Self.foldPairSwap(swap, time: fact.time, seq: next, into: &pools.values[index]) {
             seq = next
-        case .concentrated:
+        } else {
             try foldOther(fact)
         }
     }
 
-    static func foldSwap(_ swap: Swap, time: UInt64?, seq: UInt64, pair before: ConstantProductPool, into pool: inout PoolState) throws(Rejection) {
+    /// Folds a constant-product pool's swap in place; false (and nothing done) for another model.
+    static func foldPairSwap(_ swap: Swap, time: UInt64?, seq: UInt64, into pool: inout PoolState) throws(Rejection) -> Bool {
+        switch pool.body {
+        case .constantProduct: break
+        case .concentrated: return false
+        }
         try Evolve.checkTime(time, pool.header)
         try ConstantProductPool.refuseConcentratedFields(swap, pool.header)
-        var pair = before
-        try pair.swap(swap, time: time, feePPM: pool.header.feePPM)
-        try pair.checkSwap(reserve0Before: before.reserve0, reserve1Before: before.reserve1)
-        pool.body = .constantProduct(pair)
+        let feePPM = pool.header.feePPM
+        try pool.body.updatePair { (pair: inout ConstantProductPool) throws(Rejection) in
+            let saved = (pair.reserve0, pair.reserve1, pair.price0Cumulative, pair.price1Cumulative, pair.blockTimestampLast)
+            try pair.swap(swap, time: time, feePPM: feePPM)
+            do throws(Rejection) {
+                try pair.checkSwap(reserve0Before: saved.0, reserve1Before: saved.1)
+            } catch {
+                (pair.reserve0, pair.reserve1, pair.price0Cumulative, pair.price1Cumulative, pair.blockTimestampLast) = saved
+                throw error
+            }
+        }
         if let time { pool.header.timeLast = time }
         pool.header.seq = seq
+        return true
     }
 
     mutating func foldOther(_ fact: Fact) throws(Rejection) {

@@ -53,6 +53,21 @@ public enum PoolBody: Sendable, Equatable {
         case .concentrated: return .concentrated
         }
     }
+
+    /// Changes a constant-product body in place: the pair is moved out of the
+    /// enum and back (not copied), so its share table is not retained or
+    /// copied. The V2 swap's hot path; the caller has matched the case.
+    @inline(__always)
+    mutating func updatePair(_ change: (inout ConstantProductPool) throws(Rejection) -> Void) throws(Rejection) {
+        switch consume self {
+        case .constantProduct(var pair):
+            defer { self = .constantProduct(pair) }
+            try change(&pair)
+        case .concentrated(let v3):
+            self = .concentrated(v3)
+            preconditionFailure("updatePair on a concentrated pool")
+        }
+    }
 }
 
 /// The state of one pool: the header every model shares and the model's own

@@ -68,7 +68,7 @@ public enum StateHash {
 
     /// The hash of a canonical state already built (`canonicalJSON`), for a
     /// caller that reads its fields too.
-    public static func hash(canonical: JSON) -> String {
+    package static func hash(canonical: JSON) -> String {
         let digest = SHA256.hash(data: Array(canonical.compact.utf8))
         return digest.map { byte in
             let hex = String(byte, radix: 16)

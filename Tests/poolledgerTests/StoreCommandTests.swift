@@ -16,6 +16,48 @@ import TestSupport
         return UInt64(run.stdout[range.upperBound...].prefix { $0.isNumber })
     }
 
+    /// `create-pool --model concentrated` opens the same pool as the JSON command does, and commands run on it.
+    @Test func createPoolMakesAConcentratedPool() throws {
+        let directory = try Tool.temporaryDirectory()
+        let database = directory.appendingPathComponent("ledger.sqlite").path
+        let price = "79228162514264337593543950336"  // 2^96: price 1, tick 0
+        let created = try Tool.run(["create-pool", "v3", "--token0", "A", "--token1", "B", "--fee-ppm", "500",
+                                    "--model", "concentrated", "--tick-spacing", "10", "--sqrt-price-x96", price, "--db", database])
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout.contains(#""model":"concentrated""#) && created.stdout.contains(#""tick_spacing":10"#))
+
+        let line = #"{"cmd":"create_pool","pool":"v3","token0":"A","token1":"B","decimals0":18,"decimals1":18,"fee_ppm":500,"model":"concentrated","tick_spacing":10,"sqrt_price_x96":"\#(price)"}"#
+        let folded = try JSON.parse(try Tool.run(["fold", try Tool.temporaryFile("create.jsonl", line + "\n")]).stdout)
+        let state = try JSON.parse(try Tool.run(["state", "v3", "--json", "--db", database]).stdout)
+        func member(_ key: String) -> JSON? {
+            guard case .object(let members) = state else { return nil }
+            return members.first { $0.key == key }?.value
+        }
+        #expect(member("state_hash") != nil)
+        #expect(member("state_hash") == field(folded, "v3", "state_hash"))
+        #expect(member("tick") == .number("0"))
+        #expect(member("tick_spacing") == .number("10"))
+
+        let commands = try Tool.temporaryFile("v3.commands.jsonl", """
+            {"cmd":"mint_position","pool":"v3","owner":"lp","tick_lower":-100,"tick_upper":100,"liquidity":"1000000000000"}
+            {"cmd":"swap_exact_in","pool":"v3","trader":"t","token_in":"A","amount_in":"1000000"}
+
+            """)
+        let ran = try Tool.run(["run", commands, "--db", database])
+        #expect(ran.status == 0, "\(ran.stderr)")
+        #expect(try verifiedHead(database) == 3)
+
+        // The model's options are checked before anything is written (usage errors exit 2).
+        let missing = try Tool.run(["create-pool", "w", "--token0", "A", "--token1", "B", "--model", "concentrated", "--tick-spacing", "10", "--db", database])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("--sqrt-price-x96"))
+        let stray = try Tool.run(["create-pool", "w", "--token0", "A", "--token1", "B", "--tick-spacing", "10", "--db", database])
+        #expect(stray.status == 2)
+        let unknown = try Tool.run(["create-pool", "w", "--token0", "A", "--token1", "B", "--model", "weighted", "--db", database])
+        #expect(unknown.status == 2)
+        #expect(try verifiedHead(database) == 3)
+    }
+
     @Test func importExportAndStateThroughTheCommandLine() throws {
         let directory = try Tool.temporaryDirectory()
         let database = directory.appendingPathComponent("ledger.sqlite").path

@@ -10,8 +10,8 @@ import PoolMath
 /// and any other LP Transfer moves shares between holders. A deposit's
 /// provider is whoever received the LP shares (not the router that sent
 /// Mint); a withdrawal's is whoever sent them to the pair.
-public struct PairCall: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+package struct PairCall: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         case mint(provider: String, amount0: UInt256, amount1: UInt256, shares: UInt256, feeShares: UInt256, feeRecipient: String?)
         case burn(provider: String, shares: UInt256, amount0: UInt256, amount1: UInt256, feeShares: UInt256, feeRecipient: String?)
         case swap(trader: String, amount0In: UInt256, amount1In: UInt256, amount0Out: UInt256, amount1Out: UInt256)
@@ -20,13 +20,13 @@ public struct PairCall: Sendable, Equatable {
         case feeTo(String?)
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// The log that defines the call (Mint, Burn, Swap, the lone Sync, Transfer).
-    public var log: PairLog
+    package var log: PairLog
     /// The Sync the call emitted: the reserves after it, as the chain saw them.
-    public var sync: PairLog?
+    package var sync: PairLog?
 
-    public var syncedReserves: (UInt256, UInt256)? {
+    package var syncedReserves: (UInt256, UInt256)? {
         guard case .sync(let reserve0, let reserve1)? = sync?.event else { return nil }
         return (reserve0, reserve1)
     }
@@ -34,15 +34,15 @@ public struct PairCall: Sendable, Equatable {
     /// Groups logs (in block and log-index order, all of one pair) into calls,
     /// one log at a time, so that a long file streams through. Pure: which
     /// facts a call becomes is decided against the pool, by `facts`.
-    public struct Grouper: Sendable {
-        public let pair: String
+    package struct Grouper: Sendable {
+        package let pair: String
         var state = Pending()
         var previous: PairLog?
 
-        public init(pair: String) { self.pair = pair }
+        package init(pair: String) { self.pair = pair }
 
         /// The calls `log` completes (none while a call is still open).
-        public mutating func add(_ log: PairLog) throws(LocatedRejection) -> [PairCall] {
+        package mutating func add(_ log: PairLog) throws(LocatedRejection) -> [PairCall] {
             var calls: [PairCall] = []
             let location = log.location
             let pair = self.pair
@@ -111,7 +111,7 @@ public struct PairCall: Sendable, Equatable {
         }
 
         /// The calls the end of the logs completes (a last lone Sync); an open call is refused.
-        public mutating func finish() throws(LocatedRejection) -> [PairCall] {
+        package mutating func finish() throws(LocatedRejection) -> [PairCall] {
             var calls: [PairCall] = []
             if let previous { try state.endTransaction(into: &calls, previous: previous) }
             return calls
@@ -167,7 +167,7 @@ public struct PairCall: Sendable, Equatable {
     /// The facts the call folds into, decided against the pool before it.
     /// `_mintFee`'s Transfer must go to the pool's `fee_to` and equal the
     /// shares the reducer derives (the facts carry it as `protocol_fee_shares`).
-    public func facts(pool: PoolState) throws(Rejection) -> [Fact] {
+    package func facts(pool: PoolState) throws(Rejection) -> [Fact] {
         guard case .constantProduct(let pair) = pool.body else {
             throw Rejection(.unsupportedModel, "pair logs are Uniswap V2's; pool \(quoted(pool.pool)) is \(pool.model.displayName)")
         }
@@ -218,7 +218,7 @@ public struct PairCall: Sendable, Equatable {
     /// Compares the Sync log with the reserves folded after the call; a
     /// mismatch is reported at the call's own log (the Mint, Burn or Swap whose
     /// amounts disagree with the chain's reserves).
-    public func checkSync(_ pool: PoolState) throws(LocatedRejection) {
+    package func checkSync(_ pool: PoolState) throws(LocatedRejection) {
         guard let (reserve0, reserve1) = syncedReserves, let sync else { return }
         guard reserve0 == pool.reserve0, reserve1 == pool.reserve1 else {
             throw LocatedRejection(log.location, Rejection(
