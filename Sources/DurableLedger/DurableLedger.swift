@@ -14,6 +14,7 @@ public final class DurableLedger: Sendable {
     public static let defaultSnapshotInterval: UInt64 = 10_000
     static let snapshotIntervalKey = "snapshot_interval"
 
+    /// Opens (or creates) the ledger database at `path`, migrating its schema if it is older.
     public init(path: String) throws(StoreError) {
         store = try EventStore(path: path)
     }
@@ -32,6 +33,7 @@ public final class DurableLedger: Sendable {
         public var fact: Fact
     }
 
+    /// What one atomic batch did: the facts appended (and, with ids, skipped as already there), the snapshots taken, the new head.
     public struct AppendSummary: Sendable {
         /// Facts appended, in order (kept only when asked for).
         public var appended: [AppendedFact] = []
@@ -143,6 +145,7 @@ public final class DurableLedger: Sendable {
         try store.read { tx in try tx.lastSeq(atOrBeforeTime: Int64(clamping: time)) }
     }
 
+    /// The last record: its sequence number and chain hash (record it elsewhere to detect a rewritten log).
     public func head() throws -> Head { try store.head() }
 
     static func load(_ tx: StoreTransaction, through seq: UInt64? = nil) throws -> Ledger {

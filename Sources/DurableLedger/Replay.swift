@@ -9,6 +9,7 @@ public struct VerificationFailure: Error, Sendable, Equatable, CustomStringConve
     public var description: String { "seq \(seq): \(rule): \(detail)" }
 }
 
+/// What a replay or a verification folded: how many facts, from which snapshot, the head, and the state reached.
 public struct ReplayReport: Sendable {
     /// Facts folded (the tail only, when replaying from a snapshot).
     public var events: UInt64

@@ -1,41 +1,5 @@
 import PoolMath
 
-/// `add_liquidity`: router semantics, the optimal pair at the current ratio.
-public struct AddLiquidity: Sendable, Equatable {
-    public var pool: String
-    public var provider: String
-    public var amount0Desired: UInt256
-    public var amount1Desired: UInt256
-    public var amount0Min: UInt256
-    public var amount1Min: UInt256
-
-    public init(pool: String, provider: String, amount0Desired: UInt256, amount1Desired: UInt256, amount0Min: UInt256 = .zero, amount1Min: UInt256 = .zero) {
-        self.pool = pool
-        self.provider = provider
-        self.amount0Desired = amount0Desired
-        self.amount1Desired = amount1Desired
-        self.amount0Min = amount0Min
-        self.amount1Min = amount1Min
-    }
-}
-
-/// `remove_liquidity`: burn shares, with optional minimum payouts.
-public struct RemoveLiquidity: Sendable, Equatable {
-    public var pool: String
-    public var provider: String
-    public var shares: UInt256
-    public var amount0Min: UInt256
-    public var amount1Min: UInt256
-
-    public init(pool: String, provider: String, shares: UInt256, amount0Min: UInt256 = .zero, amount1Min: UInt256 = .zero) {
-        self.pool = pool
-        self.provider = provider
-        self.shares = shares
-        self.amount0Min = amount0Min
-        self.amount1Min = amount1Min
-    }
-}
-
 /// `swap_exact_in`: sell exactly `amount_in` of `token_in` (a symbol of the pool's tokens).
 public struct SwapExactIn: Sendable, Equatable {
     public var pool: String
@@ -76,71 +40,6 @@ public struct SwapExactOut: Sendable, Equatable {
         self.tokenOut = tokenOut
         self.amountOut = amountOut
         self.maxAmountIn = maxAmountIn
-    }
-}
-
-/// `mint_position` (concentrated pools): add `liquidity` to the owner's range,
-/// paying what the mint takes (rounded up), at most `amount0_max`/`amount1_max`.
-public struct MintPosition: Sendable, Equatable {
-    public var pool: String
-    public var owner: String
-    public var tickLower: Int32
-    public var tickUpper: Int32
-    public var liquidity: UInt256
-    public var amount0Max: UInt256?
-    public var amount1Max: UInt256?
-
-    public init(pool: String, owner: String, tickLower: Int32, tickUpper: Int32, liquidity: UInt256, amount0Max: UInt256? = nil, amount1Max: UInt256? = nil) {
-        self.pool = pool
-        self.owner = owner
-        self.tickLower = tickLower
-        self.tickUpper = tickUpper
-        self.liquidity = liquidity
-        self.amount0Max = amount0Max
-        self.amount1Max = amount1Max
-    }
-}
-
-/// `burn_position` (concentrated pools): remove `liquidity` (0 only moves
-/// earned fees into tokens owed); the released tokens become owed, at least
-/// `amount0_min`/`amount1_min`.
-public struct BurnPosition: Sendable, Equatable {
-    public var pool: String
-    public var owner: String
-    public var tickLower: Int32
-    public var tickUpper: Int32
-    public var liquidity: UInt256
-    public var amount0Min: UInt256
-    public var amount1Min: UInt256
-
-    public init(pool: String, owner: String, tickLower: Int32, tickUpper: Int32, liquidity: UInt256, amount0Min: UInt256 = .zero, amount1Min: UInt256 = .zero) {
-        self.pool = pool
-        self.owner = owner
-        self.tickLower = tickLower
-        self.tickUpper = tickUpper
-        self.liquidity = liquidity
-        self.amount0Min = amount0Min
-        self.amount1Min = amount1Min
-    }
-}
-
-/// `collect` (concentrated pools): pay out what the position is owed, up to
-/// `amount0_max`/`amount1_max` (none: all of it).
-public struct CollectFees: Sendable, Equatable {
-    public var pool: String
-    public var owner: String
-    public var tickLower: Int32
-    public var tickUpper: Int32
-    public var amount0Max: UInt256?
-    public var amount1Max: UInt256?
-
-    public init(pool: String, owner: String, tickLower: Int32, tickUpper: Int32, amount0Max: UInt256? = nil, amount1Max: UInt256? = nil) {
-        self.pool = pool
-        self.owner = owner
-        self.tickLower = tickLower
-        self.tickUpper = tickUpper
-        self.amount0Max = amount0Max
-        self.amount1Max = amount1Max
     }
 }
 

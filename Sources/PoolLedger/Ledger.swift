@@ -19,6 +19,7 @@ public struct Ledger: Sendable, Equatable {
         didSet { if !tracksIDs { factsByID.removeAll() } }
     }
 
+    /// An empty ledger: no pools, seq 0.
     public init() {}
 
     /// A ledger restored from a snapshot: these pools, `seq` facts folded so far.

@@ -8,6 +8,7 @@ public struct LineFold {
     public let keepsFacts: Bool
     public private(set) var linesRead = 0
 
+    /// Folds on top of `ledger`; with `keepFacts`, every fact folded (commands: the decided ones) is kept in `facts`.
     public init(ledger: Ledger = Ledger(), keepFacts: Bool = false) {
         self.ledger = ledger
         self.keepsFacts = keepFacts

@@ -17,6 +17,7 @@ public struct PoolHeader: Sendable, Equatable {
     /// Sequence number of the last fact folded into this pool (0 before any): its version.
     public var seq: UInt64 = 0
 
+    /// The header a `pool_created` fact sets (no time, seq 0).
     public init(created: PoolCreated) {
         self.pool = created.pool
         self.token0 = created.token0
@@ -79,6 +80,7 @@ public struct PoolState: Sendable, Equatable {
     public var header: PoolHeader
     public var body: PoolBody
 
+    /// A pool from its parts (a restored snapshot; a rejected state is the laws' to find).
     public init(header: PoolHeader, body: PoolBody) {
         self.header = header
         self.body = body

@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
 # Writes a small ledger database with the release binary of the code *before* the
-# model-folder change, and the state it must replay to, for the compatibility test.
+# model-folder change (commit 9833e91), with the states and export that release
+# printed for it, for Tests/DurableLedgerTests/LegacyDatabaseTests. It was run with
+# the release build of 9833e91; to redo that from a clean tree:
+#
+#   git worktree add /tmp/old 9833e91 && (cd /tmp/old && swift build -c release)
+#   Tests/Legacy/make-legacy-v1.sh /tmp/old/.build/release/poolledger Tests/Legacy .
+#
+# Do not rerun it with a newer binary: the files are the old release's word.
 set -euo pipefail
 BIN=$1; OUT=$2; ROOT=$3
 rm -f "$OUT"/legacy-v1.sqlite*

@@ -115,6 +115,7 @@ public struct AuditFold: Sendable {
     /// Concentrated pools: the range positions' histories.
     public private(set) var rangeBook = ConcentratedBook()
 
+    /// The audit fold of pool `pool`: feed it that pool's facts in log order.
     public init(pool: String) {
         self.poolID = pool
         self.book = PositionBook(pool: pool)

@@ -153,6 +153,7 @@ public struct ConcentratedPoolAudit: Sendable, Equatable {
     public var owed0: UInt256
     public var owed1: UInt256
 
+    /// Audits every open position of the book (every one ever opened, with `includeExited`), in canonical order.
     public init(pool: PoolState, book: ConcentratedBook, valuation: Valuation?, includeExited: Bool) throws(AuditError) {
         guard case .concentrated(let v3) = pool.body else {
             throw AuditError("pool \(pool.pool) is \(pool.model.displayName), not concentrated")

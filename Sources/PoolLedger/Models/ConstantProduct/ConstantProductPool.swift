@@ -25,6 +25,7 @@ public struct ConstantProductPool: Sendable, Equatable {
     /// `time mod 2^32` of the last reserve change that carried a time, as the pair stores it.
     public internal(set) var blockTimestampLast: UInt32 = 0
 
+    /// An empty pair, as `pool_created` opens it.
     public init() {}
 
     /// A pair restored from its stored state (a snapshot), every field as written.
@@ -45,6 +46,7 @@ public struct ConstantProductPool: Sendable, Equatable {
     /// `reserve0 * reserve1`; reserves are uint112, so the product always fits.
     public var k: UInt256 { reserve0 * reserve1 }
 
+    /// The shares `owner` holds (zero for an owner the table does not list).
     public func shares(of owner: String) -> UInt256 { shares[owner] ?? .zero }
 
     /// Credits or debits an owner, keeping zero balances out of the table.
@@ -112,6 +114,7 @@ public struct ConstantProductPool: Sendable, Equatable {
         public var amount1: UInt256
     }
 
+    /// The outcome of `provider` burning `burned` shares: what `decide` writes and `evolve` checks.
     public func burnOutcome(shares burned: UInt256, provider: String, feeOn: Bool) throws(Rejection) -> BurnOutcome {
         try checkMovable(burned, from: provider)
         let feeShares = protocolFeeShares(feeOn: feeOn)
