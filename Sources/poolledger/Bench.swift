@@ -8,7 +8,54 @@ import PoolMath
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmark helpers for tools/bench: the fixed workload, the in-memory fold, state --at latency.",
-        subcommands: [Workload.self, FoldBench.self, StateAt.self, ConcentratedSwaps.self])
+        subcommands: [Workload.self, FoldBench.self, StateAt.self, ConcentratedSwaps.self, ConcentratedWorkload.self])
+
+    /// A concentrated pool's history for the re-fold benchmark at a given
+    /// number of positions: a pool like `v3-swaps`' (0.3 %, spacing 60, price
+    /// at tick 55,000), N positions with random ranges around the price, then
+    /// M exact-input swaps sized as `v3-swaps` sizes them. Decided by the pool
+    /// model alone (no laws: the facts are what is measured, and every law runs
+    /// when they are imported or replayed), so writing it costs the same at
+    /// any N.
+    struct ConcentratedWorkload: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "v3-workload", abstract: "Write a concentrated pool's facts: N positions, then M swaps (JSON Lines).")
+        @Option(help: "Number of positions N.") var positions: Int = 10
+        @Option(help: "Number of swaps M.") var swaps: Int = 20_000
+        @Option(help: "Seed.") var seed: UInt64 = 1
+        @Argument(help: "Output file.") var file: String
+
+        func run() throws {
+            var rng = SplitMix64(seed: seed)
+            let created = PoolCreated(pool: "v3", token0: "WETH", token1: "ENS", feePPM: 3000, model: .concentrated,
+                                      tickSpacing: 60, sqrtPriceX96: try TickMath.sqrtRatio(atTick: 55_000))
+            var pool = try ConcentratedPool(feePips: 3000, tickSpacing: 60, sqrtPriceX96: created.sqrtPriceX96!)
+            var count = 0
+            try Terminal.writeLines(to: file) { emit in
+                emit(ContractCodec.line(Fact(.poolCreated(created))))
+                for index in 0..<positions {
+                    let lower = Int32(55_000 / 60 - Int.random(in: 1...80, using: &rng)) * 60
+                    let upper = Int32(55_000 / 60 + Int.random(in: 1...80, using: &rng)) * 60
+                    let liquidity = UInt128(Int.random(in: 1...1000, using: &rng)) * 1_000_000_000_000_000
+                    let owner = "lp\(index)"
+                    let paid = try pool.mint(owner: owner, tickLower: lower, tickUpper: upper, amount: liquidity)
+                    emit(ContractCodec.line(Fact(.positionMinted(PositionChanged(
+                        pool: "v3", owner: owner, tickLower: lower, tickUpper: upper,
+                        liquidity: UInt256(high: 0, low: liquidity), amount0: paid.amount0, amount1: paid.amount1)))))
+                }
+                for index in 0..<swaps {
+                    let (zeroForOne, amount) = ConcentratedSwaps.nextSwap(index: index, tick: pool.tick, liquidity: pool.liquidity, rng: &rng)
+                    let run = try ConcentratedPool.concentratedSwap(pool, zeroForOne: zeroForOne, specified: SignedAmount(amount), limit: nil)
+                    pool = run.pool
+                    emit(ContractCodec.line(Fact(.swap(run.fact(pool: "v3", trader: "t")))))
+                    count += 1
+                    if count % 100_000 == 0 { Terminal.progress("generated \(count) swaps") }
+                }
+            }
+            Terminal.endProgress()
+            Terminal.output("facts=\(1 + positions + swaps) positions=\(positions) swaps=\(swaps) tick=\(pool.tick)\n")
+        }
+    }
 
     /// V3 swap fold throughput: a WETH/ENS-like pool (0.3 %, spacing 60) with 40
     /// overlapping positions around the price, then N exact-input swaps of 0.05-2 %
