@@ -100,9 +100,45 @@ public struct Ledger: Sendable, Equatable {
     }
 
     mutating func foldOther(_ fact: Fact) throws(Rejection) {
+        if let index = pools.index(forKey: fact.pool) {
+            let next = seq + 1
+            if try Self.foldConcentrated(fact, seq: next, into: &pools.values[index]) {
+                seq = next
+                return
+            }
+        }
         let next = try Self.folded(fact, into: pools[fact.pool], seq: seq + 1)
         seq += 1
         pools[fact.pool] = next
+    }
+
+    /// A concentrated pool's fact, folded in place: the pool's rules, then its
+    /// laws; a refusal by either puts back what the fact changed (the pool's
+    /// journal), so a fact costs what it touches rather than a copy of the
+    /// pool's tick and position tables. False (nothing done) for another model
+    /// and for `pool_created`, which the general step refuses.
+    static func foldConcentrated(_ fact: Fact, seq: UInt64, into pool: inout PoolState) throws(Rejection) -> Bool {
+        switch pool.body {
+        case .concentrated: break
+        case .constantProduct: return false
+        }
+        if case .poolCreated = fact.body { return false }
+        try Evolve.checkTime(fact.time, pool.header)
+        var taken = false
+        try pool.body.updateConcentrated { (v3: inout ConcentratedPool) throws(Rejection) in
+            guard let journal = try v3.applyJournaled(fact) else { return }
+            do throws(Rejection) {
+                try v3.checkLaws()
+            } catch {
+                v3.rollBack(journal)
+                throw error
+            }
+            taken = true
+        }
+        guard taken else { throw Evolve.unsupported(fact, pool) }
+        if let time = fact.time { pool.header.timeLast = time }
+        pool.header.seq = seq
+        return true
     }
 
     /// One fact folded into its pool with every law checked, numbered `seq`:

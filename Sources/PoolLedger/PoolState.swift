@@ -69,6 +69,21 @@ public enum PoolBody: Sendable, Equatable {
             preconditionFailure("updatePair on a concentrated pool")
         }
     }
+
+    /// Changes a concentrated body in place (moved out and back, so its tick
+    /// and position tables are changed where they are, not copied); the caller
+    /// has matched the case.
+    @inline(__always)
+    mutating func updateConcentrated(_ change: (inout ConcentratedPool) throws(Rejection) -> Void) throws(Rejection) {
+        switch consume self {
+        case .concentrated(var v3):
+            defer { self = .concentrated(v3) }
+            try change(&v3)
+        case .constantProduct(let pair):
+            self = .constantProduct(pair)
+            preconditionFailure("updateConcentrated on a constant-product pool")
+        }
+    }
 }
 
 /// The state of one pool: the header every model shares and the model's own

@@ -148,6 +148,9 @@ import Testing
             if let failure {
                 if failure.location == .line(line) {
                     #expect(failure.description.hasPrefix("line \(line): "), "\(name): \(failure)")
+                    // Folded in place: the refusal put back all the fact had changed (ticks crossed, positions, scalars).
+                    #expect(fold.ledger["uniswap-v3-weth-ens"] == states[line - 2], "\(name): the refused fact left the pool changed")
+                    #expect(fold.ledger.seq == UInt64(line - 1))
                     refused += 1
                 } else if field == "liquidity", event.kind == .burn, event.liquidity == 0, failure.location == .line(line + 1) {
                     seenNextLine += 1

@@ -20,48 +20,60 @@ extension ConcentratedPool {
     }
 
     /// Folds `fact` into the pool. Returns false for a fact this model does
-    /// not take; the dispatcher refuses it. On a rejection the pool may be
-    /// part-way changed: the dispatcher folds into a copy and keeps it only
-    /// on success.
+    /// not take; the dispatcher refuses it. On a rejection the pool is as it was.
     mutating func apply(_ fact: Fact, header: PoolHeader) throws(Rejection) -> Bool {
-        var balance0 = self.balance0, balance1 = self.balance1
-        switch fact.body {
-        case .positionMinted(let mint):
-            let amounts = try Self.v3Call { () throws(V3MathError) in
-                try self.mint(owner: mint.owner, tickLower: mint.tickLower, tickUpper: mint.tickUpper, amount: try Self.liquidity(mint.liquidity))
+        try applyJournaled(fact) != nil
+    }
+
+    /// Folds `fact` in place, every check of the rules done; on a rejection
+    /// the pool is put back as it was. Returns the journal of what changed
+    /// (to put the pool back should a law refuse the state after the fact),
+    /// or nil for a fact this model does not take.
+    mutating func applyJournaled(_ fact: Fact) throws(Rejection) -> Journal? {
+        var journal = Journal(self)
+        do throws(Rejection) {
+            switch fact.body {
+            case .positionMinted(let mint):
+                journal.record(position: PositionKey(owner: mint.owner, tickLower: mint.tickLower, tickUpper: mint.tickUpper), of: self)
+                let amounts = try Self.v3Call { () throws(V3MathError) in
+                    try self.mint(owner: mint.owner, tickLower: mint.tickLower, tickUpper: mint.tickUpper, amount: try Self.liquidity(mint.liquidity))
+                }
+                try Self.check(.amountMismatch, "amount0", recorded: mint.amount0, expected: amounts.amount0)
+                try Self.check(.amountMismatch, "amount1", recorded: mint.amount1, expected: amounts.amount1)
+                balance0 = try Self.paidIn(balance0, amounts.amount0, token: "token0")
+                balance1 = try Self.paidIn(balance1, amounts.amount1, token: "token1")
+            case .positionBurned(let burn):
+                journal.record(position: PositionKey(owner: burn.owner, tickLower: burn.tickLower, tickUpper: burn.tickUpper), of: self)
+                let amounts = try Self.v3Call { () throws(V3MathError) in
+                    try self.burn(owner: burn.owner, tickLower: burn.tickLower, tickUpper: burn.tickUpper, amount: try Self.liquidity(burn.liquidity))
+                }
+                try Self.check(.payoutMismatch, "amount0", recorded: burn.amount0, expected: amounts.amount0)
+                try Self.check(.payoutMismatch, "amount1", recorded: burn.amount1, expected: amounts.amount1)
+            case .feesCollected(let collect):
+                let key = ConcentratedPool.PositionKey(owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper)
+                let owed = positions[key]
+                let owed0 = UInt256(high: 0, low: owed?.tokensOwed0 ?? 0), owed1 = UInt256(high: 0, low: owed?.tokensOwed1 ?? 0)
+                // A collect pays at most what is owed; the log records what it paid.
+                guard collect.amount0 <= owed0, collect.amount1 <= owed1 else {
+                    throw Rejection(.payoutMismatch, "collect of \(collect.amount0), \(collect.amount1) from \(collect.owner) \(collect.tickLower)...\(collect.tickUpper): the position is owed only \(owed0), \(owed1)")
+                }
+                journal.positions.append((key, owed))
+                _ = self.collect(owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper,
+                                 amount0Requested: collect.amount0.low, amount1Requested: collect.amount1.low)
+                balance0 = try Self.paidOut(balance0, collect.amount0, token: "token0")
+                balance1 = try Self.paidOut(balance1, collect.amount1, token: "token1")
+            case .swap(let swap):
+                try replaySwap(swap, journal: &journal)
+                balance0 = try Self.paidOut(try Self.paidIn(balance0, swap.amount0In, token: "token0"), swap.amount0Out, token: "token0")
+                balance1 = try Self.paidOut(try Self.paidIn(balance1, swap.amount1In, token: "token1"), swap.amount1Out, token: "token1")
+            default:
+                return nil
             }
-            try Self.check(.amountMismatch, "amount0", recorded: mint.amount0, expected: amounts.amount0)
-            try Self.check(.amountMismatch, "amount1", recorded: mint.amount1, expected: amounts.amount1)
-            balance0 = try Self.paidIn(balance0, amounts.amount0, token: "token0")
-            balance1 = try Self.paidIn(balance1, amounts.amount1, token: "token1")
-        case .positionBurned(let burn):
-            let amounts = try Self.v3Call { () throws(V3MathError) in
-                try self.burn(owner: burn.owner, tickLower: burn.tickLower, tickUpper: burn.tickUpper, amount: try Self.liquidity(burn.liquidity))
-            }
-            try Self.check(.payoutMismatch, "amount0", recorded: burn.amount0, expected: amounts.amount0)
-            try Self.check(.payoutMismatch, "amount1", recorded: burn.amount1, expected: amounts.amount1)
-        case .feesCollected(let collect):
-            let key = ConcentratedPool.PositionKey(owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper)
-            let owed = positions[key]
-            let owed0 = UInt256(high: 0, low: owed?.tokensOwed0 ?? 0), owed1 = UInt256(high: 0, low: owed?.tokensOwed1 ?? 0)
-            // A collect pays at most what is owed; the log records what it paid.
-            guard collect.amount0 <= owed0, collect.amount1 <= owed1 else {
-                throw Rejection(.payoutMismatch, "collect of \(collect.amount0), \(collect.amount1) from \(collect.owner) \(collect.tickLower)...\(collect.tickUpper): the position is owed only \(owed0), \(owed1)")
-            }
-            _ = self.collect(owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper,
-                           amount0Requested: collect.amount0.low, amount1Requested: collect.amount1.low)
-            balance0 = try Self.paidOut(balance0, collect.amount0, token: "token0")
-            balance1 = try Self.paidOut(balance1, collect.amount1, token: "token1")
-        case .swap(let swap):
-            self = try Self.replaySwap(swap, self)
-            balance0 = try Self.paidOut(try Self.paidIn(balance0, swap.amount0In, token: "token0"), swap.amount0Out, token: "token0")
-            balance1 = try Self.paidOut(try Self.paidIn(balance1, swap.amount1In, token: "token1"), swap.amount1Out, token: "token1")
-        default:
-            return false
+        } catch {
+            rollBack(journal)
+            throw error
         }
-        self.balance0 = balance0
-        self.balance1 = balance1
-        return true
+        return journal
     }
 
     // MARK: swap
@@ -76,14 +88,19 @@ extension ConcentratedPool {
 
         /// The swap as a fact: amounts in and out, the price, tick and liquidity it left, its limit if given.
         public func fact(pool id: String, trader: String) -> Swap {
-            let amount0 = result.amount0.magnitude, amount1 = result.amount1.magnitude
-            return Swap(
-                pool: id, trader: trader,
-                amount0In: zeroForOne ? amount0 : .zero, amount1In: zeroForOne ? .zero : amount1,
-                amount0Out: zeroForOne ? .zero : amount0, amount1Out: zeroForOne ? amount1 : .zero,
-                sqrtPriceX96After: pool.sqrtPriceX96, tickAfter: pool.tick,
-                liquidityAfter: UInt256(high: 0, low: pool.liquidity), sqrtPriceLimitX96: limit)
+            ConcentratedPool.swapFact(pool: id, trader: trader, result: result, zeroForOne: zeroForOne, after: pool, limit: limit)
         }
+    }
+
+    /// A swap's fact from its result and the pool it left.
+    static func swapFact(pool id: String, trader: String, result: SwapResult, zeroForOne: Bool, after pool: borrowing ConcentratedPool, limit: UInt256?) -> Swap {
+        let amount0 = result.amount0.magnitude, amount1 = result.amount1.magnitude
+        return Swap(
+            pool: id, trader: trader,
+            amount0In: zeroForOne ? amount0 : .zero, amount1In: zeroForOne ? .zero : amount1,
+            amount0Out: zeroForOne ? .zero : amount0, amount1Out: zeroForOne ? amount1 : .zero,
+            sqrtPriceX96After: pool.sqrtPriceX96, tickAfter: pool.tick,
+            liquidityAfter: UInt256(high: 0, low: pool.liquidity), sqrtPriceLimitX96: limit)
     }
 
     /// The router's default price limit: the swap may move the price anywhere.
@@ -108,7 +125,11 @@ extension ConcentratedPool {
     /// one the contract would have accepted with that outcome. The limit is not
     /// guessed from the price after: a price off by one would then pass as a
     /// swap limited there.
-    static func replaySwap(_ swap: Swap, _ pool: ConcentratedPool) throws(Rejection) -> ConcentratedPool {
+    ///
+    /// Each run is made in place; a run that does not reproduce the fact is
+    /// put back (its crossed ticks and the scalars) before the next, and the
+    /// one that does leaves its crossed ticks in `journal`.
+    mutating func replaySwap(_ swap: Swap, journal: inout Journal) throws(Rejection) {
         let in0 = !swap.amount0In.isZero, in1 = !swap.amount1In.isZero
         guard in0 || in1 else {
             throw Rejection(.insufficientInputAmount, "a swap of a concentrated pool pays one token in; amount0_in and amount1_in are both 0")
@@ -120,7 +141,7 @@ extension ConcentratedPool {
             throw Rejection(.swapMismatch, "a swap pays out the token it does not take in: \(zeroForOne ? "amount0_out" : "amount1_out") is \(wrongOut)")
         }
         // The limit the swap was given: its own, or the router's default.
-        let limit = swap.sqrtPriceLimitX96 ?? extremeLimit(zeroForOne: zeroForOne)
+        let limit = swap.sqrtPriceLimitX96 ?? Self.extremeLimit(zeroForOne: zeroForOne)
         var candidates: [(label: String, specified: SignedAmount)] = [("exact input \(amountIn)", SignedAmount(amountIn))]
         if !amountOut.isZero { candidates.append(("exact output \(amountOut)", SignedAmount(amountOut, negative: true))) }
         if swap.sqrtPriceX96After == limit {
@@ -128,21 +149,28 @@ extension ConcentratedPool {
             // liquidity the price still walks to the limit), so any larger input gives the same.
             candidates.append(("input up to the price limit \(limit)", SignedAmount(UInt256.max >> 1)))
         }
+        let before = Journal(self)
         var firstDifference: Rejection?
         for candidate in candidates {
-            let run: ConcentratedSwap
-            do {
-                run = try concentratedSwap(pool, zeroForOne: zeroForOne, specified: candidate.specified, limit: swap.sqrtPriceLimitX96)
+            var crossed: [(Int32, TickInfo)] = []
+            let result: SwapResult
+            do throws(V3MathError) {
+                // A run that reverts has put its crossings back, and the scalars move only at its end.
+                result = try self.swap(zeroForOne: zeroForOne, amountSpecified: candidate.specified, sqrtPriceLimitX96: limit, observe: nil, crossed: &crossed)
             } catch {
-                if firstDifference == nil { firstDifference = Rejection(error.rule, "\(candidate.label) reverts: \(error.detail)") }
+                if firstDifference == nil { firstDifference = Rejection(.concentrated(error.reason), "\(candidate.label) reverts: \(error.detail)") }
                 continue
             }
-            let computed = run.fact(pool: swap.pool, trader: swap.trader)
-            if let difference = swapDifference(recorded: swap, computed: computed) {
+            let computed = Self.swapFact(pool: swap.pool, trader: swap.trader, result: result, zeroForOne: zeroForOne, after: self, limit: swap.sqrtPriceLimitX96)
+            if let difference = Self.swapDifference(recorded: swap, computed: computed) {
                 if firstDifference == nil { firstDifference = Rejection(.swapMismatch, "\(candidate.label) gives \(difference)") }
+                var undo = before
+                undo.ticks = crossed.map { ($0.0, Optional($0.1)) }
+                rollBack(undo)
                 continue
             }
-            return run.pool
+            journal.ticks += crossed.map { ($0.0, Optional($0.1)) }
+            return
         }
         throw firstDifference!
     }

@@ -47,18 +47,18 @@ public struct ConcentratedPool: Sendable, Equatable {
     public let feePips: UInt32
     public let tickSpacing: Int32
     public let maxLiquidityPerTick: UInt128
-    public private(set) var sqrtPriceX96: UInt256
-    public private(set) var tick: Int32
-    public private(set) var liquidity: UInt128 = 0
-    public private(set) var feeGrowthGlobal0X128: UInt256 = .zero
-    public private(set) var feeGrowthGlobal1X128: UInt256 = .zero
+    public internal(set) var sqrtPriceX96: UInt256
+    public internal(set) var tick: Int32
+    public internal(set) var liquidity: UInt128 = 0
+    public internal(set) var feeGrowthGlobal0X128: UInt256 = .zero
+    public internal(set) var feeGrowthGlobal1X128: UInt256 = .zero
     /// `slot0.feeProtocol`: token0's denominator in the low nibble, token1's in the high one (0: off).
     public var feeProtocol: UInt8 = 0
-    public private(set) var protocolFees0: UInt128 = 0
-    public private(set) var protocolFees1: UInt128 = 0
-    public private(set) var ticks: [Int32: TickInfo] = [:]
-    public private(set) var tickBitmap: [Int16: UInt256] = [:]
-    public private(set) var positions: [PositionKey: PositionInfo] = [:]
+    public internal(set) var protocolFees0: UInt128 = 0
+    public internal(set) var protocolFees1: UInt128 = 0
+    public internal(set) var ticks: [Int32: TickInfo] = [:]
+    public internal(set) var tickBitmap: [Int16: UInt256] = [:]
+    public internal(set) var positions: [PositionKey: PositionInfo] = [:]
     /// The pool's token balances: what was paid in (mints, swaps) less what
     /// was paid out (swaps, collects). The contract reads them from the
     /// tokens; the ledger keeps them, moved by its facts (`apply`).
@@ -362,6 +362,18 @@ public struct ConcentratedPool: Sendable, Equatable {
         zeroForOne: Bool, amountSpecified: SignedAmount, sqrtPriceLimitX96: UInt256,
         observe: ((SwapStep) -> Void)? = nil
     ) throws(V3MathError) -> SwapResult {
+        var crossed: [(Int32, TickInfo)] = []
+        return try swap(zeroForOne: zeroForOne, amountSpecified: amountSpecified, sqrtPriceLimitX96: sqrtPriceLimitX96, observe: observe, crossed: &crossed)
+    }
+
+    /// The swap, appending each tick it crosses as it was before to `crossed`
+    /// (so that a caller can put the pool back: `Journal`). A swap that
+    /// reverts puts its crossings back itself.
+    mutating func swap(
+        zeroForOne: Bool, amountSpecified: SignedAmount, sqrtPriceLimitX96: UInt256,
+        observe: ((SwapStep) -> Void)?, crossed crossedBefore: inout [(Int32, TickInfo)]
+    ) throws(V3MathError) -> SwapResult {
+        let crossedAtStart = crossedBefore.count
         guard !amountSpecified.isZero else { throw V3MathError("AS", "amount specified is zero") }
         if zeroForOne {
             guard sqrtPriceLimitX96 < sqrtPriceX96, sqrtPriceLimitX96 > TickMath.minSqrtRatio else { throw V3MathError("SPL", "price limit \(sqrtPriceLimitX96) is not below the price \(sqrtPriceX96) and above the minimum") }
@@ -379,7 +391,6 @@ public struct ConcentratedPool: Sendable, Equatable {
         var activeLiquidity = liquidity
         // Crossings update their ticks in place; should a later step revert, the
         // ticks crossed so far are put back (no copy of the whole tick table).
-        var crossedBefore: [(Int32, TickInfo)] = []
         do throws(V3MathError) {
             while !remaining.isZero && price != sqrtPriceLimitX96 {
                 let start = price
@@ -428,7 +439,8 @@ public struct ConcentratedPool: Sendable, Equatable {
                 }
             }
         } catch {
-            for (crossed, info) in crossedBefore.reversed() { ticks[crossed] = info }
+            for (crossed, info) in crossedBefore[crossedAtStart...].reversed() { ticks[crossed] = info }
+            crossedBefore.removeSubrange(crossedAtStart...)
             throw error
         }
 

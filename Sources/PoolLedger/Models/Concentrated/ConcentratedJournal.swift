@@ -1,0 +1,63 @@
+import PoolMath
+
+extension ConcentratedPool {
+    /// What folding one fact changed, enough to put the pool back exactly when
+    /// the fact is refused after it began changing the pool (by a later check
+    /// of the rules or by a law after them): the scalars as they were, and each
+    /// tick, bitmap word and position as it was before the fact touched it.
+    /// The pool folds in place: a fact costs what it touches, never a copy of
+    /// the tick or position tables.
+    struct Journal {
+        let sqrtPriceX96: UInt256
+        let tick: Int32
+        let liquidity: UInt128
+        let feeGrowthGlobal0X128: UInt256
+        let feeGrowthGlobal1X128: UInt256
+        let protocolFees0: UInt128
+        let protocolFees1: UInt128
+        let balance0: UInt256
+        let balance1: UInt256
+        var ticks: [(Int32, TickInfo?)] = []
+        var words: [(Int16, UInt256?)] = []
+        var positions: [(PositionKey, PositionInfo?)] = []
+
+        init(_ pool: ConcentratedPool) {
+            sqrtPriceX96 = pool.sqrtPriceX96
+            tick = pool.tick
+            liquidity = pool.liquidity
+            feeGrowthGlobal0X128 = pool.feeGrowthGlobal0X128
+            feeGrowthGlobal1X128 = pool.feeGrowthGlobal1X128
+            protocolFees0 = pool.protocolFees0
+            protocolFees1 = pool.protocolFees1
+            balance0 = pool.balance0
+            balance1 = pool.balance1
+        }
+
+        /// A position change touches the position, its two ticks and their bitmap words.
+        mutating func record(position key: PositionKey, of pool: ConcentratedPool) {
+            for index in [key.tickLower, key.tickUpper] {
+                ticks.append((index, pool.ticks[index]))
+                let word = ConcentratedPool.position(index / pool.tickSpacing).word
+                words.append((word, pool.tickBitmap[word]))
+            }
+            positions.append((key, pool.positions[key]))
+        }
+    }
+
+    /// Puts the pool back as the journal found it (entries in reverse, so an
+    /// entry recorded twice ends at its first, oldest value).
+    mutating func rollBack(_ journal: Journal) {
+        for (key, info) in journal.positions.reversed() { positions[key] = info }
+        for (word, bits) in journal.words.reversed() { tickBitmap[word] = bits }
+        for (index, info) in journal.ticks.reversed() { ticks[index] = info }
+        sqrtPriceX96 = journal.sqrtPriceX96
+        tick = journal.tick
+        liquidity = journal.liquidity
+        feeGrowthGlobal0X128 = journal.feeGrowthGlobal0X128
+        feeGrowthGlobal1X128 = journal.feeGrowthGlobal1X128
+        protocolFees0 = journal.protocolFees0
+        protocolFees1 = journal.protocolFees1
+        balance0 = journal.balance0
+        balance1 = journal.balance1
+    }
+}
