@@ -63,5 +63,23 @@ import TestSupport
             #expect(changed != text)
             #expect(throws: Rejection.self) { try LedgerSnapshot.decode(Array(changed.utf8)) }
         }
+
+        // The constant-product places of the layout are zero for a V3 pool, and its share table empty.
+        let pairFields = [
+            text.replacingOccurrences(of: "\"total_shares\":\"0\"", with: "\"total_shares\":\"1\""),
+            text.replacingOccurrences(of: "\"k_last\":\"0\"", with: "\"k_last\":\"5\""),
+            text.replacingOccurrences(of: "\"price0_cumulative\":\"0\"", with: "\"price0_cumulative\":\"9\""),
+            text.replacingOccurrences(of: "\"block_timestamp_last\":0", with: "\"block_timestamp_last\":3"),
+            text.replacingOccurrences(of: "\"shares\":{}", with: "\"shares\":{\"o\":\"1\"}"),
+        ]
+        for changed in pairFields {
+            #expect(changed != text)
+            do {
+                _ = try LedgerSnapshot.decode(Array(changed.utf8))
+                Issue.record("accepted: \(changed)")
+            } catch {
+                #expect(error.rule == .input(.invalidField), "\(error)")
+            }
+        }
     }
 }
