@@ -212,6 +212,8 @@ public final class DurableLedger: Sendable {
         try store.write { tx in
             let ledger = try Self.load(tx)
             guard ledger.seq > 0 else { return nil }
+            // A snapshot stores no running law account; the state it stores is checked against them.
+            try ledger.checkRunningSums()
             try tx.saveSnapshot(seq: ledger.seq, state: LedgerSnapshot.encode(ledger))
             return ledger.seq
         }
@@ -274,6 +276,7 @@ struct BatchWriter {
         if interval > 0 && ledger.seq % interval == 0 {
             // A snapshot of the state exactly at this position, written after its record.
             try flush()
+            try ledger.checkRunningSums()
             try tx.saveSnapshot(seq: ledger.seq, state: LedgerSnapshot.encode(ledger))
             summary.snapshots.append(ledger.seq)
         } else if pending.count >= 4096 {

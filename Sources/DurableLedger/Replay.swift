@@ -66,6 +66,7 @@ extension DurableLedger {
                     pendingSnapshots.removeFirst()
                     let snapshot = try tx.snapshot(at: record.seq)!
                     try Self.checkSnapshot(snapshot, tx: tx)
+                    try Self.checkRunningSums(ledger, at: record.seq)
                     guard snapshot.state == LedgerSnapshot.encode(ledger) else {
                         throw VerificationFailure(seq: record.seq, rule: "SNAPSHOT", detail: "the stored state differs from the state replayed to this position")
                     }
@@ -74,6 +75,7 @@ extension DurableLedger {
                 return true
             }
             let head = try tx.head()
+            try Self.checkRunningSums(ledger, at: ledger.seq)
             do throws(ChainVerifier.Break) { try chain.finish(storedHead: head) } catch { throw VerificationFailure(seq: error.seq, rule: "CHAIN", detail: error.reason) }
             if let orphan = pendingSnapshots.first {
                 throw VerificationFailure(seq: orphan, rule: "SNAPSHOT", detail: "a snapshot stands at a position the log does not reach")
@@ -85,6 +87,15 @@ extension DurableLedger {
     /// `verify`: a full replay from scratch; throws the first failure.
     public func verify(progressEvery: UInt64 = 0, progress: (UInt64) -> Void = { _ in }) throws -> ReplayReport {
         try replay(fromSnapshot: false, progressEvery: progressEvery, progress: progress)
+    }
+
+    /// The laws' running accounts, recomputed in full from the replayed state at `seq`.
+    static func checkRunningSums(_ ledger: Ledger, at seq: UInt64) throws {
+        do throws(Rejection) {
+            try ledger.checkRunningSums()
+        } catch {
+            throw VerificationFailure(seq: seq, rule: error.rule.name, detail: error.detail)
+        }
     }
 
     static func checkSnapshot(_ snapshot: StoredSnapshot, tx: StoreTransaction) throws {

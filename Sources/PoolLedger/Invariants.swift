@@ -26,4 +26,13 @@ public enum Invariants {
         case .concentrated(let v3): try v3.checkLaws()
         }
     }
+
+    /// The laws' running accounts against their full recomputation (what a
+    /// snapshot, `verify` and `replay` check; O(size of the pool)).
+    public static func checkRunningSums(_ pool: PoolState) throws(Rejection) {
+        switch pool.body {
+        case .constantProduct: break  // its laws keep no running account
+        case .concentrated(let v3): try v3.checkRunningSums()
+        }
+    }
 }

@@ -33,6 +33,18 @@ public struct Ledger: Sendable, Equatable {
         self.seq = seq
     }
 
+    /// Every pool's running law accounts against their full recomputation; the
+    /// first that differs names its pool.
+    public func checkRunningSums() throws(Rejection) {
+        for id in poolIDs {
+            do {
+                try Invariants.checkRunningSums(pools[id]!)
+            } catch {
+                throw Rejection(error.rule, "pool \(quoted(id)): \(error.detail)")
+            }
+        }
+    }
+
     /// The pools' ids in canonical order (by UTF-8 bytes).
     public var poolIDs: [String] { pools.keys.sorted(by: utf8Less) }
 

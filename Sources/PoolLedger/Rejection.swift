@@ -62,6 +62,8 @@ public enum InvariantRule: String, Sendable, CaseIterable {
     case activeLiquidity = "INVARIANT_ACTIVE_LIQUIDITY"
     /// Concentrated pools: the token balances cover every position's principal, owed and pending fees, and the protocol's fees.
     case balancesCover = "INVARIANT_BALANCES_COVER"
+    /// A law's running account (kept fact by fact) differs from its full recomputation from the state.
+    case runningSum = "INVARIANT_RUNNING_SUM"
 }
 
 /// Every rule a fact, a command or a line can break.

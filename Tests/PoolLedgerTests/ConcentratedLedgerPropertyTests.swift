@@ -102,6 +102,8 @@ import TestSupport
                 }
                 #expect(ledger == before, "a refused command changed the ledger")
             }
+            // The active-liquidity law's running account, kept fact by fact, equals its full recomputation.
+            try ledger.checkRunningSums()
             if step % 40 == 39 { snapshots.append((ledger.seq, LedgerSnapshot.encode(ledger))) }
         }
 

@@ -17,6 +17,8 @@ extension ConcentratedPool {
         let protocolFees1: UInt128
         let balance0: UInt256
         let balance1: UInt256
+        let bookActive: UInt256
+        var bookEdges: [(Int32, LiquidityBook.Edge?)] = []
         var ticks: [(Int32, TickInfo?)] = []
         var words: [(Int16, UInt256?)] = []
         var positions: [(PositionKey, PositionInfo?)] = []
@@ -31,12 +33,14 @@ extension ConcentratedPool {
             protocolFees1 = pool.protocolFees1
             balance0 = pool.balance0
             balance1 = pool.balance1
+            bookActive = pool.liquidityBook.active
         }
 
         /// A position change touches the position, its two ticks and their bitmap words.
         mutating func record(position key: PositionKey, of pool: ConcentratedPool) {
             for index in [key.tickLower, key.tickUpper] {
                 ticks.append((index, pool.ticks[index]))
+                bookEdges.append((index, pool.liquidityBook.edges[index]))
                 let word = ConcentratedPool.position(index / pool.tickSpacing).word
                 words.append((word, pool.tickBitmap[word]))
             }
@@ -59,5 +63,7 @@ extension ConcentratedPool {
         protocolFees1 = journal.protocolFees1
         balance0 = journal.balance0
         balance1 = journal.balance1
+        for (index, edge) in journal.bookEdges.reversed() { liquidityBook.restore(edge, at: index) }
+        liquidityBook.restore(active: journal.bookActive)
     }
 }

@@ -1,12 +1,13 @@
 import PoolMath
 
 extension ConcentratedPool {
-    /// The laws of a V3 pool, each recomputed from the positions rather than
-    /// read from what the swap loop maintains: the tick is the price's; the
-    /// active liquidity is the sum of the positions whose range holds the
-    /// tick (not the ticks' liquidity_net crossed so far); the balances cover
-    /// every position's principal (what burning it all would pay now), its
-    /// owed tokens and its pending fees, plus the protocol's fees.
+    /// The laws of a V3 pool, each computed apart from what the swap loop
+    /// maintains: the tick is the price's; the active liquidity is the sum of
+    /// the positions whose range holds the tick, as the law's own account keeps
+    /// it from the positions (`LiquidityBook`, not the ticks' liquidity_net
+    /// crossed so far); the balances cover every position's principal (what
+    /// burning it all would pay now), its owed tokens and its pending fees,
+    /// plus the protocol's fees (recomputed from every position: O(positions)).
     func checkLaws() throws(Rejection) {
         let v3 = self
         // The tick's price is at or below the price and the next tick's above it; a
@@ -21,7 +22,9 @@ extension ConcentratedPool {
         guard atTick <= v3.sqrtPriceX96, v3.sqrtPriceX96 <= nextTick else {
             throw Rejection(.tickMatchesPrice, "tick \(v3.tick) spans prices \(atTick)...\(nextTick), but the price is \(v3.sqrtPriceX96)")
         }
-        var active = UInt256.zero
+        guard liquidityBook.active == UInt256(high: 0, low: v3.liquidity) else {
+            throw Rejection(.activeLiquidity, "active liquidity \(v3.liquidity), but the positions in range at tick \(v3.tick) hold \(liquidityBook.active)")
+        }
         var cover0 = UInt256(high: 0, low: v3.protocolFees0), cover1 = UInt256(high: 0, low: v3.protocolFees1)
         var overflow = false
         func add(_ sum: inout UInt256, _ amount: UInt256) {
@@ -30,16 +33,21 @@ extension ConcentratedPool {
             overflow = overflow || o
         }
         for (key, position) in v3.positions {
-            if key.tickLower <= v3.tick && v3.tick < key.tickUpper { add(&active, UInt256(high: 0, low: position.liquidity)) }
             let principal = v3.principal(of: key), pending = v3.pendingFees(of: key)
             add(&cover0, principal.amount0); add(&cover0, pending.amount0); add(&cover0, UInt256(high: 0, low: position.tokensOwed0))
             add(&cover1, principal.amount1); add(&cover1, pending.amount1); add(&cover1, UInt256(high: 0, low: position.tokensOwed1))
         }
-        guard active == UInt256(high: 0, low: v3.liquidity) else {
-            throw Rejection(.activeLiquidity, "active liquidity \(v3.liquidity), but the positions in range at tick \(v3.tick) hold \(active)")
-        }
         guard !overflow, cover0 <= balance0, cover1 <= balance1 else {
             throw Rejection(.balancesCover, "balances \(balance0), \(balance1) do not cover the positions and fees owed \(overflow ? "(over 2^256)" : "\(cover0), \(cover1)")")
+        }
+    }
+
+    /// The laws' running accounts against their full recomputation from the
+    /// positions (at every snapshot, in `verify` and in `replay`).
+    func checkRunningSums() throws(Rejection) {
+        let full = LiquidityBook(positions: positions, tick: tick)
+        guard full == liquidityBook else {
+            throw Rejection(.runningSum, "the active-liquidity account holds \(liquidityBook.active) over \(liquidityBook.order.count) edge ticks; recomputed from the positions: \(full.active) over \(full.order.count)")
         }
     }
 }

@@ -64,6 +64,8 @@ public struct ConcentratedPool: Sendable, Equatable {
     /// tokens; the ledger keeps them, moved by its facts (`apply`).
     public internal(set) var balance0: UInt256 = .zero
     public internal(set) var balance1: UInt256 = .zero
+    /// The active-liquidity law's own account, from the positions alone (`LiquidityBook`).
+    public internal(set) var liquidityBook = LiquidityBook()
 
     static let q128 = UInt256.one << 128
 
@@ -120,6 +122,7 @@ public struct ConcentratedPool: Sendable, Equatable {
         }
         self.ticks = ticks
         self.positions = positions
+        self.liquidityBook = LiquidityBook(positions: positions, tick: tick)
     }
 
     /// The virtual reserves' product: liquidity^2 (liquidity is uint128, so it fits).
@@ -270,6 +273,7 @@ public struct ConcentratedPool: Sendable, Equatable {
             if flippedLower { ticks.removeValue(forKey: tickLower) }
             if flippedUpper { ticks.removeValue(forKey: tickUpper) }
         }
+        liquidityBook.change(lower: tickLower, upper: tickUpper, delta: liquidityDelta, tick: tick)
     }
 
     /// Tick.update: returns whether the tick flipped between initialized and not.
@@ -445,6 +449,7 @@ public struct ConcentratedPool: Sendable, Equatable {
         }
 
         sqrtPriceX96 = price
+        liquidityBook.move(from: tick, to: currentTick)
         tick = currentTick
         liquidity = activeLiquidity
         if zeroForOne {
