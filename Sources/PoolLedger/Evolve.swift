@@ -43,7 +43,7 @@ public enum Evolve {
             taken = try pair.apply(fact, header: &header)
             if taken { pool.body = .constantProduct(pair) }
         case .concentrated(var v3):
-            taken = try v3.apply(fact, header: header)
+            taken = try v3.applyJournaled(fact) != nil
             if taken { pool.body = .concentrated(v3) }
         }
         guard taken else { throw unsupported(fact, pool) }

@@ -89,14 +89,11 @@ public struct Ledger: Sendable, Equatable {
 
     /// Folds a constant-product pool's swap in place; false (and nothing done) for another model.
     static func foldPairSwap(_ swap: Swap, time: UInt64?, seq: UInt64, into pool: inout PoolState) throws(Rejection) -> Bool {
-        switch pool.body {
-        case .constantProduct: break
-        case .concentrated: return false
-        }
+        // The header's rule, whatever the model (another model's step checks it again).
         try Evolve.checkTime(time, pool.header)
-        try ConstantProductPool.refuseConcentratedFields(swap, pool.header)
         let feePPM = pool.header.feePPM
-        try pool.body.updatePair { (pair: inout ConstantProductPool) throws(Rejection) in
+        let folded = try pool.body.updatePair { (pair: inout ConstantProductPool) throws(Rejection) in
+            try ConstantProductPool.refuseConcentratedFields(swap)
             let saved = (pair.reserve0, pair.reserve1, pair.price0Cumulative, pair.price1Cumulative, pair.blockTimestampLast)
             try pair.swap(swap, time: time, feePPM: feePPM)
             do throws(Rejection) {
@@ -106,6 +103,7 @@ public struct Ledger: Sendable, Equatable {
                 throw error
             }
         }
+        guard folded else { return false }
         if let time { pool.header.timeLast = time }
         pool.header.seq = seq
         return true
@@ -130,14 +128,11 @@ public struct Ledger: Sendable, Equatable {
     /// pool's tick and position tables. False (nothing done) for another model
     /// and for `pool_created`, which the general step refuses.
     static func foldConcentrated(_ fact: Fact, seq: UInt64, into pool: inout PoolState) throws(Rejection) -> Bool {
-        switch pool.body {
-        case .concentrated: break
-        case .constantProduct: return false
-        }
         if case .poolCreated = fact.body { return false }
+        // The header's rule, whatever the model (another model's step checks it again).
         try Evolve.checkTime(fact.time, pool.header)
         var taken = false
-        try pool.body.updateConcentrated { (v3: inout ConcentratedPool) throws(Rejection) in
+        let concentrated = try pool.body.updateConcentrated { (v3: inout ConcentratedPool) throws(Rejection) in
             guard let journal = try v3.applyJournaled(fact) else { return }
             do throws(Rejection) {
                 try v3.checkLaws()
@@ -147,6 +142,7 @@ public struct Ledger: Sendable, Equatable {
             }
             taken = true
         }
+        guard concentrated else { return false }
         guard taken else { throw Evolve.unsupported(fact, pool) }
         if let time = fact.time { pool.header.timeLast = time }
         pool.header.seq = seq

@@ -56,32 +56,35 @@ public enum PoolBody: Sendable, Equatable {
     }
 
     /// Changes a constant-product body in place: the pair is moved out of the
-    /// enum and back (not copied), so its share table is not retained or
-    /// copied. The V2 swap's hot path; the caller has matched the case.
+    /// enum and back (not copied), so its share table is neither retained nor
+    /// copied (the V2 swap's hot path). False, and `change` not run, for
+    /// another model.
     @inline(__always)
-    mutating func updatePair(_ change: (inout ConstantProductPool) throws(Rejection) -> Void) throws(Rejection) {
+    mutating func updatePair(_ change: (inout ConstantProductPool) throws(Rejection) -> Void) throws(Rejection) -> Bool {
         switch consume self {
         case .constantProduct(var pair):
             defer { self = .constantProduct(pair) }
             try change(&pair)
+            return true
         case .concentrated(let v3):
             self = .concentrated(v3)
-            preconditionFailure("updatePair on a concentrated pool")
+            return false
         }
     }
 
     /// Changes a concentrated body in place (moved out and back, so its tick
-    /// and position tables are changed where they are, not copied); the caller
-    /// has matched the case.
+    /// and position tables are changed where they are, not copied). False, and
+    /// `change` not run, for another model.
     @inline(__always)
-    mutating func updateConcentrated(_ change: (inout ConcentratedPool) throws(Rejection) -> Void) throws(Rejection) {
+    mutating func updateConcentrated(_ change: (inout ConcentratedPool) throws(Rejection) -> Void) throws(Rejection) -> Bool {
         switch consume self {
         case .concentrated(var v3):
             defer { self = .concentrated(v3) }
             try change(&v3)
+            return true
         case .constantProduct(let pair):
             self = .constantProduct(pair)
-            preconditionFailure("updateConcentrated on a constant-product pool")
+            return false
         }
     }
 }
@@ -113,10 +116,7 @@ public struct PoolState: Sendable, Equatable {
         set { header[keyPath: keyPath] = newValue }
     }
 
-    /// The pool's id (also `header.pool`).
-    public var pool: String { header.pool }
     public var model: PoolModel { body.model }
-    public var feeOn: Bool { header.feeOn }
 
     /// What the pool holds of token0: a pair's reserve, a V3 pool's balance.
     public var reserve0: UInt256 {

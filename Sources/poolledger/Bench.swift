@@ -33,15 +33,12 @@ struct Bench: ParsableCommand {
             var count = 0
             try Terminal.writeLines(to: file) { emit in
                 emit(ContractCodec.line(Fact(.poolCreated(created))))
-                for index in 0..<positions {
-                    let lower = Int32(55_000 / 60 - Int.random(in: 1...80, using: &rng)) * 60
-                    let upper = Int32(55_000 / 60 + Int.random(in: 1...80, using: &rng)) * 60
-                    let liquidity = UInt128(Int.random(in: 1...1000, using: &rng)) * 1_000_000_000_000_000
-                    let owner = "lp\(index)"
-                    let paid = try pool.mint(owner: owner, tickLower: lower, tickUpper: upper, amount: liquidity)
+                // One owner each; a thousandth of v3-swaps' liquidity each, so that the pool's total stays alike.
+                for position in ConcentratedSwaps.positions(&rng, count: positions, owners: positions, unit: 1_000_000_000_000_000) {
+                    let paid = try pool.mint(owner: position.owner, tickLower: position.lower, tickUpper: position.upper, amount: position.liquidity)
                     emit(ContractCodec.line(Fact(.positionMinted(PositionChanged(
-                        pool: "v3", owner: owner, tickLower: lower, tickUpper: upper,
-                        liquidity: UInt256(high: 0, low: liquidity), amount0: paid.amount0, amount1: paid.amount1)))))
+                        pool: "v3", owner: position.owner, tickLower: position.lower, tickUpper: position.upper,
+                        liquidity: UInt256(high: 0, low: position.liquidity), amount0: paid.amount0, amount1: paid.amount1)))))
                 }
                 for index in 0..<swaps {
                     let (zeroForOne, amount) = ConcentratedSwaps.nextSwap(index: index, tick: pool.tick, liquidity: pool.liquidity, rng: &rng)
@@ -89,12 +86,15 @@ struct Bench: ParsableCommand {
             Terminal.output(line + "\n")
         }
 
-        /// The 40 overlapping positions around tick 55,000.
-        static func positions(_ rng: inout SplitMix64) -> [(owner: String, lower: Int32, upper: Int32, liquidity: UInt128)] {
-            (0..<40).map { index in
+        /// Overlapping positions around tick 55,000 (by default the 40 of `v3-swaps`, among 8
+        /// owners): ranges 1-80 spacings either side of it, liquidity 1-1000 units.
+        static func positions(
+            _ rng: inout SplitMix64, count: Int = 40, owners: Int = 8, unit: UInt128 = 1_000_000_000_000_000_000
+        ) -> [(owner: String, lower: Int32, upper: Int32, liquidity: UInt128)] {
+            (0..<count).map { index in
                 let lower = Int32(55_000 / 60 - Int.random(in: 1...80, using: &rng)) * 60
                 let upper = Int32(55_000 / 60 + Int.random(in: 1...80, using: &rng)) * 60
-                return ("lp\(index % 8)", lower, upper, UInt128(Int.random(in: 1...1000, using: &rng)) * 1_000_000_000_000_000_000)
+                return ("lp\(index % owners)", lower, upper, UInt128(Int.random(in: 1...1000, using: &rng)) * unit)
             }
         }
 

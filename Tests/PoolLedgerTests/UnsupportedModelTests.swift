@@ -18,7 +18,9 @@ import Testing
     ]
 
     /// One line of every fact type but `pool_created`, for pool `P`, and the models that take it.
-    static let facts: [(type: String, models: Set<String>, line: String)] = [
+    typealias Entry = (name: String, models: Set<String>, line: String)
+
+    static let facts: [Entry] = [
         ("liquidity_added", ["v2"], #"{"type":"liquidity_added","pool":"P","provider":"lp","amount0":"1000","amount1":"1000","shares":"1000"}"#),
         ("liquidity_removed", ["v2"], #"{"type":"liquidity_removed","pool":"P","provider":"lp","shares":"1000","amount0":"1000","amount1":"1000"}"#),
         ("shares_transferred", ["v2"], #"{"type":"shares_transferred","pool":"P","from":"lp","to":"x","shares":"1"}"#),
@@ -31,7 +33,7 @@ import Testing
     ]
 
     /// One line of every command but `create_pool`, for pool `P`, and the models that take it.
-    static let commands: [(name: String, models: Set<String>, line: String)] = [
+    static let commands: [Entry] = [
         ("add_liquidity", ["v2"], #"{"cmd":"add_liquidity","pool":"P","provider":"lp","amount0_desired":"1000","amount1_desired":"1000"}"#),
         ("remove_liquidity", ["v2"], #"{"cmd":"remove_liquidity","pool":"P","provider":"lp","shares":"1"}"#),
         ("transfer_shares", ["v2"], #"{"cmd":"transfer_shares","pool":"P","from":"lp","to":"x","shares":"1"}"#),
@@ -54,10 +56,10 @@ import Testing
         var seen: Set<String> = []
         for entry in Self.facts {
             guard case .fact(let fact) = try ContractCodec.decodeLine(entry.line.replacingOccurrences(of: "\"P\"", with: "\"v2\"")) else {
-                Issue.record("\(entry.type) is not a fact line"); continue
+                Issue.record("\(entry.name) is not a fact line"); continue
             }
-            #expect(fact.body.typeName == entry.type)
-            seen.insert(entry.type)
+            #expect(fact.body.typeName == entry.name)
+            seen.insert(entry.name)
         }
         #expect(seen.count == Self.facts.count)
         #expect(Set(Self.commands.map(\.name)).count == Self.commands.count)
@@ -72,34 +74,11 @@ import Testing
         #expect(Self.commands.count + 1 == 10)
     }
 
-    @Test func aFactOfTheOtherModelIsRefusedNamingTheLine() throws {
+    /// Sends every entry to each pool whose model does not take it; returns how many were refused.
+    func refuseOtherModels(_ entries: [Entry]) throws -> Int {
         var refusals = 0
         for pool in ["v2", "v3"] {
-            for entry in Self.facts where !entry.models.contains(pool) {
-                var fold = try opened()
-                let before = fold.ledger
-                let line = entry.line.replacingOccurrences(of: "\"P\"", with: "\"\(pool)\"")
-                do {
-                    try fold.fold(line: line, lineNumber: 5)
-                    Issue.record("pool \(pool) took \(entry.type)")
-                } catch {
-                    #expect(error.location == .line(5))
-                    #expect(error.rejection.rule == .ledger(.unsupportedModel), "\(pool) \(entry.type): \(error)")
-                    #expect(error.description.hasPrefix("line 5: UNSUPPORTED_MODEL: "), "\(error)")
-                    #expect(error.rejection.detail.contains(entry.type) && error.rejection.detail.contains("\"\(pool)\""), "\(error)")
-                    refusals += 1
-                }
-                #expect(fold.ledger == before)
-            }
-        }
-        // 5 constant-product facts sent to the V3 pool, 3 concentrated facts to the pair.
-        #expect(refusals == 8)
-    }
-
-    @Test func aCommandOfTheOtherModelIsRefusedNamingTheLine() throws {
-        var refusals = 0
-        for pool in ["v2", "v3"] {
-            for entry in Self.commands where !entry.models.contains(pool) {
+            for entry in entries where !entry.models.contains(pool) {
                 var fold = try opened()
                 let before = fold.ledger
                 let line = entry.line.replacingOccurrences(of: "\"P\"", with: "\"\(pool)\"")
@@ -109,13 +88,24 @@ import Testing
                 } catch {
                     #expect(error.location == .line(5))
                     #expect(error.rejection.rule == .ledger(.unsupportedModel), "\(pool) \(entry.name): \(error)")
+                    #expect(error.description.hasPrefix("line 5: UNSUPPORTED_MODEL: "), "\(error)")
                     #expect(error.rejection.detail.contains(entry.name) && error.rejection.detail.contains("\"\(pool)\""), "\(error)")
                     refusals += 1
                 }
                 #expect(fold.ledger == before)
             }
         }
-        #expect(refusals == 7)
+        return refusals
+    }
+
+    @Test func aFactOfTheOtherModelIsRefusedNamingTheLine() throws {
+        // 5 constant-product facts sent to the V3 pool, 3 concentrated facts to the pair.
+        #expect(try refuseOtherModels(Self.facts) == 8)
+    }
+
+    @Test func aCommandOfTheOtherModelIsRefusedNamingTheLine() throws {
+        // 4 constant-product commands sent to the V3 pool, 3 concentrated commands to the pair.
+        #expect(try refuseOtherModels(Self.commands) == 7)
     }
 
     /// The lines each model does take fold (or fail on a rule of their own), so

@@ -19,7 +19,7 @@ extension PoolState {
 
     /// A pair's fields, read from a pool the test knows is constant product.
     public var pair: ConstantProductPool {
-        guard let pair = constantProduct else { preconditionFailure("pool \(pool) is \(model.displayName), not constant product") }
+        guard let pair = constantProduct else { preconditionFailure("pool \(header.pool) is \(model.displayName), not constant product") }
         return pair
     }
 

@@ -19,12 +19,6 @@ extension ConcentratedPool {
         }
     }
 
-    /// Folds `fact` into the pool. Returns false for a fact this model does
-    /// not take; the dispatcher refuses it. On a rejection the pool is as it was.
-    mutating func apply(_ fact: Fact, header: PoolHeader) throws(Rejection) -> Bool {
-        try applyJournaled(fact) != nil
-    }
-
     /// Folds `fact` in place, every check of the rules done; on a rejection
     /// the pool is put back as it was. Returns the journal of what changed
     /// (to put the pool back should a law refuse the state after the fact),
@@ -149,7 +143,6 @@ extension ConcentratedPool {
             // liquidity the price still walks to the limit), so any larger input gives the same.
             candidates.append(("input up to the price limit \(limit)", SignedAmount(UInt256.max >> 1)))
         }
-        let before = Journal(self)
         var firstDifference: Rejection?
         for candidate in candidates {
             var crossed: [(Int32, TickInfo)] = []
@@ -164,7 +157,8 @@ extension ConcentratedPool {
             let computed = Self.swapFact(pool: swap.pool, trader: swap.trader, result: result, zeroForOne: zeroForOne, after: self, limit: swap.sqrtPriceLimitX96)
             if let difference = Self.swapDifference(recorded: swap, computed: computed) {
                 if firstDifference == nil { firstDifference = Rejection(.swapMismatch, "\(candidate.label) gives \(difference)") }
-                var undo = before
+                // The journal holds the scalars as the fact found them; the run's crossings are its own.
+                var undo = journal
                 undo.ticks = crossed.map { ($0.0, Optional($0.1)) }
                 rollBack(undo)
                 continue

@@ -14,7 +14,7 @@ extension ConstantProductPool {
         case .liquidityRemoved(let withdrawal):
             try burn(withdrawal, time: fact.time, feeTo: header.feeTo)
         case .swap(let swap):
-            try Self.refuseConcentratedFields(swap, header)
+            try Self.refuseConcentratedFields(swap)
             try self.swap(swap, time: fact.time, feePPM: header.feePPM)
         case .sharesTransferred(let transfer):
             try self.transfer(transfer)
@@ -30,9 +30,9 @@ extension ConstantProductPool {
 
     /// A swap fact's optional after-fields and limit are a concentrated pool's
     /// (what a V3 Swap log records); a pair has no price limit or ticks.
-    static func refuseConcentratedFields(_ swap: Swap, _ header: PoolHeader) throws(Rejection) {
+    static func refuseConcentratedFields(_ swap: Swap) throws(Rejection) {
         guard !swap.hasConcentratedFields else {
-            throw Rejection(.invalidField, "sqrt_price_x96_after, tick_after, liquidity_after and sqrt_price_limit_x96 belong to swaps of concentrated pools; pool \(quoted(header.pool)) is constant product")
+            throw Rejection(.invalidField, "sqrt_price_x96_after, tick_after, liquidity_after and sqrt_price_limit_x96 belong to swaps of concentrated pools; pool \(quoted(swap.pool)) is constant product")
         }
     }
 }
