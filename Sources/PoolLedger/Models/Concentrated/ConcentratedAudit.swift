@@ -168,7 +168,7 @@ public struct ConcentratedPoolAudit: Sendable, Equatable {
             let info = v3.positions[key] ?? ConcentratedPool.PositionInfo()
             let open = info.liquidity > 0 || info.tokensOwed0 > 0 || info.tokensOwed1 > 0
             guard open || includeExited else { continue }
-            let principal = v3.principal(of: key), pending = v3.pendingFees(of: key)
+            let (principal, pending) = v3.claims(of: key, info)
             let tokensOwed0 = UInt256(high: 0, low: info.tokensOwed0), tokensOwed1 = UInt256(high: 0, low: info.tokensOwed1)
             func excess(_ a: UInt256, _ b: UInt256) -> UInt256 { a > b ? a - b : .zero }
             let principalOwed0 = min(excess(position.released0, position.collected0), tokensOwed0)

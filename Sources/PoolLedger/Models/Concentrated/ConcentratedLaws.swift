@@ -9,31 +9,30 @@ extension ConcentratedPool {
     /// burning it all would pay now), its owed tokens and its pending fees,
     /// plus the protocol's fees (recomputed from every position: O(positions)).
     func checkLaws() throws(Rejection) {
-        let v3 = self
         // The tick's price is at or below the price and the next tick's above it; a
         // swap that crossed down onto a tick's exact price leaves the tick one below.
         let atTick: UInt256, nextTick: UInt256
         do {
-            atTick = try TickMath.sqrtRatio(atTick: v3.tick)
-            nextTick = try TickMath.sqrtRatio(atTick: v3.tick + 1)
+            atTick = try TickMath.sqrtRatio(atTick: tick)
+            nextTick = try TickMath.sqrtRatio(atTick: tick + 1)
         } catch {
-            throw Rejection(.tickMatchesPrice, "tick \(v3.tick) is outside the tick range: \(error)")
+            throw Rejection(.tickMatchesPrice, "tick \(tick) is outside the tick range: \(error)")
         }
-        guard atTick <= v3.sqrtPriceX96, v3.sqrtPriceX96 <= nextTick else {
-            throw Rejection(.tickMatchesPrice, "tick \(v3.tick) spans prices \(atTick)...\(nextTick), but the price is \(v3.sqrtPriceX96)")
+        guard atTick <= sqrtPriceX96, sqrtPriceX96 <= nextTick else {
+            throw Rejection(.tickMatchesPrice, "tick \(tick) spans prices \(atTick)...\(nextTick), but the price is \(sqrtPriceX96)")
         }
-        guard liquidityBook.active == UInt256(high: 0, low: v3.liquidity) else {
-            throw Rejection(.activeLiquidity, "active liquidity \(v3.liquidity), but the positions in range at tick \(v3.tick) hold \(liquidityBook.active)")
+        guard liquidityBook.active == UInt256(high: 0, low: liquidity) else {
+            throw Rejection(.activeLiquidity, "active liquidity \(liquidity), but the positions in range at tick \(tick) hold \(liquidityBook.active)")
         }
-        var cover0 = UInt256(high: 0, low: v3.protocolFees0), cover1 = UInt256(high: 0, low: v3.protocolFees1)
+        var cover0 = UInt256(high: 0, low: protocolFees0), cover1 = UInt256(high: 0, low: protocolFees1)
         var overflow = false
         func add(_ sum: inout UInt256, _ amount: UInt256) {
             let (next, o) = sum.addingReportingOverflow(amount)
             sum = next
             overflow = overflow || o
         }
-        for (key, position) in v3.positions {
-            let principal = v3.principal(of: key), pending = v3.pendingFees(of: key)
+        for (key, position) in positions {
+            let (principal, pending) = claims(of: key, position)
             add(&cover0, principal.amount0); add(&cover0, pending.amount0); add(&cover0, UInt256(high: 0, low: position.tokensOwed0))
             add(&cover1, principal.amount1); add(&cover1, pending.amount1); add(&cover1, UInt256(high: 0, low: position.tokensOwed1))
         }

@@ -135,14 +135,26 @@ public struct ConcentratedPool: Sendable, Equatable {
 
     /// What burning all of the position's liquidity would release now (rounded down, as a burn).
     public func principal(of key: PositionKey) -> (amount0: UInt256, amount1: UInt256) {
-        guard let position = positions[key], position.liquidity > 0 else { return (.zero, .zero) }
-        // A position with liquidity has both its ticks initialized.
-        guard let lower = ticks[key.tickLower]?.sqrtPriceX96, let upper = ticks[key.tickUpper]?.sqrtPriceX96 else {
+        guard let position = positions[key] else { return (.zero, .zero) }
+        return claims(of: key, position).principal
+    }
+
+    /// A position's principal now and its fees pending, from one read of its
+    /// two ticks (the cover law and the audit read every position).
+    func claims(of key: PositionKey, _ position: PositionInfo) -> (principal: (amount0: UInt256, amount1: UInt256), pending: (amount0: UInt256, amount1: UInt256)) {
+        let lower = ticks[key.tickLower] ?? TickInfo(), upper = ticks[key.tickUpper] ?? TickInfo()
+        let (inside0, inside1) = feeGrowthInside(tickLower: key.tickLower, lower, tickUpper: key.tickUpper, upper)
+        let earned = Self.feesEarned(position, inside0: inside0, inside1: inside1)
+        let pending = (amount0: UInt256(high: 0, low: earned.0), amount1: UInt256(high: 0, low: earned.1))
+        guard position.liquidity > 0 else { return ((.zero, .zero), pending) }
+        // A position with liquidity has both its ticks initialized (their cached price is non-zero).
+        guard !lower.sqrtPriceX96.isZero, !upper.sqrtPriceX96.isZero else {
             preconditionFailure("a position's ticks are initialized while it holds liquidity")
         }
         // Prices of valid ticks are non-zero and the amounts below 2^192: nothing here can revert.
-        return try! Self.amounts(liquidity: position.liquidity, roundUp: false, tickLower: key.tickLower, tickUpper: key.tickUpper,
-                                 sqrtLower: lower, sqrtUpper: upper, sqrtPriceX96: sqrtPriceX96, tick: tick)
+        let principal = try! Self.amounts(liquidity: position.liquidity, roundUp: false, tickLower: key.tickLower, tickUpper: key.tickUpper,
+                                          sqrtLower: lower.sqrtPriceX96, sqrtUpper: upper.sqrtPriceX96, sqrtPriceX96: sqrtPriceX96, tick: tick)
+        return (principal, pending)
     }
 
     /// The tokens `liquidity` over a range amounts to at a price: all token0
@@ -165,9 +177,7 @@ public struct ConcentratedPool: Sendable, Equatable {
     /// owed: what a poke (burn of 0) would add, computed as Position.update does.
     public func pendingFees(of key: PositionKey) -> (amount0: UInt256, amount1: UInt256) {
         guard let position = positions[key] else { return (.zero, .zero) }
-        let (inside0, inside1) = feeGrowthInside(tickLower: key.tickLower, tickUpper: key.tickUpper)
-        let earned = Self.feesEarned(position, inside0: inside0, inside1: inside1)
-        return (UInt256(high: 0, low: earned.0), UInt256(high: 0, low: earned.1))
+        return claims(of: key, position).pending
     }
 
     /// Position.update's fees: the growth inside the range since the position's
@@ -299,7 +309,11 @@ public struct ConcentratedPool: Sendable, Equatable {
 
     /// Tick.getFeeGrowthInside, modulo 2^256.
     public func feeGrowthInside(tickLower: Int32, tickUpper: Int32) -> (UInt256, UInt256) {
-        let lower = ticks[tickLower] ?? TickInfo(), upper = ticks[tickUpper] ?? TickInfo()
+        feeGrowthInside(tickLower: tickLower, ticks[tickLower] ?? TickInfo(), tickUpper: tickUpper, ticks[tickUpper] ?? TickInfo())
+    }
+
+    /// The same from the two ticks already read.
+    func feeGrowthInside(tickLower: Int32, _ lower: TickInfo, tickUpper: Int32, _ upper: TickInfo) -> (UInt256, UInt256) {
         let below0 = tick >= tickLower ? lower.feeGrowthOutside0X128 : feeGrowthGlobal0X128 &- lower.feeGrowthOutside0X128
         let below1 = tick >= tickLower ? lower.feeGrowthOutside1X128 : feeGrowthGlobal1X128 &- lower.feeGrowthOutside1X128
         let above0 = tick < tickUpper ? upper.feeGrowthOutside0X128 : feeGrowthGlobal0X128 &- upper.feeGrowthOutside0X128
