@@ -6,9 +6,10 @@ import PoolMath
 /// liquidity of the positions starting and ending there, in tick order, and
 /// the running sum of the positions whose range holds the pool's tick.
 ///
-/// A position change adds its liquidity to its two edges (and to the sum when
-/// its range holds the tick); a swap from tick t0 to t1 moves the sum by the
-/// edges in between. So the law costs what the fact touched, O(log n + ticks
+/// The ledger's fold keeps it (apart from the contract's code): a position
+/// change adds its liquidity to its two edges (and to the sum when its range
+/// holds the tick); a swap from tick t0 to t1 moves the sum by the edges in
+/// between. So the law costs what the fact touched, O(log n + ticks
 /// crossed), and `INVARIANT_ACTIVE_LIQUIDITY` compares the sum with the
 /// pool's liquidity. The book is derived: rebuilt from the positions when a
 /// pool is restored, and compared with that full recomputation at every

@@ -64,7 +64,10 @@ public struct ConcentratedPool: Sendable, Equatable {
     /// tokens; the ledger keeps them, moved by its facts (`apply`).
     public internal(set) var balance0: UInt256 = .zero
     public internal(set) var balance1: UInt256 = .zero
-    /// The active-liquidity law's own account, from the positions alone (`LiquidityBook`).
+    /// The active-liquidity law's own account, from the positions alone
+    /// (`LiquidityBook`). Kept by the ledger's fold (`applyJournaled`), apart
+    /// from the contract's code above: a pool changed through `mint`, `burn`
+    /// or `swap` directly (a trial run, a benchmark) does not move it.
     public internal(set) var liquidityBook = LiquidityBook()
 
     static let q128 = UInt256.one << 128
@@ -283,7 +286,6 @@ public struct ConcentratedPool: Sendable, Equatable {
             if flippedLower { ticks.removeValue(forKey: tickLower) }
             if flippedUpper { ticks.removeValue(forKey: tickUpper) }
         }
-        liquidityBook.change(lower: tickLower, upper: tickUpper, delta: liquidityDelta, tick: tick)
     }
 
     /// Tick.update: returns whether the tick flipped between initialized and not.
@@ -463,7 +465,6 @@ public struct ConcentratedPool: Sendable, Equatable {
         }
 
         sqrtPriceX96 = price
-        liquidityBook.move(from: tick, to: currentTick)
         tick = currentTick
         liquidity = activeLiquidity
         if zeroForOne {
