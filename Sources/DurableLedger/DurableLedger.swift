@@ -212,7 +212,7 @@ public final class DurableLedger: Sendable {
         try store.write { tx in
             let ledger = try Self.load(tx)
             guard ledger.seq > 0 else { return nil }
-            // A snapshot stores no running law account; the state it stores is checked against them.
+            // The running law accounts it stores are checked against their recomputation first.
             try ledger.checkRunningSums()
             try tx.saveSnapshot(seq: ledger.seq, state: LedgerSnapshot.encode(ledger))
             return ledger.seq

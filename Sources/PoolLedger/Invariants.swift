@@ -19,11 +19,14 @@ public enum Invariants {
     }
 
     /// The laws a pool's state must satisfy on its own, with no fact to
-    /// compare across: what a restored snapshot is checked against.
+    /// compare across: what a restored snapshot is checked against (its
+    /// stored running accounts against their recomputation too).
     public static func checkState(_ pool: PoolState) throws(Rejection) {
         switch pool.body {
         case .constantProduct(let pair): try pair.checkShareSum()
-        case .concentrated(let v3): try v3.checkLaws()
+        case .concentrated(let v3):
+            try v3.checkRunningSums()
+            try v3.checkLaws()
         }
     }
 

@@ -1,17 +1,25 @@
 import PoolMath
 
 /// A ledger's whole state at a position, as bytes: compact JSON
-/// `{"seq":N,"pools":[<canonical pool state + "seq">, ...]}`, pools in
-/// canonical order. Decoding checks every field as strictly as facts are.
+/// `{"seq":N,"pools":[<canonical pool state + "seq" (+ "law_accounts")>, ...]}`,
+/// pools in canonical order. A concentrated pool's laws' running accounts
+/// follow as `law_accounts` (not part of the state or its hash; a snapshot
+/// written before they were stored has none, and they are recomputed).
+/// Decoding checks every field as strictly as facts are, and stored
+/// accounts against their recomputation from the state.
 public enum LedgerSnapshot {
-    public static func encode(_ ledger: Ledger) -> [UInt8] {
+    /// `lawAccounts: false` writes the form without the accounts (as earlier releases did).
+    public static func encode(_ ledger: Ledger, lawAccounts: Bool = true) -> [UInt8] {
         let pools: [JSON] = ledger.poolIDs.map { id in
             let pool = ledger[id]!
             guard case .object(var members) = StateHash.canonicalJSON(pool) else { preconditionFailure() }
             members.append(("seq", .number(String(pool.seq))))
+            if lawAccounts, case .concentrated(let v3) = pool.body {
+                members.append(("law_accounts", ConcentratedStateJSON.accounts(v3.liquidityBook.accounts)))
+            }
             return .object(members)
         }
-        return Array(JSON.object([("seq", .number(String(ledger.seq))), ("pools", .array(pools))]).compact.utf8)
+        return JSON.object([("seq", .number(String(ledger.seq))), ("pools", .array(pools))]).compactBytes
     }
 
     public static func decode(_ bytes: [UInt8]) throws(Rejection) -> Ledger {
@@ -43,7 +51,13 @@ public enum LedgerSnapshot {
         let body: PoolBody
         switch created.model {
         case .constantProduct: body = .constantProduct(try ConstantProductStateJSON.decode(&fields))
-        case .concentrated: body = .concentrated(try ConcentratedStateJSON.decode(&fields, created: created))
+        case .concentrated:
+            var v3 = try ConcentratedStateJSON.decode(&fields, created: created)
+            if let stored = fields.raw("law_accounts") {
+                // Taken as stored; restoring the ledger compares them with their recomputation.
+                v3.liquidityBook.restore(accounts: try ConcentratedStateJSON.accounts(stored))
+            }
+            body = .concentrated(v3)
         }
         try fields.finish("a snapshot pool")
         return PoolState(header: header, body: body)

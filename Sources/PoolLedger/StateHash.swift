@@ -58,7 +58,7 @@ public enum StateHash {
 
     /// The canonical bytes (UTF-8 of the compact canonical JSON).
     public static func canonicalBytes(_ pool: PoolState) -> [UInt8] {
-        Array(canonicalJSON(pool).compact.utf8)
+        canonicalJSON(pool).compactBytes
     }
 
     /// Lowercase hex SHA-256 of the canonical bytes.
@@ -69,7 +69,7 @@ public enum StateHash {
     /// The hash of a canonical state already built (`canonicalJSON`), for a
     /// caller that reads its fields too.
     package static func hash(canonical: JSON) -> String {
-        let digest = SHA256.hash(data: Array(canonical.compact.utf8))
+        let digest = SHA256.hash(data: canonical.compactBytes)
         return digest.map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex

@@ -277,4 +277,39 @@ func corrupted(_ fact: Fact) -> Fact? {
         #expect(found?.seq == 100)
         #expect(found?.detail.contains("differs") == true)
     }
+
+    /// A concentrated pool's snapshot stores its laws' running accounts; one
+    /// rewritten (with a valid hash) is caught by `verify` and by a replay
+    /// from the snapshot, naming the snapshot's seq and the account.
+    @Test(arguments: ["owed0", "fee_basis1", "token0_ending_above_x32", "active_liquidity"])
+    func aTamperedRunningAccountInASnapshotIsFound(_ account: String) throws {
+        let path = temporaryDatabase()
+        let ledger = try DurableLedger(path: path)
+        try ledger.setSnapshotInterval(4)
+        let e18 = UInt256(1_000_000_000_000_000_000 as UInt64)
+        let commands: [CommandBody] = [
+            .createPool(PoolCreated(pool: "v3", token0: "A", token1: "B", feePPM: 3000, model: .concentrated, tickSpacing: 60, sqrtPriceX96: Q96.one)),
+            .mintPosition(MintPosition(pool: "v3", owner: "o", tickLower: -600, tickUpper: 600, liquidity: e18)),
+            .swapExactIn(SwapExactIn(pool: "v3", trader: "t", tokenIn: "A", amountIn: e18 / 50)),
+            .mintPosition(MintPosition(pool: "v3", owner: "p", tickLower: -1200, tickUpper: 120, liquidity: 2 * e18)),
+            .swapExactIn(SwapExactIn(pool: "v3", trader: "t", tokenIn: "B", amountIn: e18 / 10)),
+        ]
+        _ = try ledger.execute(commands.map { Command($0) })
+        _ = try ledger.verify()
+        let snapshot = try #require(try ledger.store.read { try $0.snapshot(at: 4) })
+        var state = String(decoding: snapshot.state, as: UTF8.self)
+        #expect(state.contains("\"law_accounts\""))
+        let pattern = "\"\(account)\":\""
+        #expect(state.contains(pattern))
+        state = state.replacingOccurrences(of: pattern, with: pattern + "1")
+        let recordHash = try #require(try ledger.store.read { try $0.recordHash(at: 4) })
+        let hash = RecordHash.snapshotHash(seq: 4, recordHash: recordHash, state: Array(state.utf8))
+        try tamper(path, "UPDATE snapshot SET state = ?, hash = ? WHERE seq = 4", [Data(state.utf8), Data(hash)])
+        let found = failure(ledger)
+        #expect(found?.seq == 4, "\(String(describing: found))")
+        #expect(found?.rule == "INVARIANT_RUNNING_SUM", "\(String(describing: found))")
+        let named = account.replacingOccurrences(of: "_x32", with: "").replacingOccurrences(of: "_", with: " ")
+        #expect(found?.detail.contains(named) == true, "\(String(describing: found))")
+        #expect(throws: VerificationFailure.self) { _ = try ledger.replay(fromSnapshot: true) }
+    }
 }

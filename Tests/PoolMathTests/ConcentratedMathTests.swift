@@ -71,6 +71,19 @@ import Testing
             #expect(try TickMath.sqrtRatio(atTick: tick) <= price, "\(ratio)")
             #expect(try TickMath.sqrtRatio(atTick: tick + 1) > price, "\(ratio)")
         }
+        // The contract's log2 estimate against the definition, on prices of every bit length
+        // (a fixed-seed generator: xorshift64*), and at each tick's price and one below.
+        var state: UInt64 = 0x9E3779B97F4A7C15
+        func next() -> UInt64 { state ^= state >> 12; state ^= state << 25; state ^= state >> 27; return state &* 2685821657736338717 }
+        for _ in 0..<3000 {
+            let bits = 33 + Int(next() % 128)
+            var price = UInt256(high: UInt128(next()), low: UInt128(next()) << 64 | UInt128(next())) >> (192 - bits)
+            price = price | (UInt256.one << (bits - 1))
+            guard price >= TickMath.minSqrtRatio, price < TickMath.maxSqrtRatio else { continue }
+            let tick = try TickMath.tick(atSqrtRatio: price)
+            #expect(try TickMath.sqrtRatio(atTick: tick) <= price, "\(price)")
+            #expect(try TickMath.sqrtRatio(atTick: tick + 1) > price, "\(price)")
+        }
         // Both directions agree on a sweep of ticks and their neighbouring prices.
         for tick in stride(from: TickMath.minTick, to: TickMath.maxTick, by: 7919) {
             let ratio = try TickMath.sqrtRatio(atTick: tick)

@@ -59,11 +59,18 @@ public enum TickMath {
     public static func sqrtRatio(atTick tick: Int32) throws(V3MathError) -> UInt256 {
         let absTick = tick.magnitude
         guard absTick <= UInt32(maxTick) else { throw V3MathError("T", "tick \(tick) is outside \(minTick)...\(maxTick)") }
-        var ratio = absTick & 1 != 0 ? UInt256(high: 0, low: 0xfffcb933bd6fad37aa2d162d1a594001) : UInt256.one << 128
+        // The contract's ratio starts at 2^128 (or the first factor) and stays below
+        // 2^128 once multiplied: kept in 128 bits (nil for 2^128), so each
+        // `ratio * factor >> 128` is the high half of one 128x128-bit product.
+        var small: UInt128? = absTick & 1 != 0 ? 0xfffcb933bd6fad37aa2d162d1a594001 : nil
         for (bit, factor) in factors.enumerated() where absTick & (2 << bit) != 0 {
-            // ratio <= 2^128 and factor < 2^128: the product fits in 256 bits.
-            ratio = (ratio * UInt256(high: 0, low: factor)) >> 128
+            if let current = small {
+                small = current.multipliedFullWidth(by: factor).high
+            } else {
+                small = factor  // 2^128 * factor >> 128
+            }
         }
+        var ratio = small.map { UInt256(high: 0, low: $0) } ?? UInt256.one << 128
         if tick > 0 { ratio = UInt256.max / ratio }
         // Q128.128 to Q128.96, rounding up so that the tick of the result is consistent.
         let (shifted, remainder) = (ratio >> 32, ratio & UInt256(UInt64(UInt32.max)))
@@ -71,29 +78,40 @@ public enum TickMath {
     }
 
     /// `getTickAtSqrtRatio`: the greatest tick whose ratio is at or below `sqrtPriceX96`;
-    /// reverts 'R' outside [MIN_SQRT_RATIO, MAX_SQRT_RATIO). The contract estimates
-    /// log2 and then picks between two candidate ticks with `getSqrtRatioAtTick`;
-    /// this brackets the tick by the price's bit length and bisects with the same
-    /// exact function, so the answer is the same greatest tick.
+    /// reverts 'R' outside [MIN_SQRT_RATIO, MAX_SQRT_RATIO). As the contract
+    /// computes it: log2 of the ratio to 14 fractional bits by repeated
+    /// squaring, scaled to log base sqrt(1.0001), two candidate ticks from its
+    /// error bounds, and `getSqrtRatioAtTick` picking between them.
     public static func tick(atSqrtRatio sqrtPriceX96: UInt256) throws(V3MathError) -> Int32 {
         guard sqrtPriceX96 >= minSqrtRatio, sqrtPriceX96 < maxSqrtRatio else {
             throw V3MathError("R", "sqrt price \(sqrtPriceX96) is outside [\(minSqrtRatio), \(maxSqrtRatio))")
         }
-        // 2^(bits-1) <= price < 2^bits, and a tick is log2(1.0001)/2 in log2 of the price.
-        let bits = Double(sqrtPriceX96.significantBitCount)
-        let ticksPerBit = 2 / 0.000144262291094554
-        var low = Int32(clamping: Int((bits - 1 - 96) * ticksPerBit) - 2)
-        var high = Int32(clamping: Int((bits - 96) * ticksPerBit) + 2)
-        low = Swift.max(low, minTick)
-        high = Swift.min(high, maxTick)
-        // Invariant: ratio(low) <= price < ratio(high).
-        if try sqrtRatio(atTick: low) > sqrtPriceX96 { low = minTick }
-        if try sqrtRatio(atTick: high) <= sqrtPriceX96 { high = maxTick }
-        while high - low > 1 {
-            let middle = low + (high - low) / 2
-            if try sqrtRatio(atTick: middle) <= sqrtPriceX96 { low = middle } else { high = middle }
+        let ratio = sqrtPriceX96 << 32
+        let msb = ratio.significantBitCount - 1
+        // r: the ratio's 128 leading bits, in [2^127, 2^128).
+        var r = (msb >= 128 ? ratio >> (msb - 127) : ratio << (127 - msb)).low
+        // log_2 as a signed 64.64 fixed-point number (two's complement in 128 bits).
+        var log2 = UInt128(bitPattern: Int128(msb - 128) << 64)
+        for bit in stride(from: 63, through: 50, by: -1) {
+            // r*r < 2^256; shr(127) leaves at most 129 bits, whose top bit is f.
+            let square = r.multipliedFullWidth(by: r)
+            let shifted = UInt256(high: square.high, low: square.low) >> 127
+            let f = shifted.high  // 0 or 1
+            log2 |= f << UInt128(bit)
+            r = (shifted >> Int(f)).low
         }
-        return low
+        // log_sqrt10001 = log_2 * 255738958999603826347141, a signed 128.128 number, taken
+        // modulo 2^256 and offset by 2^190 (2^62 ticks) so that both candidates are non-negative.
+        let signed = Int128(bitPattern: log2)
+        let magnitude = UInt256(high: 0, low: signed.magnitude) &* UInt256(high: 0, low: 255738958999603826347141)
+        let logSqrt = signed < 0 ? UInt256.zero &- magnitude : magnitude
+        let offset = UInt256.one << 190
+        let low = ((logSqrt &+ offset) &- UInt256(high: 0, low: 3402992956809132418596140100660247210)) >> 128
+        let high = ((logSqrt &+ offset) &+ UInt256(high: 0, low: 291339464771989622907027621153398088495)) >> 128
+        let tickLow = Int32(truncatingIfNeeded: Int64(truncatingIfNeeded: low.low) - (1 << 62))
+        let tickHigh = Int32(truncatingIfNeeded: Int64(truncatingIfNeeded: high.low) - (1 << 62))
+        if tickLow == tickHigh { return tickLow }
+        return try sqrtRatio(atTick: tickHigh) <= sqrtPriceX96 ? tickHigh : tickLow
     }
 }
 

@@ -35,7 +35,8 @@ extension ConcentratedPool {
                 try Self.check(.amountMismatch, "amount0", recorded: mint.amount0, expected: amounts.amount0)
                 try Self.check(.amountMismatch, "amount1", recorded: mint.amount1, expected: amounts.amount1)
                 // The mint succeeded, so its liquidity fits int128.
-                liquidityBook.change(lower: mint.tickLower, upper: mint.tickUpper, delta: Int128(mint.liquidity.low), tick: tick)
+                try liquidityBook.change(lower: mint.tickLower, upper: mint.tickUpper, delta: Int128(mint.liquidity.low), tick: tick, ticks: ticks)
+                liquidityBook.touch(before: journal.positions.last!.1, after: positions[journal.positions.last!.0])
                 balance0 = try Self.paidIn(balance0, amounts.amount0, token: "token0")
                 balance1 = try Self.paidIn(balance1, amounts.amount1, token: "token1")
             case .positionBurned(let burn):
@@ -45,7 +46,8 @@ extension ConcentratedPool {
                 }
                 try Self.check(.payoutMismatch, "amount0", recorded: burn.amount0, expected: amounts.amount0)
                 try Self.check(.payoutMismatch, "amount1", recorded: burn.amount1, expected: amounts.amount1)
-                liquidityBook.change(lower: burn.tickLower, upper: burn.tickUpper, delta: -Int128(burn.liquidity.low), tick: tick)
+                try liquidityBook.change(lower: burn.tickLower, upper: burn.tickUpper, delta: -Int128(burn.liquidity.low), tick: tick, ticks: ticks)
+                liquidityBook.touch(before: journal.positions.last!.1, after: positions[journal.positions.last!.0])
             case .feesCollected(let collect):
                 let key = ConcentratedPool.PositionKey(owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper)
                 let owed = positions[key]
@@ -57,11 +59,12 @@ extension ConcentratedPool {
                 journal.positions.append((key, owed))
                 _ = self.collect(owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper,
                                  amount0Requested: collect.amount0.low, amount1Requested: collect.amount1.low)
+                liquidityBook.touch(before: owed, after: positions[key])
                 balance0 = try Self.paidOut(balance0, collect.amount0, token: "token0")
                 balance1 = try Self.paidOut(balance1, collect.amount1, token: "token1")
             case .swap(let swap):
                 try replaySwap(swap, journal: &journal)
-                liquidityBook.move(from: journal.tick, to: tick)
+                liquidityBook.move(from: journal.tick, to: tick, ticks: ticks, changed: &journal.bookEdges)
                 balance0 = try Self.paidOut(try Self.paidIn(balance0, swap.amount0In, token: "token0"), swap.amount0Out, token: "token0")
                 balance1 = try Self.paidOut(try Self.paidIn(balance1, swap.amount1In, token: "token1"), swap.amount1Out, token: "token1")
             default:

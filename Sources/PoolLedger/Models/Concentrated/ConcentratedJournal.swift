@@ -17,7 +17,7 @@ extension ConcentratedPool {
         let protocolFees1: UInt128
         let balance0: UInt256
         let balance1: UInt256
-        let bookActive: UInt256
+        let bookAccounts: LiquidityBook.Accounts
         var bookEdges: [(Int32, LiquidityBook.Edge?)] = []
         var ticks: [(Int32, TickInfo?)] = []
         var words: [(Int16, UInt256?)] = []
@@ -33,7 +33,7 @@ extension ConcentratedPool {
             protocolFees1 = pool.protocolFees1
             balance0 = pool.balance0
             balance1 = pool.balance1
-            bookActive = pool.liquidityBook.active
+            bookAccounts = pool.liquidityBook.accounts
         }
 
         /// A position change touches the position, its two ticks and their bitmap words.
@@ -64,6 +64,6 @@ extension ConcentratedPool {
         balance0 = journal.balance0
         balance1 = journal.balance1
         for (index, edge) in journal.bookEdges.reversed() { liquidityBook.restore(edge, at: index) }
-        liquidityBook.restore(active: journal.bookActive)
+        liquidityBook.restore(accounts: journal.bookAccounts)
     }
 }

@@ -125,7 +125,9 @@ public struct ConcentratedPool: Sendable, Equatable {
         }
         self.ticks = ticks
         self.positions = positions
-        self.liquidityBook = LiquidityBook(positions: positions, tick: tick)
+        do { self.liquidityBook = try LiquidityBook(positions: positions, ticks: ticks, tick: tick) } catch {
+            throw V3MathError("T", error.detail)
+        }
     }
 
     /// The virtual reserves' product: liquidity^2 (liquidity is uint128, so it fits).

@@ -154,6 +154,33 @@ enum ConcentratedStateJSON {
         }
     }
 
+    /// The laws' running accounts as a snapshot stores them (`law_accounts`), decimal strings.
+    static let accountNames = [
+        "active_liquidity", "token0_starting_above_x32", "token0_ending_above_x32",
+        "token1_starting_at_or_below_x32", "token1_ending_at_or_below_x32",
+        "outside_weighted_growth0", "outside_weighted_growth1", "fee_basis0", "fee_basis1", "owed0", "owed1",
+    ]
+
+    static func accountValues(_ a: LiquidityBook.Accounts) -> [UInt256] {
+        [a.active, a.startingToken0Above, a.endingToken0Above, a.startingToken1AtOrBelow, a.endingToken1AtOrBelow,
+         a.outsideWeighted0, a.outsideWeighted1, a.basis0, a.basis1, a.owed0, a.owed1]
+    }
+
+    static func accounts(_ accounts: LiquidityBook.Accounts) -> JSON {
+        .object(zip(accountNames, accountValues(accounts)).map { ($0.0, JSON.string($0.1.description)) })
+    }
+
+    static func accounts(_ json: JSON) throws(Rejection) -> LiquidityBook.Accounts {
+        var fields = try FieldReader(json)
+        var values: [UInt256] = []
+        for name in accountNames { values.append(try fields.amount(name)) }
+        try fields.finish("a snapshot's law_accounts")
+        var a = LiquidityBook.Accounts()
+        (a.active, a.startingToken0Above, a.endingToken0Above, a.startingToken1AtOrBelow, a.endingToken1AtOrBelow) = (values[0], values[1], values[2], values[3], values[4])
+        (a.outsideWeighted0, a.outsideWeighted1, a.basis0, a.basis1, a.owed0, a.owed1) = (values[5], values[6], values[7], values[8], values[9], values[10])
+        return a
+    }
+
     static func uint128(_ value: UInt256, _ name: String) throws(Rejection) -> UInt128 {
         guard value.high == 0 else { throw Rejection(.invalidAmount, "field \(quoted(name)) must fit in 128 bits") }
         return value.low
