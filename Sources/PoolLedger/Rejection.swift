@@ -45,6 +45,12 @@ public enum InputRule: String, Sendable, CaseIterable {
     case malformedRecord = "MALFORMED_RECORD"
     /// The input could not be read (an I/O error part way through a file).
     case unreadableInput = "UNREADABLE_INPUT"
+    /// A raw log whose first topic is no event of the contract at its address.
+    case unknownEvent = "UNKNOWN_EVENT"
+    /// A raw log from an address no factory log (or earlier import) created.
+    case unknownAddress = "UNKNOWN_ADDRESS"
+    /// Raw logs not in (block, log index) order.
+    case logOrder = "LOG_ORDER"
 }
 
 /// A law that must hold after every fact; a failure means the state is wrong,

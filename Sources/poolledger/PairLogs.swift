@@ -6,45 +6,106 @@ import PoolLedger
 struct ImportLogs: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import-logs",
-        abstract: "Import a Uniswap V2 pair's logs (Mint, Burn, Swap, Sync, Transfer), checked against every Sync.",
+        abstract: "Import chain logs: raw logs of many pools (eth_getLogs JSON, or CSV with topics and data), or one V2 pair's decoded logs.",
         discussion: """
-            FILE holds the pair's logs in block and log-index order, as JSON Lines or as CSV with a \
-            header (a .csv name, or --csv): address, block, tx, log_index, optional time (the block's \
-            timestamp), event, and the event's arguments by their Solidity names (sender, to, from, \
-            amount0, amount1, amount0In, amount1In, amount0Out, amount1Out, reserve0, reserve1, value); \
-            amounts are integer strings. Other columns are ignored.
+            Raw logs (detected from the content, or --format json-array|json-lines|csv): a JSON array of \
+            eth_getLogs objects (or a JSON-RPC response holding one), the same objects as JSON Lines, or CSV \
+            with the columns block_number, transaction_hash, log_index, address, topics (';'-separated hex, \
+            or a JSON array) and data (others ignored), in block and log-index order. Logs are routed by \
+            address: a factory's PoolCreated creates the pool (its id is the pool's address, lower-case hex; \
+            the Uniswap V3 mainnet factory is trusted by default, --factory names others), Initialize opens \
+            it, and its Mint, Burn, Collect and Swap logs are folded with every check: each Swap's \
+            sqrtPriceX96, liquidity and tick compared with the ledger's, Mint and Burn amounts re-derived, a \
+            Collect at most what is owed. A log of an address no factory log or earlier import created, or \
+            with an event its contract does not emit, is refused naming it (--skip-unknown: counted and \
+            reported instead).
 
-            The logs of each transaction become facts: a deposit's provider is whoever received the LP \
-            shares, a withdrawal's whoever sent them to the pair; other LP Transfers are share transfers; \
-            a protocol-fee Transfer must equal the shares the ledger derives; a Sync with no Mint, Burn \
-            or Swap after it is a reserves_synced fact. Every Sync is compared with the folded reserves. \
-            The first failure names its block, tx and log index, and nothing of the file is written. \
-            Fact ids are tx:log_index, so importing an overlapping range again adds nothing.
+            Decoded rows of one Uniswap V2 pair (--pool with --token0/--token1; JSON Lines, or CSV with a \
+            header: address, block, tx, log_index, optional time, event, and the event's arguments by their \
+            Solidity names): the logs of each transaction become facts (a deposit's provider is whoever \
+            received the LP shares, a withdrawal's whoever sent them to the pair; other LP Transfers are \
+            share transfers; a protocol-fee Transfer must equal the shares the ledger derives; a lone Sync \
+            is a reserves_synced fact), every Sync compared with the folded reserves.
+
+            The first failure names its block, tx and log index, and nothing of the file is written. Fact \
+            ids are tx:log_index, so importing an overlapping range again adds nothing.
             """)
 
-    @Argument(help: "The pair's logs (JSON Lines, or CSV with a header; '-' for standard input).") var file: String
-    @Option(help: "Pool id in the ledger.") var pool: String
-    @OptionGroup var options: PoolOptions
-    @Option(help: ArgumentHelp("The pair's address (default: the first log's).", valueName: "ADDRESS")) var pair: String?
-    @Flag(help: "Read CSV whatever the file's name.") var csv = false
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case jsonArray = "json-array", jsonLines = "json-lines", csv, decodedJson = "decoded-json", decodedCsv = "decoded-csv"
+    }
+
+    @Argument(help: "The logs ('-' for standard input, which needs --format).") var file: String
+    @Option(help: "Format (default: detected from the content).") var format: Format?
+    @Option(help: ArgumentHelp("A factory whose pool-creation logs are trusted (repeatable; default: the Uniswap V2 and V3 mainnet factories).", valueName: "ADDRESS"))
+    var factory: [String] = []
+    @Flag(help: "Count and report logs of unknown addresses or events instead of refusing them.") var skipUnknown = false
+    @Option(help: "Decoded V2 pair logs: the pool id in the ledger.") var pool: String?
+    @Option(help: "Decoded V2 pair logs: symbol of token0.") var token0: String?
+    @Option(help: "Decoded V2 pair logs: symbol of token1.") var token1: String?
+    @Option(help: "Decoded V2 pair logs: decimals of token0.") var decimals0: UInt8 = 18
+    @Option(help: "Decoded V2 pair logs: decimals of token1.") var decimals1: UInt8 = 18
+    @Option(help: "Decoded V2 pair logs: swap fee in parts per million.") var feePpm: UInt32 = 3000
+    @Option(help: ArgumentHelp("Decoded V2 pair logs: the protocol fee recipient.", valueName: "ADDRESS")) var feeTo: String?
+    @Option(help: ArgumentHelp("Decoded V2 pair logs: the pair's address (default: the first log's).", valueName: "ADDRESS")) var pair: String?
+    @Flag(help: "Decoded V2 pair logs: read CSV whatever the file's name (as --format decoded-csv).") var csv = false
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
         let started = Date()
-        let lines = try Terminal.lines(file)
-        let format: PairLogReader.Format = csv || file.lowercased().hasSuffix(".csv") ? .csv : .jsonLines
+        let chosen = try format ?? detected()
         let ledger = try database.open()
-        let result = try ledger.importPairLogs(lines, format: format, into: options.created(pool: pool), pair: pair, progressEvery: 100_000) {
-            Terminal.progress("import-logs: \($0) logs")
+        let lines = try Terminal.lines(file)
+        let logs: Int
+        let summary: DurableLedger.AppendSummary
+        var extra = ""
+        switch chosen {
+        case .jsonArray, .jsonLines, .csv:
+            let raw: RawLogReader.Format = chosen == .jsonArray ? .jsonArray : chosen == .jsonLines ? .jsonLines : .csv
+            let factories: Set<String> = factory.isEmpty ? [ConcentratedPoolLog.mainnetFactory, PairRawLog.mainnetFactory] : Set(factory.map { $0.lowercased() })
+            let result = try ledger.importRawLogs(lines, format: raw, factories: factories, skipUnknown: skipUnknown, progressEvery: 100_000) {
+                Terminal.progress("import-logs: \($0) logs")
+            }
+            logs = result.logs
+            summary = result.append
+            extra = "; \(result.poolsCreated) pools created"
+            if skipUnknown { extra += "; skipped \(result.unknownAddresses) logs of unknown addresses, \(result.unknownEvents) of unknown events" }
+        case .decodedJson, .decodedCsv:
+            guard let pool, let token0, let token1 else {
+                throw ValidationError("decoded pair logs need --pool, --token0 and --token1 (raw logs, with topics and data, need none)")
+            }
+            guard feePpm < 1_000_000 else { throw ValidationError("--fee-ppm must be below 1000000") }
+            let created = PoolCreated(pool: pool, token0: token0, token1: token1, decimals0: decimals0, decimals1: decimals1, feePPM: feePpm, feeTo: feeTo)
+            let result = try ledger.importPairLogs(lines, format: chosen == .decodedCsv ? .csv : .jsonLines, into: created, pair: pair, progressEvery: 100_000) {
+                Terminal.progress("import-logs: \($0) logs")
+            }
+            logs = result.logs
+            summary = result.append
         }
         Terminal.endProgress()
-        let summary = result.append
-        let logs = result.logs
         let seconds = Date().timeIntervalSince(started)
         Terminal.error(String(
             format: "read %d logs; appended %d facts, skipped %d already in the ledger, %d snapshots; head seq %llu (%.2f s, %.0f logs/s)",
             logs, summary.appendedCount, summary.skipped, summary.snapshots.count, summary.head.seq, seconds,
-            Double(logs) / max(seconds, 1e-9)))
+            Double(logs) / max(seconds, 1e-9)) + extra)
+    }
+
+    /// The format from the file's first non-blank line: raw when its logs carry topics.
+    func detected() throws -> Format {
+        if csv { return .decodedCsv }
+        // --pool names one pair's decoded logs.
+        if pool != nil { return file.lowercased().hasSuffix(".csv") ? .decodedCsv : .decodedJson }
+        guard file != "-" else { return pool != nil ? .decodedJson : .jsonLines }
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw Failure(message: "cannot read \(file): no such file or not readable") }
+        defer { try? handle.close() }
+        let head = String(decoding: handle.readData(ofLength: 1 << 16), as: UTF8.self)
+        let first = head.split(whereSeparator: \.isNewline).first { !$0.allSatisfy(\.isWhitespace) }.map(String.init) ?? ""
+        switch RawLogReader.detect(first) {
+        case .jsonArray?: return .jsonArray
+        case .jsonLines?: return .jsonLines
+        case .csv?: return .csv
+        case nil: return file.lowercased().hasSuffix(".csv") ? .decodedCsv : .decodedJson
+        }
     }
 }
 

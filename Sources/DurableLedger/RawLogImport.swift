@@ -1,0 +1,175 @@
+import LedgerStore
+import PoolLedger
+
+extension DurableLedger {
+    /// What a raw-log import read and did.
+    public struct RawLogSummary: Sendable {
+        public var logs = 0
+        /// Pools the file's factory logs created (initialized, for V3).
+        public var poolsCreated = 0
+        /// Logs of addresses no factory log or earlier import created, skipped (`skipUnknown`).
+        public var unknownAddresses = 0
+        /// Logs with an event signature their contract does not emit, skipped (`skipUnknown`).
+        public var unknownEvents = 0
+        public var append = AppendSummary()
+    }
+
+    /// Imports raw logs of many pools as one atomic batch: routed by address,
+    /// a trusted factory's creation log creating the pool (its id: the pool's
+    /// address), every other log decoded by the pool's model and folded with
+    /// every check (a V3 Swap's price, liquidity and tick compared with the
+    /// ledger's, a Mint's and Burn's amounts re-derived, a Collect at most
+    /// what is owed). Logs must come in (block, log index) order. The first
+    /// failure names the log's block, transaction and log index; nothing of
+    /// the batch is written. Facts whose id (`tx:log_index`) is already in the
+    /// log with the same content are skipped, so an overlapping range adds nothing.
+    public func importRawLogs(
+        _ lines: JSONLines.Reader, format: RawLogReader.Format,
+        factories: Set<String> = [ConcentratedPoolLog.mainnetFactory, PairRawLog.mainnetFactory],
+        skipUnknown: Bool = false, progressEvery: Int = 0, progress: (Int) -> Void = { _ in }
+    ) throws -> RawLogSummary {
+        var result = RawLogSummary()
+        let factories = Set(factories.map { $0.lowercased() })
+        result.append = try batch(expectedVersions: [:], keepFacts: false) { writer in
+            writer.ledger.tracksIDs = false
+            // V3 pools whose PoolCreated was read but not yet their Initialize.
+            var announced: [String: (token0: String, token1: String, fee: UInt32, tickSpacing: Int32)] = [:]
+            // Whether each pool was in the ledger before this batch (its facts may be stored already).
+            var existed: [String: Bool] = [:]
+            // V2 pairs: their logs grouped into the pair's calls.
+            var groupers: [String: PairCall.Grouper] = [:]
+            var last: (block: UInt64, logIndex: UInt64)?
+
+            func foldPairCall(_ call: PairCall) throws {
+                let pool = call.log.address
+                if existed[pool] == true, try writer.tx.record(externalID: call.log.factID) != nil {
+                    writer.summary.skipped += 1
+                    return
+                }
+                let facts: [Fact]
+                do throws(Rejection) { facts = try call.facts(pool: writer.ledger[pool]!) } catch {
+                    throw LocatedRejection(call.log.location, error)
+                }
+                for fact in facts { try writer.fold(fact, at: call.log.location, lookUpID: existed[pool] == true) }
+                try call.checkSync(writer.ledger[pool]!)
+            }
+
+            try RawLogReader.forEach(lines, format: format) { log in
+                result.logs += 1
+                if progressEvery > 0 && result.logs % progressEvery == 0 { progress(result.logs) }
+                if let last, (log.block, log.logIndex) <= last {
+                    throw LocatedRejection(log.location, Rejection(.logOrder, "logs must come in (block, log index) order: this one follows block \(last.block) log_index \(last.logIndex)"))
+                }
+                last = (log.block, log.logIndex)
+                // Decided first (typed rejections, located at the log), folded after.
+                var step = Step.none
+                do throws(Rejection) {
+                    step = try Self.route(log, factories: factories, skipUnknown: skipUnknown, ledger: writer.ledger,
+                                          announced: &announced, existed: &existed, result: &result)
+                } catch {
+                    throw LocatedRejection(log.location, error)
+                }
+                switch step {
+                case .none: return
+                case .pairLog(let pairLog):
+                    var grouper = groupers[pairLog.address] ?? PairCall.Grouper(pair: pairLog.address)
+                    let calls = try grouper.add(pairLog)
+                    groupers[pairLog.address] = grouper
+                    for call in calls { try foldPairCall(call) }
+                case .fold(let fact):
+                    if case .poolCreated = fact.body, writer.ledger[fact.pool] != nil {
+                        // Created by an earlier import: the same fact is in the log.
+                        guard let stored = try writer.tx.record(externalID: fact.id!), stored.payload == DurableLedger.record(for: fact).payload else {
+                            throw LocatedRejection(log.location, Rejection(.poolExists, "pool \"\(fact.pool)\" exists, but not from this log"))
+                        }
+                        writer.summary.skipped += 1
+                        return
+                    }
+                    if case .poolCreated = fact.body { result.poolsCreated += 1 }
+                    try writer.fold(fact, at: log.location, lookUpID: existed[fact.pool] == true)
+                }
+            }
+            // Each pair's last transaction, pools in address order.
+            for pair in groupers.keys.sorted() {
+                var grouper = groupers[pair]!
+                for call in try grouper.finish() { try foldPairCall(call) }
+            }
+        }
+        return result
+    }
+
+    enum Step { case none, fold(Fact), pairLog(PairLog) }
+
+    /// What one raw log is: a factory's creation (a V2 pair's pool_created
+    /// now; a V3 pool's terms until its Initialize), a V3 pool's fact, a V2
+    /// pair's log, or nothing (skipped).
+    static func route(
+        _ log: RawLog, factories: Set<String>, skipUnknown: Bool, ledger: Ledger,
+        announced: inout [String: (token0: String, token1: String, fee: UInt32, tickSpacing: Int32)],
+        existed: inout [String: Bool], result: inout RawLogSummary
+    ) throws(Rejection) -> Step {
+        if factories.contains(log.address) {
+            if PairRawLog.isPairCreated(log) {
+                let (token0, token1, pair) = try PairRawLog.pairCreated(log)
+                if existed[pair] == nil { existed[pair] = ledger[pair] != nil }
+                if let existing = ledger[pair] {
+                    guard existing.model == .constantProduct, existing.token0 == token0, existing.token1 == token1 else {
+                        throw Rejection(.poolExists, "pool \"\(pair)\" exists as \(existing.model) \(existing.token0)/\(existing.token1), not a pair of \(token0)/\(token1)")
+                    }
+                    return .none
+                }
+                return .fold(Fact(.poolCreated(PoolCreated(pool: pair, token0: token0, token1: token1, feePPM: 3000)), id: log.factID, block: log.block))
+            }
+            if !ConcentratedPoolLog.isPoolCreated(log) && skipUnknown {
+                result.unknownEvents += 1
+                return .none
+            }
+            guard case .poolCreated(let token0, let token1, let fee, let spacing, let pool) = try ConcentratedPoolLog.factory(log) else { return .none }
+            if let existing = ledger[pool] {
+                // Created by an earlier import: the factory's terms must be the pool's.
+                guard existing.model == .concentrated, existing.token0 == token0, existing.token1 == token1, existing.feePPM == fee else {
+                    throw Rejection(.poolExists, "pool \"\(pool)\" exists as \(existing.model) \(existing.token0)/\(existing.token1) at \(existing.feePPM) ppm, not \(token0)/\(token1) at \(fee)")
+                }
+                return .none
+            }
+            announced[pool] = (token0, token1, fee, spacing)
+            return .none
+        }
+        let pool = log.address
+        let created = announced[pool]
+        guard created != nil || ledger[pool] != nil else {
+            if skipUnknown {
+                result.unknownAddresses += 1
+                return .none
+            }
+            throw Rejection(.unknownAddress, "address \(pool) is no pool that a factory log (from \(factories.sorted().joined(separator: ", "))) or an earlier import created")
+        }
+        if existed[pool] == nil { existed[pool] = ledger[pool] != nil }
+        if let existing = ledger[pool], existing.model == .constantProduct {
+            do throws(Rejection) { return .pairLog(try PairRawLog.pairLog(log)) } catch where error.rule == .input(.unknownEvent) && skipUnknown {
+                result.unknownEvents += 1
+                return .none
+            }
+        }
+        let event: ConcentratedPoolLog
+        do throws(Rejection) { event = try ConcentratedPoolLog.pool(log) } catch where error.rule == .input(.unknownEvent) && skipUnknown {
+            result.unknownEvents += 1
+            return .none
+        }
+        if case .notYetFolded(let name) = event {
+            throw Rejection(.unknownEvent, "\(name) logs are not folded yet (their facts are to come)")
+        }
+        if ledger[pool] == nil, case .initialize = event {} else if ledger[pool] == nil {
+            throw Rejection(.unknownPool, "pool \(pool) has a \(log.topics.first == ConcentratedPoolLog.Topic.swap ? "Swap" : "log") before its Initialize")
+        }
+        let fact = try event.fact(pool: pool, log: log, created: created ?? terms(ledger[pool]!))
+        if case .poolCreated = fact.body, ledger[pool] == nil { announced[pool] = nil }
+        return .fold(fact)
+    }
+
+    static func terms(_ pool: PoolState) -> (token0: String, token1: String, fee: UInt32, tickSpacing: Int32) {
+        var spacing: Int32 = 0
+        if case .concentrated(let v3) = pool.body { spacing = v3.tickSpacing }
+        return (pool.token0, pool.token1, pool.feePPM, spacing)
+    }
+}

@@ -1,0 +1,158 @@
+import PoolMath
+
+/// One log as a node returns it (`eth_getLogs`): the emitting address, up to
+/// four 32-byte topics (the event's signature hash first, then its indexed
+/// arguments) and the data (the other arguments, 32-byte words), with its
+/// block, transaction and position in the block. Decoding the event is the
+/// pool model's (`ConcentratedPoolLog`, `PairLog`).
+public struct RawLog: Sendable, Equatable {
+    public var block: UInt64
+    public var transactionHash: String
+    public var logIndex: UInt64
+    /// 0x and 40 lower-case hex digits.
+    public var address: String
+    public var topics: [UInt256]
+    public var data: [UInt8]
+    /// The 1-based line (JSON Lines, CSV) or array element (a JSON array) it was read from.
+    public var row: Int
+
+    public init(block: UInt64, transactionHash: String, logIndex: UInt64, address: String, topics: [UInt256], data: [UInt8], row: Int) {
+        self.block = block
+        self.transactionHash = transactionHash
+        self.logIndex = logIndex
+        self.address = address
+        self.topics = topics
+        self.data = data
+        self.row = row
+    }
+
+    /// Where the log is, for every error about it.
+    public var location: LocatedRejection.Location { .log(block: block, tx: transactionHash, logIndex: logIndex) }
+
+    /// The id of the fact a log becomes: `tx:log_index`.
+    public var factID: String { "\(transactionHash):\(logIndex)" }
+
+    /// Data word `index` (0-based); the caller has checked the data's length.
+    public func word(_ index: Int) -> UInt256 {
+        var value = UInt256.zero
+        for byte in data[(index * 32)..<(index * 32 + 32)] { value = (value << 8) | UInt256(UInt64(byte)) }
+        return value
+    }
+
+    /// Refuses a log whose topics or data do not have the event's shape.
+    public func requireShape(_ event: String, topics count: Int, words: Int) throws(Rejection) {
+        guard topics.count == count else {
+            throw Rejection(.invalidField, "field \"topics\": \(event) has \(count) topics (the signature and \(count - 1) indexed arguments), this log has \(topics.count)")
+        }
+        guard data.count == words * 32 else {
+            throw Rejection(.invalidField, "field \"data\": \(event) has \(words) words (\(words * 32) bytes) of data, this log has \(data.count) bytes")
+        }
+    }
+}
+
+/// The ABI's rules for one 32-byte word.
+public enum ABIWord {
+    /// An address: 20 bytes, the 12 above them zero.
+    public static func address(_ word: UInt256, _ name: String) throws(Rejection) -> String {
+        guard word >> 160 == .zero else { throw Rejection(.invalidField, "\(name) is not an address (its 12 upper bytes are not zero)") }
+        return "0x" + hex(word, digits: 40)
+    }
+
+    /// An unsigned integer of `bits` bits.
+    public static func unsigned(_ word: UInt256, bits: Int, _ name: String) throws(Rejection) -> UInt256 {
+        guard bits == 256 || word >> bits == .zero else { throw Rejection(.invalidField, "\(name) \(word) does not fit uint\(bits)") }
+        return word
+    }
+
+    /// A signed integer of at most 64 bits (int24): two's complement, sign-extended to 256 bits.
+    public static func signed(_ word: UInt256, bits: Int, _ name: String) throws(Rejection) -> Int64 {
+        let negative = word >> 255 == .one
+        // Every bit above the value's own must repeat its sign.
+        let extended = negative ? (~word) >> (bits - 1) : word >> (bits - 1)
+        guard extended == .zero else { throw Rejection(.invalidField, "\(name) is not a sign-extended int\(bits)") }
+        let low = UInt64(truncatingIfNeeded: word.low)
+        return Int64(bitPattern: low)
+    }
+
+    /// An int256: its sign and magnitude.
+    public static func int256(_ word: UInt256) -> SignedAmount {
+        word >> 255 == .one ? SignedAmount(UInt256.zero &- word, negative: true) : SignedAmount(word)
+    }
+
+    static func hex(_ value: UInt256, digits: Int) -> String {
+        let table = Array("0123456789abcdef".utf8)
+        var out = [UInt8](repeating: 0, count: digits)
+        var rest = value
+        for index in stride(from: digits - 1, through: 0, by: -1) {
+            out[index] = table[Int(rest.low & 0xF)]
+            rest = rest >> 4
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Hex text as nodes write it.
+enum Hex {
+    static func nibble(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+
+    /// A quantity: "0x" and 1 to 16 hex digits, no leading zero but for "0x0".
+    static func quantity(_ text: String, _ name: String) throws(Rejection) -> UInt64 {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 3, bytes[0] == UInt8(ascii: "0"), bytes[1] == UInt8(ascii: "x") || bytes[1] == UInt8(ascii: "X") else {
+            throw Rejection(.invalidField, "field \(quoted(name)) must be a hex quantity such as \"0x1b4\", not \(quoted(text))")
+        }
+        guard bytes.count <= 18 else { throw Rejection(.invalidField, "field \(quoted(name)): \(quoted(text)) exceeds 64 bits") }
+        var value: UInt64 = 0
+        for byte in bytes[2...] {
+            guard let digit = nibble(byte) else { throw Rejection(.invalidField, "field \(quoted(name)): \(quoted(text)) has a character that is not a hex digit") }
+            value = value << 4 | UInt64(digit)
+        }
+        guard bytes.count == 3 || bytes[2] != UInt8(ascii: "0") else {
+            throw Rejection(.invalidField, "field \(quoted(name)): \(quoted(text)) has a leading zero (a hex quantity has none)")
+        }
+        return value
+    }
+
+    /// "0x" and an even number of hex digits.
+    static func data(_ text: String, _ name: String) throws(Rejection) -> [UInt8] {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 2, bytes[0] == UInt8(ascii: "0"), bytes[1] == UInt8(ascii: "x") || bytes[1] == UInt8(ascii: "X") else {
+            throw Rejection(.invalidField, "field \(quoted(name)) must be 0x-prefixed hex data")
+        }
+        guard bytes.count % 2 == 0 else { throw Rejection(.invalidField, "field \(quoted(name)) has an odd number of hex digits") }
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count - 2) / 2)
+        var index = 2
+        while index < bytes.count {
+            guard let high = nibble(bytes[index]), let low = nibble(bytes[index + 1]) else {
+                throw Rejection(.invalidField, "field \(quoted(name)) has a character that is not a hex digit at position \(index + 1)")
+            }
+            out.append(high << 4 | low)
+            index += 2
+        }
+        return out
+    }
+
+    /// A 32-byte word: "0x" and exactly 64 hex digits.
+    static func word(_ text: String, _ name: String) throws(Rejection) -> UInt256 {
+        let bytes = try data(text, name)
+        guard bytes.count == 32 else { throw Rejection(.invalidField, "field \(quoted(name)) must be 32 bytes (64 hex digits), found \(bytes.count) bytes") }
+        var value = UInt256.zero
+        for byte in bytes { value = (value << 8) | UInt256(UInt64(byte)) }
+        return value
+    }
+
+    /// A transaction hash or an address: 0x and `bytes` bytes, written lower-case.
+    static func fixed(_ text: String, bytes count: Int, _ name: String) throws(Rejection) -> String {
+        let bytes = try data(text, name)
+        guard bytes.count == count else { throw Rejection(.invalidField, "field \(quoted(name)) must be \(count) bytes (\(count * 2) hex digits), found \(bytes.count) bytes") }
+        return text.lowercased()
+    }
+}

@@ -1,0 +1,184 @@
+import PoolMath
+
+/// Reads raw logs: a JSON array of `eth_getLogs` objects (what a node's
+/// `eth_getLogs` result is), the same objects as JSON Lines, or CSV with the
+/// columns `block_number`, `transaction_hash`, `log_index`, `address`,
+/// `topics` (the topics' hex joined by `;`, `,` or spaces, or a JSON array of
+/// them), `data` (others ignored), as log exporters write them. Quantities in
+/// JSON are hex (`"0x1b4"`), in CSV decimal or hex. A log the node marks
+/// `"removed": true` (a reorganized block) is refused: the file should not
+/// hold it.
+public enum RawLogReader {
+    public enum Format: String, Sendable, CaseIterable {
+        case jsonArray = "json-array", jsonLines = "json-lines", csv
+    }
+
+    /// The format of a file from its first non-blank byte and its CSV header:
+    /// `[` a JSON array, `{` JSON Lines, a header naming `topics` CSV; nil for
+    /// anything else (decoded rows, which `PairLogReader` reads).
+    public static func detect(_ firstLine: String) -> Format? {
+        let trimmed = firstLine.drop { $0 == " " || $0 == "\t" || $0 == "\u{FEFF}" }
+        if trimmed.hasPrefix("[") { return .jsonArray }
+        if trimmed.hasPrefix("{") { return trimmed.contains("\"topics\"") ? .jsonLines : nil }
+        let names = trimmed.split(separator: ",").map { $0.trimmingCharacters(in: "\" \r") }
+        // Decoded rows (an `event` column) may carry an indexer's topics too.
+        return names.contains("topics") && names.contains("data") && !names.contains("event") ? .csv : nil
+    }
+
+    /// Calls `body` with each log, in file order.
+    public static func forEach(_ lines: JSONLines.Reader, format: Format, _ body: (RawLog) throws -> Void) throws {
+        var reader = lines
+        switch format {
+        case .jsonLines:
+            while let (line, number) = try reader.next() {
+                if JSONLines.isBlank(line) { continue }
+                let log: RawLog
+                do throws(Rejection) {
+                    let json: JSON
+                    do throws(JSONSyntaxError) { json = try JSON.parse(line) } catch { throw Rejection(.malformedJSON, error.description) }
+                    log = try Self.log(json: json, row: number)
+                } catch { throw LocatedRejection(.line(number), error) }
+                try body(log)
+            }
+        case .jsonArray:
+            // A node's result is one JSON value: read whole, then element by element.
+            var text = ""
+            var firstLine = 1
+            while let (line, number) = try reader.next() {
+                if text.isEmpty && JSONLines.isBlank(line) { firstLine = number + 1; continue }
+                text += line
+                text += "\n"
+            }
+            let json: JSON
+            do throws(JSONSyntaxError) { json = try JSON.parse(text) } catch {
+                throw LocatedRejection(.line(firstLine), Rejection(.malformedJSON, "the JSON array of logs: \(error.description)"))
+            }
+            // `{"result": [...]}` as a JSON-RPC response wraps it.
+            var elements: [JSON]
+            switch json {
+            case .array(let array): elements = array
+            case .object(let members):
+                guard let result = members.first(where: { $0.key == "result" })?.value, case .array(let array) = result else {
+                    throw LocatedRejection(.line(firstLine), Rejection(.malformedJSON, "expected a JSON array of logs (or a JSON-RPC response with a \"result\" array)"))
+                }
+                elements = array
+            default:
+                throw LocatedRejection(.line(firstLine), Rejection(.malformedJSON, "expected a JSON array of logs, found \(json.kind)"))
+            }
+            for (index, element) in elements.enumerated() {
+                let log: RawLog
+                do throws(Rejection) { log = try Self.log(json: element, row: index + 1) } catch {
+                    throw LocatedRejection(.line(firstLine), Rejection(error.rule, "log \(index + 1) of the array: \(error.detail)"))
+                }
+                try body(log)
+            }
+            elements.removeAll()
+        case .csv:
+            var columns: [String: Int]?
+            while let (text, number) = try reader.next() {
+                let line = text.hasSuffix("\r") ? Substring(text.dropLast()) : Substring(text)
+                if line.isEmpty { continue }
+                let cells: [String]
+                do throws(Rejection) { cells = try PairLogReader.cells(line) } catch { throw LocatedRejection(.line(number), error) }
+                guard let columns else {
+                    var found: [String: Int] = [:]
+                    for (index, name) in cells.enumerated() { found[name.trimmingCharacters(in: " ")] = index }
+                    for name in ["block_number", "transaction_hash", "log_index", "address", "topics", "data"] where found[name] == nil {
+                        throw LocatedRejection(.line(number), Rejection(.missingField, "the CSV header has no column \(quoted(name)) (raw logs need block_number, transaction_hash, log_index, address, topics, data)"))
+                    }
+                    columns = found
+                    continue
+                }
+                let log: RawLog
+                do throws(Rejection) {
+                    func cell(_ name: String) throws(Rejection) -> String {
+                        let index = columns[name]!
+                        guard index < cells.count else { throw Rejection(.missingField, "the row has no \(quoted(name)) cell (\(cells.count) cells)") }
+                        return cells[index]
+                    }
+                    log = try Self.log(
+                        block: try Self.integer(try cell("block_number"), "block_number"),
+                        transactionHash: try cell("transaction_hash"),
+                        logIndex: try Self.integer(try cell("log_index"), "log_index"),
+                        address: try cell("address"), topics: try Self.topicList(try cell("topics")), data: try cell("data"), row: number)
+                } catch { throw LocatedRejection(.line(number), error) }
+                try body(log)
+            }
+        }
+    }
+
+    static func log(json: JSON, row: Int) throws(Rejection) -> RawLog {
+        guard case .object(let members) = json else { throw Rejection(.malformedJSON, "a log is a JSON object, not \(json.kind)") }
+        func field(_ name: String) throws(Rejection) -> JSON {
+            guard let value = members.first(where: { $0.key == name })?.value else { throw Rejection(.missingField, "field \(quoted(name)) is required") }
+            return value
+        }
+        func string(_ name: String) throws(Rejection) -> String {
+            guard case .string(let text) = try field(name) else { throw Rejection(.invalidField, "field \(quoted(name)) must be a string") }
+            return text
+        }
+        if case .bool(true)? = members.first(where: { $0.key == "removed" })?.value {
+            throw Rejection(.invalidField, "field \"removed\" is true: the log was removed by a reorganization and belongs to no chain")
+        }
+        guard case .array(let topicValues) = try field("topics") else { throw Rejection(.invalidField, "field \"topics\" must be an array") }
+        var topics: [String] = []
+        for value in topicValues {
+            guard case .string(let text) = value else { throw Rejection(.invalidField, "field \"topics\" must hold strings") }
+            topics.append(text)
+        }
+        return try log(
+            block: try Hex.quantity(try string("blockNumber"), "blockNumber"),
+            transactionHash: try string("transactionHash"),
+            logIndex: try Hex.quantity(try string("logIndex"), "logIndex"),
+            address: try string("address"), topics: topics, data: try string("data"), row: row)
+    }
+
+    static func log(block: UInt64, transactionHash: String, logIndex: UInt64, address: String, topics: [String], data: String, row: Int) throws(Rejection) -> RawLog {
+        guard topics.count <= 4 else { throw Rejection(.invalidField, "field \"topics\" holds \(topics.count) topics; a log has at most 4") }
+        var words: [UInt256] = []
+        for (index, topic) in topics.enumerated() { words.append(try Hex.word(topic, "topics[\(index)]")) }
+        return RawLog(
+            block: block, transactionHash: try Hex.fixed(transactionHash, bytes: 32, "transactionHash"), logIndex: logIndex,
+            address: try Hex.fixed(address, bytes: 20, "address"), topics: words, data: try Hex.data(data, "data"), row: row)
+    }
+
+    /// A CSV quantity: decimal, or 0x hex.
+    static func integer(_ text: String, _ name: String) throws(Rejection) -> UInt64 {
+        if text.hasPrefix("0x") || text.hasPrefix("0X") { return try Hex.quantity(text, name) }
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let value = UInt64(text) else {
+            throw Rejection(.invalidField, "field \(quoted(name)) must be a non-negative integer, not \(quoted(text))")
+        }
+        return value
+    }
+
+    /// A CSV topics cell: hex words separated by `;`, `,`, `|` or spaces, or a JSON array of strings.
+    static func topicList(_ text: String) throws(Rejection) -> [String] {
+        let trimmed = text.trimmingCharacters(in: " ")
+        if trimmed.hasPrefix("[") {
+            let json: JSON
+            do throws(JSONSyntaxError) { json = try JSON.parse(trimmed) } catch { throw Rejection(.invalidField, "field \"topics\": \(error.description)") }
+            guard case .array(let values) = json else { throw Rejection(.invalidField, "field \"topics\" must be an array") }
+            var topics: [String] = []
+            for value in values {
+                guard case .string(let topic) = value else { throw Rejection(.invalidField, "field \"topics\" must hold strings") }
+                topics.append(topic)
+            }
+            return topics
+        }
+        return trimmed.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "|" || $0 == " " }).map(String.init)
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        let drop = Set(set)
+        var slice = Substring(self)
+        while let first = slice.first, drop.contains(first) { slice = slice.dropFirst() }
+        while let last = slice.last, drop.contains(last) { slice = slice.dropLast() }
+        return String(slice)
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: String) -> String { String(self).trimmingCharacters(in: set) }
+}
