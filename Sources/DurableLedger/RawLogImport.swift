@@ -156,8 +156,10 @@ extension DurableLedger {
             result.unknownEvents += 1
             return .none
         }
-        if case .notYetFolded(let name) = event {
-            throw Rejection(.unknownEvent, "\(name) logs are not folded yet (their facts are to come)")
+        if case .setFeeProtocol(let old0, let old1, _, _) = event, case .concentrated(let v3)? = ledger[pool]?.body,
+           old0 != v3.feeProtocol % 16 || old1 != v3.feeProtocol >> 4 {
+            // The log states the fee protocol it replaced: it must be the ledger's.
+            throw Rejection(.protocolFeeMismatch, "SetFeeProtocol replaces \(old0), \(old1), but the pool's fee protocol is \(v3.feeProtocol % 16), \(v3.feeProtocol >> 4)")
         }
         if ledger[pool] == nil, case .initialize = event {} else if ledger[pool] == nil {
             throw Rejection(.unknownPool, "pool \(pool) has a \(log.topics.first == ConcentratedPoolLog.Topic.swap ? "Swap" : "log") before its Initialize")

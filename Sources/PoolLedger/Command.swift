@@ -55,6 +55,9 @@ public enum CommandBody: Sendable, Equatable {
     case mintPosition(MintPosition)
     case burnPosition(BurnPosition)
     case collect(CollectFees)
+    case flash(FlashLoan)
+    case setFeeProtocol(ProtocolFeeSet)
+    case collectProtocol(CollectProtocol)
 
     public var pool: String {
         switch self {
@@ -68,6 +71,9 @@ public enum CommandBody: Sendable, Equatable {
         case .mintPosition(let c): return c.pool
         case .burnPosition(let c): return c.pool
         case .collect(let c): return c.pool
+        case .flash(let c): return c.pool
+        case .setFeeProtocol(let c): return c.pool
+        case .collectProtocol(let c): return c.pool
         }
     }
 
@@ -84,6 +90,9 @@ public enum CommandBody: Sendable, Equatable {
         case .mintPosition: return "mint_position"
         case .burnPosition: return "burn_position"
         case .collect: return "collect"
+        case .flash: return "flash"
+        case .setFeeProtocol: return "set_fee_protocol"
+        case .collectProtocol: return "collect_protocol"
         }
     }
 }

@@ -99,6 +99,9 @@ public enum FactBody: Sendable, Equatable {
     case positionMinted(PositionChanged)
     case positionBurned(PositionChanged)
     case feesCollected(FeesCollected)
+    case flash(Flash)
+    case protocolFeeSet(ProtocolFeeSet)
+    case protocolFeesCollected(ProtocolFeesCollected)
 
     public var pool: String {
         switch self {
@@ -112,6 +115,9 @@ public enum FactBody: Sendable, Equatable {
         case .positionMinted(let f): return f.pool
         case .positionBurned(let f): return f.pool
         case .feesCollected(let f): return f.pool
+        case .flash(let f): return f.pool
+        case .protocolFeeSet(let f): return f.pool
+        case .protocolFeesCollected(let f): return f.pool
         }
     }
 
@@ -128,6 +134,9 @@ public enum FactBody: Sendable, Equatable {
         case .positionMinted: return "position_minted"
         case .positionBurned: return "position_burned"
         case .feesCollected: return "fees_collected"
+        case .flash: return "flash"
+        case .protocolFeeSet: return "protocol_fee_set"
+        case .protocolFeesCollected: return "protocol_fees_collected"
         }
     }
 }

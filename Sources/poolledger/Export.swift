@@ -67,6 +67,12 @@ struct Log: ParsableCommand {
                 what = "\(f.owner) removes \(f.liquidity) liquidity in ticks \(f.tickLower)...\(f.tickUpper), owed \(amount(f.amount0, 0)) + \(amount(f.amount1, 1))"
             case .feesCollected(let f):
                 what = "\(f.owner) collects \(amount(f.amount0, 0)) + \(amount(f.amount1, 1)) from ticks \(f.tickLower)...\(f.tickUpper)"
+            case .flash(let f):
+                what = "\(f.recipient) borrows \(amount(f.amount0, 0)) + \(amount(f.amount1, 1)) in a flash, paying \(amount(f.paid0, 0)) + \(amount(f.paid1, 1))"
+            case .protocolFeeSet(let f):
+                what = "protocol fee 1/\(f.feeProtocol0) of token0's swap fees, 1/\(f.feeProtocol1) of token1's (0: none)"
+            case .protocolFeesCollected(let f):
+                what = "protocol collects \(amount(f.amount0, 0)) + \(amount(f.amount1, 1)) to \(f.recipient)"
             }
             var extras: [String] = []
             if let time = fact.time { extras.append("t=\(time)") }

@@ -153,6 +153,50 @@ import TestSupport
         return String(decoding: digits, as: UTF8.self)
     }
 
+    /// Flash, SetFeeProtocol and CollectProtocol logs (none happened in the
+    /// genesis window: written here after the first pool's first mint, in the
+    /// same block) fold into their facts; a SetFeeProtocol whose old value is
+    /// not the pool's, and a CollectProtocol of all the protocol's fees, are refused.
+    @Test func flashAndProtocolFeeLogsFold() throws {
+        let logs = try Self.genesis()
+        let mint = logs[2]
+        #expect(mint.topics.first == GenesisLogs.mintTopic)
+        #expect((logs[3].blockNumber, logs[3].logIndex) > (mint.blockNumber, mint.logIndex + 3))
+        func word(_ value: UInt64) -> String { String(repeating: "0", count: 48) + String(format: "%016llx", value) }
+        func log(_ signature: String, index: UInt64, topics: [String] = [], words: [String]) -> EncodedLog {
+            EncodedLog(blockNumber: mint.blockNumber, transactionHash: "0x" + String(repeating: "ee", count: 32), logIndex: mint.logIndex + index,
+                       address: mint.address, topics: [Keccak256.topic(signature)] + topics, data: "0x" + words.joined())
+        }
+        let someone = "0x" + String(repeating: "0", count: 24) + String(repeating: "ab", count: 20)
+        let setFee = log("SetFeeProtocol(uint8,uint8,uint8,uint8)", index: 1, words: [word(0), word(0), word(4), word(5)])
+        // A flash of 10^17 of token0: the fee at 0.3 % is 3 * 10^14, paid back exactly.
+        let flash = log("Flash(address,address,uint256,uint256,uint256,uint256)", index: 2, topics: [someone, someone],
+                        words: [word(100_000_000_000_000_000), word(0), word(300_000_000_000_000), word(0)])
+        // The protocol's 1/4 of it is 75 * 10^12; collectProtocol leaves one wei.
+        let collect = log("CollectProtocol(address,address,uint128,uint128)", index: 3, topics: [someone, someone],
+                          words: [word(75_000_000_000_000 - 1), word(0)])
+        var withFlash = logs
+        withFlash.insert(contentsOf: [setFee, flash, collect], at: 3)
+        let ledger = try DurableLedger(path: temporaryDatabase())
+        let summary = try importing(GenesisLogs.jsonArray(withFlash), format: .jsonArray, into: ledger)
+        #expect(summary.append.appendedCount == logs.count - 168 + 3)
+        let facts = try ledger.facts(pool: mint.address).map(\.fact.body.typeName)
+        #expect(Array(facts.prefix(5)) == ["pool_created", "position_minted", "protocol_fee_set", "flash", "protocol_fees_collected"])
+        guard case .concentrated(let v3)? = try ledger.ledger()[mint.address]?.body else { Issue.record("no pool"); return }
+        #expect(v3.feeProtocol == 4 + (5 << 4))
+        _ = try ledger.verify()
+
+        var wrongOld = withFlash
+        wrongOld[3] = log("SetFeeProtocol(uint8,uint8,uint8,uint8)", index: 1, words: [word(6), word(0), word(4), word(5)])
+        var failure = rejection { _ = try importing(GenesisLogs.jsonArray(wrongOld), format: .jsonArray, into: try DurableLedger(path: temporaryDatabase())) }
+        #expect(failure?.rejection.rule == .ledger(.protocolFeeMismatch), "\(String(describing: failure))")
+        var all = withFlash
+        all[5] = log("CollectProtocol(address,address,uint128,uint128)", index: 3, topics: [someone, someone], words: [word(75_000_000_000_000), word(0)])
+        failure = rejection { _ = try importing(GenesisLogs.jsonArray(all), format: .jsonArray, into: try DurableLedger(path: temporaryDatabase())) }
+        #expect(failure?.rejection.rule == .ledger(.payoutMismatch), "\(String(describing: failure))")
+        #expect(failure?.location == .log(block: mint.blockNumber, tx: all[5].transactionHash, logIndex: mint.logIndex + 3))
+    }
+
     // MARK: bad input
 
     func refusal(_ lines: [String], format: RawLogReader.Format = .jsonLines, skipUnknown: Bool = false) throws -> LocatedRejection? {

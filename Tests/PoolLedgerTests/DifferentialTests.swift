@@ -37,7 +37,7 @@ extension BigUInt {
                 try trial.transfer(from: c.from, to: c.to, amount: BigUInt(c.shares))
             case .setFeeTo(let c):
                 trial.feeTo = c.feeTo
-            case .mintPosition, .burnPosition, .collect:
+            case .mintPosition, .burnPosition, .collect, .flash, .setFeeProtocol, .collectProtocol:
                 return false
             }
         } catch {

@@ -29,6 +29,9 @@ import Testing
         ("position_minted", ["v3"], #"{"type":"position_minted","pool":"P","owner":"o","tick_lower":-60,"tick_upper":60,"liquidity":"1000","amount0":"3","amount1":"3"}"#),
         ("position_burned", ["v3"], #"{"type":"position_burned","pool":"P","owner":"lp","tick_lower":-600,"tick_upper":600,"liquidity":"1","amount0":"0","amount1":"0"}"#),
         ("fees_collected", ["v3"], #"{"type":"fees_collected","pool":"P","owner":"lp","tick_lower":-600,"tick_upper":600,"amount0":"0","amount1":"0"}"#),
+        ("flash", ["v3"], #"{"type":"flash","pool":"P","recipient":"r","amount0":"1000","amount1":"0","paid0":"3","paid1":"0"}"#),
+        ("protocol_fee_set", ["v3"], #"{"type":"protocol_fee_set","pool":"P","fee_protocol0":4,"fee_protocol1":0}"#),
+        ("protocol_fees_collected", ["v3"], #"{"type":"protocol_fees_collected","pool":"P","recipient":"r","amount0":"0","amount1":"0"}"#),
         ("swap", ["v2", "v3"], #"{"type":"swap","pool":"P","trader":"t","amount0_in":"1000","amount1_in":"0","amount0_out":"0","amount1_out":"1"}"#),
     ]
 
@@ -41,6 +44,9 @@ import Testing
         ("mint_position", ["v3"], #"{"cmd":"mint_position","pool":"P","owner":"o","tick_lower":-60,"tick_upper":60,"liquidity":"1000"}"#),
         ("burn_position", ["v3"], #"{"cmd":"burn_position","pool":"P","owner":"lp","tick_lower":-600,"tick_upper":600,"liquidity":"1"}"#),
         ("collect", ["v3"], #"{"cmd":"collect","pool":"P","owner":"lp","tick_lower":-600,"tick_upper":600}"#),
+        ("flash", ["v3"], #"{"cmd":"flash","pool":"P","recipient":"r","amount0":"1000","amount1":"0"}"#),
+        ("set_fee_protocol", ["v3"], #"{"cmd":"set_fee_protocol","pool":"P","fee_protocol0":4,"fee_protocol1":0}"#),
+        ("collect_protocol", ["v3"], #"{"cmd":"collect_protocol","pool":"P","recipient":"r"}"#),
         ("swap_exact_in", ["v2", "v3"], #"{"cmd":"swap_exact_in","pool":"P","trader":"t","token_in":"A","amount_in":"1000"}"#),
         ("swap_exact_out", ["v2", "v3"], #"{"cmd":"swap_exact_out","pool":"P","trader":"t","token_out":"A","amount_out":"10"}"#),
     ]
@@ -69,9 +75,9 @@ import Testing
             }
             #expect(command.body.commandName == entry.name)
         }
-        // Ten fact types with pool_created, ten commands with create_pool (docs/format.md).
-        #expect(Self.facts.count + 1 == 10)
-        #expect(Self.commands.count + 1 == 10)
+        // Thirteen fact types with pool_created, thirteen commands with create_pool (docs/format.md).
+        #expect(Self.facts.count + 1 == 13)
+        #expect(Self.commands.count + 1 == 13)
     }
 
     /// Sends every entry to each pool whose model does not take it; returns how many were refused.
@@ -99,13 +105,13 @@ import Testing
     }
 
     @Test func aFactOfTheOtherModelIsRefusedNamingTheLine() throws {
-        // 5 constant-product facts sent to the V3 pool, 3 concentrated facts to the pair.
-        #expect(try refuseOtherModels(Self.facts) == 8)
+        // 5 constant-product facts sent to the V3 pool, 6 concentrated facts to the pair.
+        #expect(try refuseOtherModels(Self.facts) == 11)
     }
 
     @Test func aCommandOfTheOtherModelIsRefusedNamingTheLine() throws {
-        // 4 constant-product commands sent to the V3 pool, 3 concentrated commands to the pair.
-        #expect(try refuseOtherModels(Self.commands) == 7)
+        // 4 constant-product commands sent to the V3 pool, 6 concentrated commands to the pair.
+        #expect(try refuseOtherModels(Self.commands) == 10)
     }
 
     /// The lines each model does take fold (or fail on a rule of their own), so

@@ -71,6 +71,9 @@ public enum BinaryCodec {
         case .positionMinted: tag = 8
         case .positionBurned: tag = 9
         case .feesCollected: tag = 10
+        case .flash: tag = 11
+        case .protocolFeeSet: tag = 12
+        case .protocolFeesCollected: tag = 13
         }
         out.append(version)
         out.append(tag)
@@ -111,6 +114,13 @@ public enum BinaryCodec {
         case .feesCollected(let f):
             put(f.pool, &out); put(f.owner, &out); put(signed: Int64(f.tickLower), &out); put(signed: Int64(f.tickUpper), &out)
             put(f.amount0, &out); put(f.amount1, &out)
+        case .flash(let f):
+            put(f.pool, &out); put(f.recipient, &out)
+            put(f.amount0, &out); put(f.amount1, &out); put(f.paid0, &out); put(f.paid1, &out)
+        case .protocolFeeSet(let f):
+            put(f.pool, &out); put(UInt64(f.feeProtocol0), &out); put(UInt64(f.feeProtocol1), &out)
+        case .protocolFeesCollected(let f):
+            put(f.pool, &out); put(f.recipient, &out); put(f.amount0, &out); put(f.amount1, &out)
         }
         if let id = fact.id { put(id, &out) }
         if let time = fact.time { put(time, &out) }
@@ -213,6 +223,17 @@ public enum BinaryCodec {
             let lower = Int32(try reader.signed(in: Self.ticks)), upper = Int32(try reader.signed(in: Self.ticks))
             body = .feesCollected(FeesCollected(pool: pool, owner: owner, tickLower: lower, tickUpper: upper,
                                                 amount0: try reader.amount(), amount1: try reader.amount()))
+        case 11:
+            let pool = try reader.string(), recipient = try reader.string()
+            body = .flash(Flash(pool: pool, recipient: recipient, amount0: try reader.amount(), amount1: try reader.amount(),
+                                paid0: try reader.amount(), paid1: try reader.amount()))
+        case 12:
+            let pool = try reader.string()
+            let feeProtocol0 = UInt8(try reader.integer(max: 255)), feeProtocol1 = UInt8(try reader.integer(max: 255))
+            body = .protocolFeeSet(ProtocolFeeSet(pool: pool, feeProtocol0: feeProtocol0, feeProtocol1: feeProtocol1))
+        case 13:
+            let pool = try reader.string(), recipient = try reader.string()
+            body = .protocolFeesCollected(ProtocolFeesCollected(pool: pool, recipient: recipient, amount0: try reader.amount(), amount1: try reader.amount()))
         default:
             throw Rejection(.malformedRecord, "unknown fact type tag \(tag)")
         }

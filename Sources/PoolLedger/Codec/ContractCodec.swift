@@ -88,11 +88,22 @@ public enum ContractCodec {
                 amount0: try fields.amount("amount0"), amount1: try fields.amount("amount1")))
         case "fee_to_set":
             body = .feeToSet(FeeToSet(pool: try fields.string("pool"), feeTo: try fields.nullableString("fee_to", required: true)))
+        case "flash":
+            body = .flash(Flash(
+                pool: try fields.string("pool"), recipient: try fields.string("recipient"),
+                amount0: try fields.amount("amount0"), amount1: try fields.amount("amount1"),
+                paid0: try fields.amount("paid0"), paid1: try fields.amount("paid1")))
+        case "protocol_fee_set":
+            body = .protocolFeeSet(try protocolFeeSet(&fields))
+        case "protocol_fees_collected":
+            body = .protocolFeesCollected(ProtocolFeesCollected(
+                pool: try fields.string("pool"), recipient: try fields.string("recipient"),
+                amount0: try fields.amount("amount0"), amount1: try fields.amount("amount1")))
         case "reserves_synced":
             body = .reservesSynced(ReservesSynced(
                 pool: try fields.string("pool"), reserve0: try fields.amount("reserve0"), reserve1: try fields.amount("reserve1")))
         default:
-            throw Rejection(.unknownType, "type \(quoted(type)) is not a fact type (pool_created, liquidity_added, liquidity_removed, swap, shares_transferred, fee_to_set, reserves_synced, position_minted, position_burned, fees_collected)")
+            throw Rejection(.unknownType, "type \(quoted(type)) is not a fact type (pool_created, liquidity_added, liquidity_removed, swap, shares_transferred, fee_to_set, reserves_synced, position_minted, position_burned, fees_collected, flash, protocol_fee_set, protocol_fees_collected)")
         }
         let fact = Fact(body, id: try fields.optionalString("id"), time: try fields.optionalInteger("time", in: timeRange),
                         block: try fields.optionalInteger("block", in: timeRange))
@@ -130,6 +141,13 @@ public enum ContractCodec {
             throw Rejection(.unsupportedModel, "model \(quoted(name)) is not supported (constant_product, concentrated)")
         }
         return model
+    }
+
+    static func protocolFeeSet(_ fields: inout FieldReader) throws(Rejection) -> ProtocolFeeSet {
+        ProtocolFeeSet(
+            pool: try fields.string("pool"),
+            feeProtocol0: UInt8(try fields.integer("fee_protocol0", in: 0...255)),
+            feeProtocol1: UInt8(try fields.integer("fee_protocol1", in: 0...255)))
     }
 
     static func sharesTransferred(_ fields: inout FieldReader) throws(Rejection) -> SharesTransferred {
@@ -190,8 +208,19 @@ public enum ContractCodec {
                 tickLower: Int32(try fields.signedInteger("tick_lower", in: tickRange)),
                 tickUpper: Int32(try fields.signedInteger("tick_upper", in: tickRange)),
                 amount0Max: try fields.optionalAmount("amount0_max"), amount1Max: try fields.optionalAmount("amount1_max")))
+        case "flash":
+            body = .flash(FlashLoan(
+                pool: try fields.string("pool"), recipient: try fields.string("recipient"),
+                amount0: try fields.amount("amount0"), amount1: try fields.amount("amount1"),
+                paid0: try fields.optionalAmount("paid0"), paid1: try fields.optionalAmount("paid1")))
+        case "set_fee_protocol":
+            body = .setFeeProtocol(try protocolFeeSet(&fields))
+        case "collect_protocol":
+            body = .collectProtocol(CollectProtocol(
+                pool: try fields.string("pool"), recipient: try fields.string("recipient"),
+                amount0Requested: try fields.optionalAmount("amount0_requested"), amount1Requested: try fields.optionalAmount("amount1_requested")))
         default:
-            throw Rejection(.unknownType, "cmd \(quoted(name)) is not a command (create_pool, add_liquidity, remove_liquidity, swap_exact_in, swap_exact_out, transfer_shares, set_fee_to, mint_position, burn_position, collect)")
+            throw Rejection(.unknownType, "cmd \(quoted(name)) is not a command (create_pool, add_liquidity, remove_liquidity, swap_exact_in, swap_exact_out, transfer_shares, set_fee_to, mint_position, burn_position, collect, flash, set_fee_protocol, collect_protocol)")
         }
         let command = Command(body, id: try fields.optionalString("id"), time: try fields.optionalInteger("time", in: timeRange),
                               block: try fields.optionalInteger("block", in: timeRange))
@@ -250,6 +279,15 @@ public enum ContractCodec {
             members.append(("tick_lower", .number(String(f.tickLower))))
             members.append(("tick_upper", .number(String(f.tickUpper))))
             add("amount0", f.amount0); add("amount1", f.amount1)
+        case .flash(let f):
+            add("pool", f.pool); add("recipient", f.recipient)
+            add("amount0", f.amount0); add("amount1", f.amount1); add("paid0", f.paid0); add("paid1", f.paid1)
+        case .protocolFeeSet(let f):
+            add("pool", f.pool)
+            members.append(("fee_protocol0", .number(String(f.feeProtocol0))))
+            members.append(("fee_protocol1", .number(String(f.feeProtocol1))))
+        case .protocolFeesCollected(let f):
+            add("pool", f.pool); add("recipient", f.recipient); add("amount0", f.amount0); add("amount1", f.amount1)
         }
         if let id = fact.id { add("id", id) }
         if let time = fact.time { members.append(("time", .number(String(time)))) }
@@ -306,6 +344,18 @@ public enum ContractCodec {
             add("pool", c.pool); add("owner", c.owner); addTicks(c.tickLower, c.tickUpper)
             if let max = c.amount0Max { add("amount0_max", max) }
             if let max = c.amount1Max { add("amount1_max", max) }
+        case .flash(let c):
+            add("pool", c.pool); add("recipient", c.recipient); add("amount0", c.amount0); add("amount1", c.amount1)
+            if let paid = c.paid0 { add("paid0", paid) }
+            if let paid = c.paid1 { add("paid1", paid) }
+        case .setFeeProtocol(let c):
+            add("pool", c.pool)
+            members.append(("fee_protocol0", .number(String(c.feeProtocol0))))
+            members.append(("fee_protocol1", .number(String(c.feeProtocol1))))
+        case .collectProtocol(let c):
+            add("pool", c.pool); add("recipient", c.recipient)
+            if let requested = c.amount0Requested { add("amount0_requested", requested) }
+            if let requested = c.amount1Requested { add("amount1_requested", requested) }
         }
         if let id = command.id { add("id", id) }
         if let time = command.time { members.append(("time", .number(String(time)))) }

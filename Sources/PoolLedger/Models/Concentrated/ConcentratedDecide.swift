@@ -67,6 +67,25 @@ extension ConcentratedPool {
                 throw Rejection(.excessiveInputAmount, "buying \(swap.amountOut) \(swap.tokenOut) costs \(amountIn), above max_amount_in \(max)")
             }
             return .swap(fact)
+        case .flash(let flash):
+            // Paid back by default exactly the fee on each amount.
+            let fees = try Self.v3Call { () throws(V3MathError) in (try Self.flashFee(flash.amount0, feePips), try Self.flashFee(flash.amount1, feePips)) }
+            let paid0 = flash.paid0 ?? fees.0, paid1 = flash.paid1 ?? fees.1
+            guard flash.amount0 <= balance0, flash.amount1 <= balance1 else {
+                throw Rejection(.insufficientLiquidity, "a flash of \(flash.amount0), \(flash.amount1) from balances of \(balance0), \(balance1)")
+            }
+            try Self.v3Call { () throws(V3MathError) in try v3.flash(amount0: flash.amount0, amount1: flash.amount1, paid0: paid0, paid1: paid1) }
+            return .flash(Flash(pool: flash.pool, recipient: flash.recipient, amount0: flash.amount0, amount1: flash.amount1, paid0: paid0, paid1: paid1))
+        case .setFeeProtocol(let set):
+            try Self.v3Call { () throws(V3MathError) in try v3.setFeeProtocol(set.feeProtocol0, set.feeProtocol1) }
+            return .protocolFeeSet(set)
+        case .collectProtocol(let collect):
+            let requested0 = collect.amount0Requested.map { $0.high == 0 ? $0.low : UInt128.max } ?? UInt128.max
+            let requested1 = collect.amount1Requested.map { $0.high == 0 ? $0.low : UInt128.max } ?? UInt128.max
+            let paid = v3.collectProtocol(amount0Requested: requested0, amount1Requested: requested1)
+            return .protocolFeesCollected(ProtocolFeesCollected(
+                pool: collect.pool, recipient: collect.recipient,
+                amount0: UInt256(high: 0, low: paid.amount0), amount1: UInt256(high: 0, low: paid.amount1)))
         default:
             return nil
         }

@@ -67,6 +67,30 @@ extension ConcentratedPool {
                 liquidityBook.move(from: journal.tick, to: tick, ticks: ticks, changed: &journal.bookEdges)
                 balance0 = try Self.paidOut(try Self.paidIn(balance0, swap.amount0In, token: "token0"), swap.amount0Out, token: "token0")
                 balance1 = try Self.paidOut(try Self.paidIn(balance1, swap.amount1In, token: "token1"), swap.amount1Out, token: "token1")
+            case .flash(let flash):
+                // The pool sends the amounts, then holds them back with what was paid beyond.
+                guard flash.amount0 <= balance0, flash.amount1 <= balance1 else {
+                    throw Rejection(.insufficientLiquidity, "a flash of \(flash.amount0), \(flash.amount1) from balances of \(balance0), \(balance1)")
+                }
+                try Self.v3Call { () throws(V3MathError) in
+                    try self.flash(amount0: flash.amount0, amount1: flash.amount1, paid0: flash.paid0, paid1: flash.paid1)
+                }
+                balance0 = try Self.paidIn(balance0, flash.paid0, token: "token0")
+                balance1 = try Self.paidIn(balance1, flash.paid1, token: "token1")
+            case .protocolFeeSet(let set):
+                try Self.v3Call { () throws(V3MathError) in try self.setFeeProtocol(set.feeProtocol0, set.feeProtocol1) }
+            case .protocolFeesCollected(let collect):
+                let owed0 = protocolFees0, owed1 = protocolFees1
+                // What collectProtocol pays when asked for exactly the recorded amounts.
+                guard collect.amount0.high == 0, collect.amount1.high == 0 else {
+                    throw Rejection(.payoutMismatch, "protocol fees collected \(collect.amount0), \(collect.amount1) exceed uint128")
+                }
+                let paid = self.collectProtocol(amount0Requested: collect.amount0.low, amount1Requested: collect.amount1.low)
+                guard paid.amount0 == collect.amount0.low, paid.amount1 == collect.amount1.low else {
+                    throw Rejection(.payoutMismatch, "protocol fees collected \(collect.amount0), \(collect.amount1), but the protocol's fees are \(owed0), \(owed1) and collectProtocol leaves the last wei of each: it pays \(paid.amount0), \(paid.amount1)")
+                }
+                balance0 = try Self.paidOut(balance0, collect.amount0, token: "token0")
+                balance1 = try Self.paidOut(balance1, collect.amount1, token: "token1")
             default:
                 return nil
             }

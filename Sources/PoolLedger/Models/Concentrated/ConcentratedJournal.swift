@@ -15,6 +15,7 @@ extension ConcentratedPool {
         let feeGrowthGlobal1X128: UInt256
         let protocolFees0: UInt128
         let protocolFees1: UInt128
+        let feeProtocol: UInt8
         let balance0: UInt256
         let balance1: UInt256
         let bookAccounts: LiquidityBook.Accounts
@@ -31,6 +32,7 @@ extension ConcentratedPool {
             feeGrowthGlobal1X128 = pool.feeGrowthGlobal1X128
             protocolFees0 = pool.protocolFees0
             protocolFees1 = pool.protocolFees1
+            feeProtocol = pool.feeProtocol
             balance0 = pool.balance0
             balance1 = pool.balance1
             bookAccounts = pool.liquidityBook.accounts
@@ -61,6 +63,7 @@ extension ConcentratedPool {
         feeGrowthGlobal1X128 = journal.feeGrowthGlobal1X128
         protocolFees0 = journal.protocolFees0
         protocolFees1 = journal.protocolFees1
+        feeProtocol = journal.feeProtocol
         balance0 = journal.balance0
         balance1 = journal.balance1
         for (index, edge) in journal.bookEdges.reversed() { liquidityBook.restore(edge, at: index) }

@@ -16,8 +16,12 @@ public enum ConcentratedPoolLog: Sendable, Equatable {
     case collect(owner: String, recipient: String, tickLower: Int32, tickUpper: Int32, amount0: UInt256, amount1: UInt256)
     /// `Swap(sender indexed, recipient indexed, amount0, amount1, sqrtPriceX96, liquidity, tick)`: pool-side signed amounts.
     case swap(sender: String, recipient: String, amount0: SignedAmount, amount1: SignedAmount, sqrtPriceX96: UInt256, liquidity: UInt256, tick: Int32)
-    /// `Flash`, `SetFeeProtocol`, `CollectProtocol`: recognized, not yet folded.
-    case notYetFolded(event: String)
+    /// `Flash(sender indexed, recipient indexed, amount0, amount1, paid0, paid1)`.
+    case flash(sender: String, recipient: String, amount0: UInt256, amount1: UInt256, paid0: UInt256, paid1: UInt256)
+    /// `SetFeeProtocol(feeProtocol0Old, feeProtocol1Old, feeProtocol0New, feeProtocol1New)`.
+    case setFeeProtocol(old0: UInt8, old1: UInt8, new0: UInt8, new1: UInt8)
+    /// `CollectProtocol(sender indexed, recipient indexed, amount0, amount1)`.
+    case collectProtocol(sender: String, recipient: String, amount0: UInt256, amount1: UInt256)
 
     /// keccak256 of each event's signature (its topic 0).
     public enum Topic {
@@ -92,13 +96,22 @@ public enum ConcentratedPoolLog: Sendable, Equatable {
                 tick: try tick(log.word(4), "Swap tick"))
         case Topic.flash:
             try log.requireShape("Flash", topics: 3, words: 4)
-            return .notYetFolded(event: "Flash")
+            return .flash(
+                sender: try ABIWord.address(log.topics[1], "Flash sender"), recipient: try ABIWord.address(log.topics[2], "Flash recipient"),
+                amount0: log.word(0), amount1: log.word(1), paid0: log.word(2), paid1: log.word(3))
         case Topic.setFeeProtocol:
             try log.requireShape("SetFeeProtocol", topics: 1, words: 4)
-            return .notYetFolded(event: "SetFeeProtocol")
+            func nibble(_ index: Int, _ name: String) throws(Rejection) -> UInt8 {
+                UInt8(truncatingIfNeeded: try ABIWord.unsigned(log.word(index), bits: 8, "SetFeeProtocol \(name)").low)
+            }
+            return .setFeeProtocol(old0: try nibble(0, "feeProtocol0Old"), old1: try nibble(1, "feeProtocol1Old"),
+                                   new0: try nibble(2, "feeProtocol0New"), new1: try nibble(3, "feeProtocol1New"))
         case Topic.collectProtocol:
             try log.requireShape("CollectProtocol", topics: 3, words: 2)
-            return .notYetFolded(event: "CollectProtocol")
+            return .collectProtocol(
+                sender: try ABIWord.address(log.topics[1], "CollectProtocol sender"), recipient: try ABIWord.address(log.topics[2], "CollectProtocol recipient"),
+                amount0: try ABIWord.unsigned(log.word(0), bits: 128, "CollectProtocol amount0"),
+                amount1: try ABIWord.unsigned(log.word(1), bits: 128, "CollectProtocol amount1"))
         default:
             throw Rejection(.unknownEvent, "topic \(Self.topicText(log)) is no event of a Uniswap V3 pool")
         }
@@ -115,8 +128,14 @@ public enum ConcentratedPoolLog: Sendable, Equatable {
     public func fact(pool: String, log: RawLog, created: (token0: String, token1: String, fee: UInt32, tickSpacing: Int32)?) throws(Rejection) -> Fact {
         let body: FactBody
         switch self {
-        case .poolCreated, .notYetFolded:
-            throw Rejection(.unknownEvent, "\(self) is not a pool event the ledger folds")
+        case .poolCreated:
+            throw Rejection(.unknownEvent, "PoolCreated is the factory's event, not a pool's")
+        case .flash(_, let recipient, let amount0, let amount1, let paid0, let paid1):
+            body = .flash(Flash(pool: pool, recipient: recipient, amount0: amount0, amount1: amount1, paid0: paid0, paid1: paid1))
+        case .setFeeProtocol(_, _, let new0, let new1):
+            body = .protocolFeeSet(ProtocolFeeSet(pool: pool, feeProtocol0: new0, feeProtocol1: new1))
+        case .collectProtocol(_, let recipient, let amount0, let amount1):
+            body = .protocolFeesCollected(ProtocolFeesCollected(pool: pool, recipient: recipient, amount0: amount0, amount1: amount1))
         case .initialize(let price, let tick):
             guard let created else { throw Rejection(.unknownPool, "Initialize of \(pool), whose PoolCreated the factory logs read so far do not hold") }
             let expected: Int32
