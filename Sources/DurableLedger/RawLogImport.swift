@@ -26,7 +26,7 @@ extension DurableLedger {
     public func importRawLogs(
         _ lines: JSONLines.Reader, format: RawLogReader.Format,
         factories: Set<String> = [ConcentratedPoolLog.mainnetFactory, PairRawLog.mainnetFactory],
-        skipUnknown: Bool = false, progressEvery: Int = 0, progress: (Int) -> Void = { _ in }
+        names: ChainNames = ChainNames(), skipUnknown: Bool = false, progressEvery: Int = 0, progress: (Int) -> Void = { _ in }
     ) throws -> RawLogSummary {
         var result = RawLogSummary()
         let factories = Set(factories.map { $0.lowercased() })
@@ -41,6 +41,7 @@ extension DurableLedger {
             var last: (block: UInt64, logIndex: UInt64)?
 
             func foldPairCall(_ call: PairCall) throws {
+                // The pair's log is named: its address is the pool's id.
                 let pool = call.log.address
                 if existed[pool] == true, try writer.tx.record(externalID: call.log.factID) != nil {
                     writer.summary.skipped += 1
@@ -64,7 +65,7 @@ extension DurableLedger {
                 // Decided first (typed rejections, located at the log), folded after.
                 var step = Step.none
                 do throws(Rejection) {
-                    step = try Self.route(log, factories: factories, skipUnknown: skipUnknown, ledger: writer.ledger,
+                    step = try Self.route(log, factories: factories, names: names, skipUnknown: skipUnknown, ledger: writer.ledger,
                                           announced: &announced, existed: &existed, result: &result)
                 } catch {
                     throw LocatedRejection(log.location, error)
@@ -76,10 +77,18 @@ extension DurableLedger {
                     let calls = try grouper.add(pairLog)
                     groupers[pairLog.address] = grouper
                     for call in calls { try foldPairCall(call) }
-                case .fold(let fact):
+                case .fold(let fact, let replacing):
+                    if let (old0, old1) = replacing, case .concentrated(let v3)? = writer.ledger[fact.pool]?.body,
+                       old0 != v3.feeProtocol % 16 || old1 != v3.feeProtocol >> 4 {
+                        // The log states the fee protocol it replaced: it must be the ledger's (unless the fact is in the log already).
+                        let stored = existed[fact.pool] == true ? try writer.tx.record(externalID: fact.id!) : nil
+                        if stored == nil {
+                            throw LocatedRejection(log.location, Rejection(.protocolFeeMismatch, "SetFeeProtocol replaces \(old0), \(old1), but the pool's fee protocol is \(v3.feeProtocol % 16), \(v3.feeProtocol >> 4)"))
+                        }
+                    }
                     if case .poolCreated = fact.body, writer.ledger[fact.pool] != nil {
                         // Created by an earlier import: the same fact is in the log.
-                        guard let stored = try writer.tx.record(externalID: fact.id!), stored.payload == DurableLedger.record(for: fact).payload else {
+                        guard let stored = try writer.tx.record(externalID: fact.id!), stored.type == "pool_created", stored.stream == fact.pool else {
                             throw LocatedRejection(log.location, Rejection(.poolExists, "pool \"\(fact.pool)\" exists, but not from this log"))
                         }
                         writer.summary.skipped += 1
@@ -98,19 +107,21 @@ extension DurableLedger {
         return result
     }
 
-    enum Step { case none, fold(Fact), pairLog(PairLog) }
+    /// `fold` carries, for a SetFeeProtocol, the fee protocol its log says it replaced.
+    enum Step { case none, fold(Fact, replacing: (UInt8, UInt8)? = nil), pairLog(PairLog) }
 
     /// What one raw log is: a factory's creation (a V2 pair's pool_created
     /// now; a V3 pool's terms until its Initialize), a V3 pool's fact, a V2
     /// pair's log, or nothing (skipped).
     static func route(
-        _ log: RawLog, factories: Set<String>, skipUnknown: Bool, ledger: Ledger,
+        _ log: RawLog, factories: Set<String>, names: ChainNames, skipUnknown: Bool, ledger: Ledger,
         announced: inout [String: (token0: String, token1: String, fee: UInt32, tickSpacing: Int32)],
         existed: inout [String: Bool], result: inout RawLogSummary
     ) throws(Rejection) -> Step {
         if factories.contains(log.address) {
             if PairRawLog.isPairCreated(log) {
-                let (token0, token1, pair) = try PairRawLog.pairCreated(log)
+                let (token0Address, token1Address, pairAddress) = try PairRawLog.pairCreated(log)
+                let pair = names.name(pairAddress), token0 = names.name(token0Address), token1 = names.name(token1Address)
                 if existed[pair] == nil { existed[pair] = ledger[pair] != nil }
                 if let existing = ledger[pair] {
                     guard existing.model == .constantProduct, existing.token0 == token0, existing.token1 == token1 else {
@@ -118,35 +129,39 @@ extension DurableLedger {
                     }
                     return .none
                 }
-                return .fold(Fact(.poolCreated(PoolCreated(pool: pair, token0: token0, token1: token1, feePPM: 3000)), id: log.factID, block: log.block))
+                return .fold(Fact(.poolCreated(PoolCreated(
+                    pool: pair, token0: token0, token1: token1, decimals0: names.decimals(token0Address), decimals1: names.decimals(token1Address),
+                    feePPM: names.feePPM(pairAddress) ?? 3000)), id: log.factID, time: log.time, block: log.block))
             }
             if !ConcentratedPoolLog.isPoolCreated(log) && skipUnknown {
                 result.unknownEvents += 1
                 return .none
             }
-            guard case .poolCreated(let token0, let token1, let fee, let spacing, let pool) = try ConcentratedPoolLog.factory(log) else { return .none }
+            guard case .poolCreated(let token0, let token1, let fee, let spacing, let poolAddress) = try ConcentratedPoolLog.factory(log) else { return .none }
+            let pool = names.name(poolAddress)
             if let existing = ledger[pool] {
                 // Created by an earlier import: the factory's terms must be the pool's.
-                guard existing.model == .concentrated, existing.token0 == token0, existing.token1 == token1, existing.feePPM == fee else {
-                    throw Rejection(.poolExists, "pool \"\(pool)\" exists as \(existing.model) \(existing.token0)/\(existing.token1) at \(existing.feePPM) ppm, not \(token0)/\(token1) at \(fee)")
+                guard existing.model == .concentrated, existing.token0 == names.name(token0), existing.token1 == names.name(token1), existing.feePPM == fee else {
+                    throw Rejection(.poolExists, "pool \"\(pool)\" exists as \(existing.model) \(existing.token0)/\(existing.token1) at \(existing.feePPM) ppm, not \(names.name(token0))/\(names.name(token1)) at \(fee)")
                 }
                 return .none
             }
+            // Token addresses: named when the pool is created.
             announced[pool] = (token0, token1, fee, spacing)
             return .none
         }
-        let pool = log.address
+        let pool = names.name(log.address)
         let created = announced[pool]
         guard created != nil || ledger[pool] != nil else {
             if skipUnknown {
                 result.unknownAddresses += 1
                 return .none
             }
-            throw Rejection(.unknownAddress, "address \(pool) is no pool that a factory log (from \(factories.sorted().joined(separator: ", "))) or an earlier import created")
+            throw Rejection(.unknownAddress, "address \(log.address) is no pool that a factory log (from \(factories.sorted().joined(separator: ", "))) or an earlier import created")
         }
         if existed[pool] == nil { existed[pool] = ledger[pool] != nil }
         if let existing = ledger[pool], existing.model == .constantProduct {
-            do throws(Rejection) { return .pairLog(try PairRawLog.pairLog(log)) } catch where error.rule == .input(.unknownEvent) && skipUnknown {
+            do throws(Rejection) { return .pairLog(try PairRawLog.pairLog(log).named(names)) } catch where error.rule == .input(.unknownEvent) && skipUnknown {
                 result.unknownEvents += 1
                 return .none
             }
@@ -156,16 +171,12 @@ extension DurableLedger {
             result.unknownEvents += 1
             return .none
         }
-        if case .setFeeProtocol(let old0, let old1, _, _) = event, case .concentrated(let v3)? = ledger[pool]?.body,
-           old0 != v3.feeProtocol % 16 || old1 != v3.feeProtocol >> 4 {
-            // The log states the fee protocol it replaced: it must be the ledger's.
-            throw Rejection(.protocolFeeMismatch, "SetFeeProtocol replaces \(old0), \(old1), but the pool's fee protocol is \(v3.feeProtocol % 16), \(v3.feeProtocol >> 4)")
-        }
         if ledger[pool] == nil, case .initialize = event {} else if ledger[pool] == nil {
             throw Rejection(.unknownPool, "pool \(pool) has a \(log.topics.first == ConcentratedPoolLog.Topic.swap ? "Swap" : "log") before its Initialize")
         }
-        let fact = try event.fact(pool: pool, log: log, created: created ?? terms(ledger[pool]!))
+        let fact = try event.fact(pool: pool, log: log, created: created ?? terms(ledger[pool]!), names: names)
         if case .poolCreated = fact.body, ledger[pool] == nil { announced[pool] = nil }
+        if case .setFeeProtocol(let old0, let old1, _, _) = event { return .fold(fact, replacing: (old0, old1)) }
         return .fold(fact)
     }
 

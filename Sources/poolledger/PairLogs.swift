@@ -40,6 +40,8 @@ struct ImportLogs: ParsableCommand {
     @Option(help: ArgumentHelp("A factory whose pool-creation logs are trusted (repeatable; default: the Uniswap V2 and V3 mainnet factories).", valueName: "ADDRESS"))
     var factory: [String] = []
     @Flag(help: "Count and report logs of unknown addresses or events instead of refusing them.") var skipUnknown = false
+    @Option(help: ArgumentHelp("Raw logs: names for addresses (CSV address,symbol,decimals[,fee_ppm], or a JSON array of such objects): tokens, pools (their ledger id; a V2 fork's fee), holders.", valueName: "FILE"))
+    var tokens: String?
     @Option(help: "Decoded V2 pair logs: the pool id in the ledger.") var pool: String?
     @Option(help: "Decoded V2 pair logs: symbol of token0.") var token0: String?
     @Option(help: "Decoded V2 pair logs: symbol of token1.") var token1: String?
@@ -63,7 +65,12 @@ struct ImportLogs: ParsableCommand {
         case .jsonArray, .jsonLines, .csv:
             let raw: RawLogReader.Format = chosen == .jsonArray ? .jsonArray : chosen == .jsonLines ? .jsonLines : .csv
             let factories: Set<String> = factory.isEmpty ? [ConcentratedPoolLog.mainnetFactory, PairRawLog.mainnetFactory] : Set(factory.map { $0.lowercased() })
-            let result = try ledger.importRawLogs(lines, format: raw, factories: factories, skipUnknown: skipUnknown, progressEvery: 100_000) {
+            var names = ChainNames()
+            if let tokens {
+                guard let text = try? String(contentsOfFile: tokens, encoding: .utf8) else { throw Failure(message: "cannot read \(tokens)") }
+                do { names = try ChainNames.parse(text) } catch { throw Failure(message: "\(tokens): \(error)") }
+            }
+            let result = try ledger.importRawLogs(lines, format: raw, factories: factories, names: names, skipUnknown: skipUnknown, progressEvery: 100_000) {
                 Terminal.progress("import-logs: \($0) logs")
             }
             logs = result.logs
@@ -112,33 +119,70 @@ struct ImportLogs: ParsableCommand {
 struct ExportLogs: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export-logs",
-        abstract: "Write a pool's facts back as the Uniswap V2 pair logs they stand for.",
+        abstract: "Write a pool's facts back as the logs they stand for: a V2 pair's decoded logs, or (--raw) raw chain logs of a V2 or V3 pool.",
         discussion: """
-            The logs come in the order the pair emits them, with the Sync after every call, the \
-            protocol-fee and first-mint Transfers, and the facts' blocks (their sequence numbers when \
-            they have none); import-logs reads them back to the same state. A fee_to change, which no \
+            Decoded (V2 pairs): the logs come in the order the pair emits them, with the Sync after every \
+            call, the protocol-fee and first-mint Transfers, and the facts' blocks (their sequence numbers \
+            when they have none); import-logs reads them back to the same state. A fee_to change, which no \
             pair log records, is written as PoolLedger's own FeeTo row.
+
+            --raw: eth_getLogs objects (a JSON array; JSON Lines with --lines; CSV with --csv) as the \
+            chain would hold them: the factory's PairCreated or PoolCreated (the Uniswap mainnet \
+            factories), then the pool's logs (a V3 pool's Initialize, Mint, Burn, Collect, Swap with its \
+            price, liquidity and tick after, Flash, SetFeeProtocol, CollectProtocol; a fee_to change as \
+            PoolLedger's own PoolLedgerFeeTo log), with blockTimestamp when facts carry a time. Names \
+            that are not addresses (the pool id, tokens, holders) are given addresses; --tokens FILE \
+            writes those names (and decimals, a V2 fee other than 3000 ppm) for import-logs --tokens, so \
+            that the round trip gives the same state.
             """)
 
     @Option(help: "Pool id.") var pool: String
-    @Option(help: ArgumentHelp("The pair's address in the logs (default: the pool id).", valueName: "ADDRESS")) var pair: String?
-    @Flag(help: "Write CSV with a header instead of JSON Lines.") var csv = false
+    @Option(help: ArgumentHelp("Decoded logs: the pair's address (default: the pool id).", valueName: "ADDRESS")) var pair: String?
+    @Flag(help: "Write raw chain logs (eth_getLogs objects).") var raw = false
+    @Flag(help: "Raw logs: one object per line instead of a JSON array.") var lines = false
+    @Option(help: ArgumentHelp("Raw logs: write the names given to addresses to this file (CSV) for import-logs --tokens.", valueName: "FILE")) var tokens: String?
+    @Flag(help: "Write CSV with a header instead of JSON.") var csv = false
     @Argument(help: "Output file (default: standard output).") var file: String?
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
         let ledger = try database.open()
-        var export = PairLogExport(pair: pair ?? pool)
         var found = false
-        try Terminal.writeLines(to: file) { write in
-            if csv { write(PairLog.columns.joined(separator: ",")) }
-            try ledger.forEachFact(pool: pool) { seq, fact in
-                found = true
-                let logs: [PairLog]
-                do throws(Rejection) { logs = try export.logs(for: fact, seq: seq) } catch {
-                    throw LocatedRejection(.seq(seq), error)
+        if raw {
+            var export = RawLogExport(pool: pool)
+            var first = true
+            try Terminal.writeLines(to: file) { write in
+                if csv { write(RawLog.csvHeader) } else if !lines { write("[") }
+                try ledger.forEachFact(pool: pool) { seq, fact in
+                    found = true
+                    let logs: [RawLog]
+                    do throws(Rejection) { logs = try export.logs(for: fact, seq: seq) } catch {
+                        throw LocatedRejection(.seq(seq), error)
+                    }
+                    for log in logs {
+                        if csv { write(log.csvRow) } else if lines { write(log.json.compact) } else {
+                            write((first ? "" : ",") + log.json.compact)
+                            first = false
+                        }
+                    }
                 }
-                for log in logs { write(csv ? log.csvRow : log.jsonLine) }
+                if !csv && !lines { write("]") }
+            }
+            if let tokens {
+                guard FileManager.default.createFile(atPath: tokens, contents: Data(export.names.csv.utf8)) else { throw Failure(message: "cannot write \(tokens)") }
+            }
+        } else {
+            var export = PairLogExport(pair: pair ?? pool)
+            try Terminal.writeLines(to: file) { write in
+                if csv { write(PairLog.columns.joined(separator: ",")) }
+                try ledger.forEachFact(pool: pool) { seq, fact in
+                    found = true
+                    let logs: [PairLog]
+                    do throws(Rejection) { logs = try export.logs(for: fact, seq: seq) } catch {
+                        throw LocatedRejection(.seq(seq), error)
+                    }
+                    for log in logs { write(csv ? log.csvRow : log.jsonLine) }
+                }
             }
         }
         guard found else { throw Failure(message: "UNKNOWN_POOL: no pool \"\(pool)\" in the ledger") }

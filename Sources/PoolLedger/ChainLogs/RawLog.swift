@@ -15,8 +15,11 @@ public struct RawLog: Sendable, Equatable {
     public var data: [UInt8]
     /// The 1-based line (JSON Lines, CSV) or array element (a JSON array) it was read from.
     public var row: Int
+    /// The block's timestamp, when the node gives it (`blockTimestamp`, `block_timestamp`).
+    public var time: UInt64?
 
-    public init(block: UInt64, transactionHash: String, logIndex: UInt64, address: String, topics: [UInt256], data: [UInt8], row: Int) {
+    public init(block: UInt64, transactionHash: String, logIndex: UInt64, address: String, topics: [UInt256], data: [UInt8], row: Int = 0, time: UInt64? = nil) {
+        self.time = time
         self.block = block
         self.transactionHash = transactionHash
         self.logIndex = logIndex
@@ -31,6 +34,29 @@ public struct RawLog: Sendable, Equatable {
 
     /// The id of the fact a log becomes: `tx:log_index`.
     public var factID: String { "\(transactionHash):\(logIndex)" }
+
+    /// The log as a node's `eth_getLogs` returns it (one JSON object), with `blockTimestamp` when it has a time.
+    public var json: JSON {
+        var members: [(key: String, value: JSON)] = [
+            ("address", .string(address)),
+            ("topics", .array(topics.map { .string("0x" + ABIWord.hex($0, digits: 64)) })),
+            ("data", .string(Hex.text(data))),
+            ("blockNumber", .string(Hex.quantityText(block))),
+            ("transactionHash", .string(transactionHash)),
+            ("logIndex", .string(Hex.quantityText(logIndex))),
+            ("removed", .bool(false)),
+        ]
+        if let time { members.append(("blockTimestamp", .string(Hex.quantityText(time)))) }
+        return .object(members)
+    }
+
+    /// The CSV columns `RawLogReader` reads (`block_timestamp` empty without a time).
+    public static let csvHeader = "block_number,transaction_hash,log_index,address,topics,data,block_timestamp"
+
+    public var csvRow: String {
+        [String(block), transactionHash, String(logIndex), address,
+         topics.map { "0x" + ABIWord.hex($0, digits: 64) }.joined(separator: ";"), Hex.text(data), time.map(String.init) ?? ""].joined(separator: ",")
+    }
 
     /// Data word `index` (0-based); the caller has checked the data's length.
     public func word(_ index: Int) -> UInt256 {
@@ -101,6 +127,19 @@ enum Hex {
         default: return nil
         }
     }
+
+    static func text(_ bytes: [UInt8]) -> String {
+        let table = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = [UInt8(ascii: "0"), UInt8(ascii: "x")]
+        out.reserveCapacity(2 + bytes.count * 2)
+        for byte in bytes {
+            out.append(table[Int(byte >> 4)])
+            out.append(table[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func quantityText(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
 
     /// A quantity: "0x" and 1 to 16 hex digits, no leading zero but for "0x0".
     static func quantity(_ text: String, _ name: String) throws(Rejection) -> UInt64 {

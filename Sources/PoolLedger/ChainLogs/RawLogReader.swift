@@ -96,11 +96,15 @@ public enum RawLogReader {
                         guard index < cells.count else { throw Rejection(.missingField, "the row has no \(quoted(name)) cell (\(cells.count) cells)") }
                         return cells[index]
                     }
-                    log = try Self.log(
+                    var parsed = try Self.log(
                         block: try Self.integer(try cell("block_number"), "block_number"),
                         transactionHash: try cell("transaction_hash"),
                         logIndex: try Self.integer(try cell("log_index"), "log_index"),
                         address: try cell("address"), topics: try Self.topicList(try cell("topics")), data: try cell("data"), row: number)
+                    if let index = columns["block_timestamp"], index < cells.count, !cells[index].isEmpty {
+                        parsed.time = try Self.integer(cells[index], "block_timestamp")
+                    }
+                    log = parsed
                 } catch { throw LocatedRejection(.line(number), error) }
                 try body(log)
             }
@@ -126,11 +130,16 @@ public enum RawLogReader {
             guard case .string(let text) = value else { throw Rejection(.invalidField, "field \"topics\" must hold strings") }
             topics.append(text)
         }
-        return try log(
+        var parsed = try log(
             block: try Hex.quantity(try string("blockNumber"), "blockNumber"),
             transactionHash: try string("transactionHash"),
             logIndex: try Hex.quantity(try string("logIndex"), "logIndex"),
             address: try string("address"), topics: topics, data: try string("data"), row: row)
+        if let value = members.first(where: { $0.key == "blockTimestamp" })?.value {
+            guard case .string(let text) = value else { throw Rejection(.invalidField, "field \"blockTimestamp\" must be a hex quantity string") }
+            parsed.time = try Hex.quantity(text, "blockTimestamp")
+        }
+        return parsed
     }
 
     static func log(block: UInt64, transactionHash: String, logIndex: UInt64, address: String, topics: [String], data: String, row: Int) throws(Rejection) -> RawLog {

@@ -125,17 +125,17 @@ public enum ConcentratedPoolLog: Sendable, Equatable {
     /// The fact a pool log stands for, in pool `pool`; an `initialize` needs
     /// the factory's `created` (tokens, fee, spacing) and its tick must be the
     /// price's. Ids are `tx:log_index`; the block is the log's.
-    public func fact(pool: String, log: RawLog, created: (token0: String, token1: String, fee: UInt32, tickSpacing: Int32)?) throws(Rejection) -> Fact {
+    public func fact(pool: String, log: RawLog, created: (token0: String, token1: String, fee: UInt32, tickSpacing: Int32)?, names: ChainNames = ChainNames()) throws(Rejection) -> Fact {
         let body: FactBody
         switch self {
         case .poolCreated:
             throw Rejection(.unknownEvent, "PoolCreated is the factory's event, not a pool's")
         case .flash(_, let recipient, let amount0, let amount1, let paid0, let paid1):
-            body = .flash(Flash(pool: pool, recipient: recipient, amount0: amount0, amount1: amount1, paid0: paid0, paid1: paid1))
+            body = .flash(Flash(pool: pool, recipient: names.name(recipient), amount0: amount0, amount1: amount1, paid0: paid0, paid1: paid1))
         case .setFeeProtocol(_, _, let new0, let new1):
             body = .protocolFeeSet(ProtocolFeeSet(pool: pool, feeProtocol0: new0, feeProtocol1: new1))
         case .collectProtocol(_, let recipient, let amount0, let amount1):
-            body = .protocolFeesCollected(ProtocolFeesCollected(pool: pool, recipient: recipient, amount0: amount0, amount1: amount1))
+            body = .protocolFeesCollected(ProtocolFeesCollected(pool: pool, recipient: names.name(recipient), amount0: amount0, amount1: amount1))
         case .initialize(let price, let tick):
             guard let created else { throw Rejection(.unknownPool, "Initialize of \(pool), whose PoolCreated the factory logs read so far do not hold") }
             let expected: Int32
@@ -144,22 +144,23 @@ public enum ConcentratedPoolLog: Sendable, Equatable {
                 throw Rejection(.swapMismatch, "Initialize tick \(tick), but the price \(price) is at tick \(expected)")
             }
             body = .poolCreated(PoolCreated(
-                pool: pool, token0: created.token0, token1: created.token1, feePPM: created.fee, model: .concentrated,
+                pool: pool, token0: names.name(created.token0), token1: names.name(created.token1),
+                decimals0: names.decimals(created.token0), decimals1: names.decimals(created.token1), feePPM: created.fee, model: .concentrated,
                 tickSpacing: created.tickSpacing, sqrtPriceX96: price))
         case .mint(_, let owner, let lower, let upper, let liquidity, let amount0, let amount1):
-            body = .positionMinted(PositionChanged(pool: pool, owner: owner, tickLower: lower, tickUpper: upper, liquidity: liquidity, amount0: amount0, amount1: amount1))
+            body = .positionMinted(PositionChanged(pool: pool, owner: names.name(owner), tickLower: lower, tickUpper: upper, liquidity: liquidity, amount0: amount0, amount1: amount1))
         case .burn(let owner, let lower, let upper, let liquidity, let amount0, let amount1):
-            body = .positionBurned(PositionChanged(pool: pool, owner: owner, tickLower: lower, tickUpper: upper, liquidity: liquidity, amount0: amount0, amount1: amount1))
+            body = .positionBurned(PositionChanged(pool: pool, owner: names.name(owner), tickLower: lower, tickUpper: upper, liquidity: liquidity, amount0: amount0, amount1: amount1))
         case .collect(let owner, _, let lower, let upper, let amount0, let amount1):
-            body = .feesCollected(FeesCollected(pool: pool, owner: owner, tickLower: lower, tickUpper: upper, amount0: amount0, amount1: amount1))
+            body = .feesCollected(FeesCollected(pool: pool, owner: names.name(owner), tickLower: lower, tickUpper: upper, amount0: amount0, amount1: amount1))
         case .swap(let sender, _, let amount0, let amount1, let price, let liquidity, let tick):
             // Positive: paid into the pool.
             body = .swap(Swap(
-                pool: pool, trader: sender,
+                pool: pool, trader: names.name(sender),
                 amount0In: amount0.isNegative ? .zero : amount0.magnitude, amount1In: amount1.isNegative ? .zero : amount1.magnitude,
                 amount0Out: amount0.isNegative ? amount0.magnitude : .zero, amount1Out: amount1.isNegative ? amount1.magnitude : .zero,
                 sqrtPriceX96After: price, tickAfter: tick, liquidityAfter: liquidity))
         }
-        return Fact(body, id: log.factID, block: log.block)
+        return Fact(body, id: log.factID, time: log.time, block: log.block)
     }
 }

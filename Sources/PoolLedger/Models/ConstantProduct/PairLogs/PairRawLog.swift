@@ -50,9 +50,38 @@ public enum PairRawLog {
         case Topic.transfer:
             try log.requireShape("Transfer", topics: 3, words: 1)
             event = .transfer(from: try ABIWord.address(log.topics[1], "Transfer from"), to: try ABIWord.address(log.topics[2], "Transfer to"), value: log.word(0))
+        case RawLogExport.feeToTopic:
+            // PoolLedger's own log of the factory's setFeeTo (which emits nothing).
+            try log.requireShape("PoolLedgerFeeTo", topics: 1, words: 1)
+            let feeTo = try ABIWord.address(log.word(0), "PoolLedgerFeeTo feeTo")
+            event = .feeTo(feeTo == zeroAddress ? nil : feeTo)
         default:
             throw Rejection(.unknownEvent, "topic \(ConcentratedPoolLog.topicText(log)) is no event of a Uniswap V2 pair")
         }
-        return PairLog(address: log.address, block: log.block, tx: log.transactionHash, logIndex: log.logIndex, event: event)
+        return PairLog(address: log.address, block: log.block, tx: log.transactionHash, logIndex: log.logIndex, time: log.time, event: event)
+    }
+}
+
+extension PairLog {
+    /// The log with every address (the pair's, the event's) replaced by its name.
+    public func named(_ names: ChainNames) -> PairLog {
+        guard !names.isEmpty else { return self }
+        var named = self
+        named.address = names.name(address)
+        switch event {
+        case .mint(let sender, let amount0, let amount1):
+            named.event = .mint(sender: names.name(sender), amount0: amount0, amount1: amount1)
+        case .burn(let sender, let amount0, let amount1, let to):
+            named.event = .burn(sender: names.name(sender), amount0: amount0, amount1: amount1, to: names.name(to))
+        case .swap(let sender, let in0, let in1, let out0, let out1, let to):
+            named.event = .swap(sender: names.name(sender), amount0In: in0, amount1In: in1, amount0Out: out0, amount1Out: out1, to: names.name(to))
+        case .sync:
+            break
+        case .transfer(let from, let to, let value):
+            named.event = .transfer(from: names.name(from), to: names.name(to), value: value)
+        case .feeTo(let feeTo):
+            named.event = .feeTo(feeTo.map { names.name($0) })
+        }
+        return named
     }
 }
