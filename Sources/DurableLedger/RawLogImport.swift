@@ -23,8 +23,22 @@ extension DurableLedger {
     /// failure names the log's block, transaction and log index; nothing of
     /// the batch is written. Facts whose id (`tx:log_index`) is already in the
     /// log with the same content are skipped, so an overlapping range adds nothing.
+    /// Where logs come from: raw (topics and data) or decoded rows (encoded back to raw logs).
+    public enum ChainLogFormat: Sendable {
+        case raw(RawLogReader.Format)
+        case decoded(DecodedLogReader.Format)
+    }
+
     public func importRawLogs(
         _ lines: JSONLines.Reader, format: RawLogReader.Format,
+        factories: Set<String> = [ConcentratedPoolLog.mainnetFactory, PairRawLog.mainnetFactory],
+        names: ChainNames = ChainNames(), skipUnknown: Bool = false, progressEvery: Int = 0, progress: (Int) -> Void = { _ in }
+    ) throws -> RawLogSummary {
+        try importChainLogs(lines, format: .raw(format), factories: factories, names: names, skipUnknown: skipUnknown, progressEvery: progressEvery, progress: progress)
+    }
+
+    public func importChainLogs(
+        _ lines: JSONLines.Reader, format: ChainLogFormat,
         factories: Set<String> = [ConcentratedPoolLog.mainnetFactory, PairRawLog.mainnetFactory],
         names: ChainNames = ChainNames(), skipUnknown: Bool = false, progressEvery: Int = 0, progress: (Int) -> Void = { _ in }
     ) throws -> RawLogSummary {
@@ -55,7 +69,13 @@ extension DurableLedger {
                 try call.checkSync(writer.ledger[pool]!)
             }
 
-            try RawLogReader.forEach(lines, format: format) { log in
+            func forEachLog(_ body: (RawLog) throws -> Void) throws {
+                switch format {
+                case .raw(let raw): try RawLogReader.forEach(lines, format: raw, body)
+                case .decoded(let decoded): try DecodedLogReader.forEach(lines, format: decoded, body)
+                }
+            }
+            try forEachLog { log in
                 result.logs += 1
                 if progressEvery > 0 && result.logs % progressEvery == 0 { progress(result.logs) }
                 if let last, (log.block, log.logIndex) <= last {

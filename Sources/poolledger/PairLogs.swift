@@ -64,13 +64,17 @@ struct ImportLogs: ParsableCommand {
         switch chosen {
         case .jsonArray, .jsonLines, .csv:
             let raw: RawLogReader.Format = chosen == .jsonArray ? .jsonArray : chosen == .jsonLines ? .jsonLines : .csv
-            let factories: Set<String> = factory.isEmpty ? [ConcentratedPoolLog.mainnetFactory, PairRawLog.mainnetFactory] : Set(factory.map { $0.lowercased() })
-            var names = ChainNames()
-            if let tokens {
-                guard let text = try? String(contentsOfFile: tokens, encoding: .utf8) else { throw Failure(message: "cannot read \(tokens)") }
-                do { names = try ChainNames.parse(text) } catch { throw Failure(message: "\(tokens): \(error)") }
+            let result = try ledger.importRawLogs(lines, format: raw, factories: factories, names: try names(), skipUnknown: skipUnknown, progressEvery: 100_000) {
+                Terminal.progress("import-logs: \($0) logs")
             }
-            let result = try ledger.importRawLogs(lines, format: raw, factories: factories, names: names, skipUnknown: skipUnknown, progressEvery: 100_000) {
+            logs = result.logs
+            summary = result.append
+            extra = "; \(result.poolsCreated) pools created"
+            if skipUnknown { extra += "; skipped \(result.unknownAddresses) logs of unknown addresses, \(result.unknownEvents) of unknown events" }
+        case .decodedJson where pool == nil, .decodedCsv where pool == nil:
+            // Decoded rows of many pools: encoded back to raw logs and routed the same way.
+            let result = try ledger.importChainLogs(lines, format: .decoded(chosen == .decodedCsv ? .csv : .jsonLines), factories: factories,
+                                                    names: try names(), skipUnknown: skipUnknown, progressEvery: 100_000) {
                 Terminal.progress("import-logs: \($0) logs")
             }
             logs = result.logs
@@ -79,7 +83,7 @@ struct ImportLogs: ParsableCommand {
             if skipUnknown { extra += "; skipped \(result.unknownAddresses) logs of unknown addresses, \(result.unknownEvents) of unknown events" }
         case .decodedJson, .decodedCsv:
             guard let pool, let token0, let token1 else {
-                throw ValidationError("decoded pair logs need --pool, --token0 and --token1 (raw logs, with topics and data, need none)")
+                throw ValidationError("decoded pair logs of one pair need --pool, --token0 and --token1")
             }
             guard feePpm < 1_000_000 else { throw ValidationError("--fee-ppm must be below 1000000") }
             let created = PoolCreated(pool: pool, token0: token0, token1: token1, decimals0: decimals0, decimals1: decimals1, feePPM: feePpm, feeTo: feeTo)
@@ -95,6 +99,16 @@ struct ImportLogs: ParsableCommand {
             format: "read %d logs; appended %d facts, skipped %d already in the ledger, %d snapshots; head seq %llu (%.2f s, %.0f logs/s)",
             logs, summary.appendedCount, summary.skipped, summary.snapshots.count, summary.head.seq, seconds,
             Double(logs) / max(seconds, 1e-9)) + extra)
+    }
+
+    var factories: Set<String> {
+        factory.isEmpty ? [ConcentratedPoolLog.mainnetFactory, PairRawLog.mainnetFactory] : Set(factory.map { $0.lowercased() })
+    }
+
+    func names() throws -> ChainNames {
+        guard let tokens else { return ChainNames() }
+        guard let text = try? String(contentsOfFile: tokens, encoding: .utf8) else { throw Failure(message: "cannot read \(tokens)") }
+        do { return try ChainNames.parse(text) } catch { throw Failure(message: "\(tokens): \(error)") }
     }
 
     /// The format from the file's first non-blank line: raw when its logs carry topics.

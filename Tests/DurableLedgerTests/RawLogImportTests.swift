@@ -197,6 +197,80 @@ import TestSupport
         #expect(failure?.location == .log(block: mint.blockNumber, tx: all[5].transactionHash, logIndex: mint.logIndex + 3))
     }
 
+    /// The genesis files as an indexer's decoded rows (event and Solidity
+    /// argument names), written here from the CSVs' own columns, sorted by
+    /// block and log index.
+    static func decodedRows() throws -> [[(String, String)]] {
+        func records(_ file: String) throws -> [[String: String]] {
+            let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+            let parsed = try GenesisLogs.CSV.parse(text, file: file)
+            let header = parsed[0].fields
+            return parsed.dropFirst().map { record in
+                var row: [String: String] = [:]
+                for (index, name) in header.enumerated() where index < record.fields.count { row[name] = record.fields[index] }
+                return row
+            }
+        }
+        var rows: [(block: UInt64, index: UInt64, fields: [(String, String)])] = []
+        func add(_ row: [String: String], address: String, _ event: String, _ arguments: [(String, String)]) {
+            let place = [("address", address), ("block", row["block_number"]!), ("tx", row["transaction_hash"]!), ("log_index", row["log_index"]!), ("event", event)]
+            rows.append((UInt64(row["block_number"]!)!, UInt64(row["log_index"]!)!, place + arguments))
+        }
+        for row in try records(GenesisLogs.poolCreatedFile) {
+            add(row, address: GenesisLogs.factory, "PoolCreated", [("token0", row["token0"]!), ("token1", row["token1"]!), ("fee", row["fee"]!), ("tickSpacing", row["tickSpacing"]!), ("pool", row["pool"]!)])
+        }
+        for row in try records(GenesisLogs.initializeFile) {
+            add(row, address: row["address"]!, "Initialize", [("sqrtPriceX96", row["sqrtPriceX96"]!), ("tick", row["tick"]!)])
+        }
+        for row in try records(GenesisLogs.mintBurnFile) {
+            let ticks = [("owner", row["owner"]!), ("tickLower", row["tick_lower"]!), ("tickUpper", row["tick_upper"]!)]
+            let amounts = [("amount", row["amount"]!), ("amount0", row["amount0"]!), ("amount1", row["amount1"]!)]
+            if row["type_of_event"] == "1" {
+                add(row, address: row["address"]!, "Mint", [("sender", row["to_address"]!)] + ticks + amounts)
+            } else {
+                add(row, address: row["address"]!, "Burn", ticks + amounts)
+            }
+        }
+        for row in try records(GenesisLogs.swapFile) {
+            add(row, address: row["address"]!, "Swap", ["sender", "recipient", "amount0", "amount1", "sqrtPriceX96", "liquidity", "tick"].map { ($0, row[$0]!) })
+        }
+        return rows.sorted { ($0.block, $0.index) < ($1.block, $1.index) }.map(\.fields)
+    }
+
+    @Test func decodedRowsOfEveryPoolImportToTheRawLogsState() throws {
+        let rows = try Self.decodedRows()
+        #expect(rows.count == 168 + 165 + 987 + 1001)
+        let raw = try DurableLedger(path: temporaryDatabase())
+        _ = try importing(GenesisLogs.jsonArray(try Self.genesis()), format: .jsonArray, into: raw)
+        let expected = try raw.ledger()
+        let lines = rows.map { row in JSON.object(row.map { ($0.0, JSON.string($0.1)) }).compact }.joined(separator: "\n")
+        let fromLines = try DurableLedger(path: temporaryDatabase())
+        let summary = try fromLines.importChainLogs(reader(lines), format: .decoded(.jsonLines))
+        #expect(summary.poolsCreated == 165)
+        #expect(try fromLines.ledger() == expected)
+        // CSV with a header: every argument name a column, empty where an event has none.
+        let columns = ["address", "block", "tx", "log_index", "event", "token0", "token1", "fee", "tickSpacing", "pool", "sqrtPriceX96", "tick",
+                       "sender", "owner", "tickLower", "tickUpper", "amount", "amount0", "amount1", "recipient", "liquidity"]
+        let csv = ([columns.joined(separator: ",")] + rows.map { row in
+            let values = Dictionary(row, uniquingKeysWith: { a, _ in a })
+            return columns.map { values[$0] ?? "" }.joined(separator: ",")
+        }).joined(separator: "\n")
+        let fromCSV = try DurableLedger(path: temporaryDatabase())
+        _ = try fromCSV.importChainLogs(reader(csv), format: .decoded(.csv))
+        #expect(try fromCSV.ledger() == expected)
+        // An altered decoded Swap (its tick) is refused naming its log.
+        var altered = rows
+        let index = try #require(altered.firstIndex { $0.contains { $0 == ("event", "Swap") } })
+        let tick = altered[index].firstIndex { $0.0 == "tick" }!
+        altered[index][tick].1 = String(Int(altered[index][tick].1)! + 1)
+        let failure = rejection {
+            _ = try DurableLedger(path: temporaryDatabase()).importChainLogs(
+                reader(altered.map { row in JSON.object(row.map { ($0.0, JSON.string($0.1)) }).compact }.joined(separator: "\n")), format: .decoded(.jsonLines))
+        }
+        #expect(failure?.rejection.rule == .ledger(.swapMismatch), "\(String(describing: failure))")
+        #expect(failure?.rejection.detail.contains("tick_after") == true, "\(String(describing: failure))")
+    }
+
     // MARK: bad input
 
     func refusal(_ lines: [String], format: RawLogReader.Format = .jsonLines, skipUnknown: Bool = false) throws -> LocatedRejection? {

@@ -231,6 +231,11 @@ import TestSupport
         let csvRun = try Tool.run(["import-logs", csv, "--pool", "p", "--token0", "A", "--token1", "B", "--db", try Tool.temporaryDirectory().appendingPathComponent("l.sqlite").path])
         #expect(csvRun.status == 1)
         #expect(csvRun.stderr.hasPrefix("line 2: "), "\(csvRun.stderr)")
-        #expect(try Tool.run(["import-logs", path]).status == 2)
+        // Without --pool the rows are read as many pools' decoded logs: the same row is refused the same way.
+        let multi = try Tool.run(["import-logs", path, "--db", try Tool.temporaryDirectory().appendingPathComponent("m.sqlite").path])
+        #expect(multi.status == 1)
+        #expect(multi.stderr.hasPrefix("line 1: INVALID_AMOUNT: field \"reserve0\""), "\(multi.stderr)")
+        // --pool without its tokens is a usage error.
+        #expect(try Tool.run(["import-logs", path, "--pool", "p"]).status == 2)
     }
 }

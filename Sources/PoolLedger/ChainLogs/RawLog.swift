@@ -60,9 +60,12 @@ public struct RawLog: Sendable, Equatable {
 
     /// Data word `index` (0-based); the caller has checked the data's length.
     public func word(_ index: Int) -> UInt256 {
-        var value = UInt256.zero
-        for byte in data[(index * 32)..<(index * 32 + 32)] { value = (value << 8) | UInt256(UInt64(byte)) }
-        return value
+        // Two big-endian 128-bit halves, built a byte at a time in native integers.
+        var high: UInt128 = 0, low: UInt128 = 0
+        let base = index * 32
+        for offset in 0..<16 { high = high << 8 | UInt128(data[base + offset]) }
+        for offset in 16..<32 { low = low << 8 | UInt128(data[base + offset]) }
+        return UInt256(high: high, low: low)
     }
 
     /// Refuses a log whose topics or data do not have the event's shape.
@@ -105,15 +108,18 @@ public enum ABIWord {
         word >> 255 == .one ? SignedAmount(UInt256.zero &- word, negative: true) : SignedAmount(word)
     }
 
+    /// The last `digits` (at most 64) hex digits of `value`, lower-case.
     static func hex(_ value: UInt256, digits: Int) -> String {
-        let table = Array("0123456789abcdef".utf8)
-        var out = [UInt8](repeating: 0, count: digits)
-        var rest = value
-        for index in stride(from: digits - 1, through: 0, by: -1) {
-            out[index] = table[Int(rest.low & 0xF)]
-            rest = rest >> 4
+        String(unsafeUninitializedCapacity: digits) { out in
+            for index in 0..<digits {
+                // Digit `index` from the right: bits 4*index ..< 4*index+4.
+                let shift = 4 * index
+                let half = shift >= 128 ? value.high : value.low
+                let nibble = Int(truncatingIfNeeded: half >> UInt128(shift % 128)) & 0xF
+                out[digits - 1 - index] = nibble < 10 ? UInt8(ascii: "0") + UInt8(nibble) : UInt8(ascii: "a") + UInt8(nibble - 10)
+            }
+            return digits
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 

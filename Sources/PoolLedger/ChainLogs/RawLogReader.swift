@@ -30,8 +30,18 @@ public enum RawLogReader {
         var reader = lines
         switch format {
         case .jsonLines:
-            while let (line, number) = try reader.next() {
+            while var (line, number) = try reader.next() {
                 if JSONLines.isBlank(line) { continue }
+                // The fast path, when the object is plain and alone on its line.
+                let fast: RawLog? = line.withUTF8 { bytes in
+                    guard let (log, end) = RawLogScanner.log(bytes, from: 0, row: number) else { return nil }
+                    for position in end..<bytes.count where !(bytes[position] == 0x20 || bytes[position] == 0x09 || bytes[position] == 0x0D) { return nil }
+                    return log
+                }
+                if let fast {
+                    try body(fast)
+                    continue
+                }
                 let log: RawLog
                 do throws(Rejection) {
                     let json: JSON
@@ -41,14 +51,47 @@ public enum RawLogReader {
                 try body(log)
             }
         case .jsonArray:
-            // A node's result is one JSON value: read whole, then element by element.
-            var text = ""
+            // A node's result is one JSON value: read whole (as bytes), then element by element.
+            var all: [UInt8] = []
             var firstLine = 1
-            while let (line, number) = try reader.next() {
-                if text.isEmpty && JSONLines.isBlank(line) { firstLine = number + 1; continue }
-                text += line
-                text += "\n"
+            while var (line, number) = try reader.next() {
+                if all.isEmpty && JSONLines.isBlank(line) { firstLine = number + 1; continue }
+                line.withUTF8 { all.append(contentsOf: $0) }
+                all.append(0x0A)
             }
+            // The fast path: a plain array of plain objects; else the strict reader reads it all.
+            var logs: [RawLog] = []
+            let plain: Bool = all.withUnsafeBufferPointer { bytes in
+                var index = 0
+                func skipSpace() { while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D { index += 1 } }
+                skipSpace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { return false }
+                index += 1
+                skipSpace()
+                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1 } else {
+                    while true {
+                        guard let (log, end) = RawLogScanner.log(bytes, from: index, row: logs.count + 1) else { return false }
+                        logs.append(log)
+                        index = end
+                        skipSpace()
+                        guard index < bytes.count else { return false }
+                        if bytes[index] == UInt8(ascii: ",") { index += 1; skipSpace(); continue }
+                        guard bytes[index] == UInt8(ascii: "]") else { return false }
+                        index += 1
+                        break
+                    }
+                }
+                skipSpace()
+                return index == bytes.count
+            }
+            if plain {
+                all = []
+                for log in logs { try body(log) }
+                return
+            }
+            logs = []
+            let text = String(decoding: all, as: UTF8.self)
+            all = []
             let json: JSON
             do throws(JSONSyntaxError) { json = try JSON.parse(text) } catch {
                 throw LocatedRejection(.line(firstLine), Rejection(.malformedJSON, "the JSON array of logs: \(error.description)"))
