@@ -23,6 +23,8 @@ struct Bench: ParsableCommand {
         @Option(help: "Number of positions N.") var positions: Int = 10
         @Option(help: "Number of swaps M.") var swaps: Int = 20_000
         @Option(help: "Seed.") var seed: UInt64 = 1
+        @Option(help: "Draw the positions' ranges from the first R only (the same initialized ticks at any N, so that swaps cross the same ticks).")
+        var ranges: Int?
         @Argument(help: "Output file.") var file: String
 
         func run() throws {
@@ -34,7 +36,12 @@ struct Bench: ParsableCommand {
             try Terminal.writeLines(to: file) { emit in
                 emit(ContractCodec.line(Fact(.poolCreated(created))))
                 // One owner each; a thousandth of v3-swaps' liquidity each, so that the pool's total stays alike.
-                for position in ConcentratedSwaps.positions(&rng, count: positions, owners: positions, unit: 1_000_000_000_000_000) {
+                var drawn = ConcentratedSwaps.positions(&rng, count: positions, owners: positions, unit: 1_000_000_000_000_000)
+                if let ranges, ranges > 0 {
+                    // Same ranges as the first R positions; owners and liquidity as drawn.
+                    for index in drawn.indices { (drawn[index].lower, drawn[index].upper) = (drawn[index % ranges].lower, drawn[index % ranges].upper) }
+                }
+                for position in drawn {
                     let paid = try pool.mint(owner: position.owner, tickLower: position.lower, tickUpper: position.upper, amount: position.liquidity)
                     emit(ContractCodec.line(Fact(.positionMinted(PositionChanged(
                         pool: "v3", owner: position.owner, tickLower: position.lower, tickUpper: position.upper,
