@@ -145,6 +145,30 @@ import Testing
         }
     }
 
+    /// Dividends whose top limb equals the divisor's (after normalization):
+    /// where Knuth D's quotient estimate reaches the base and is taken as base - 1.
+    @Test func mulDivWithEqualTopLimbsMatchesOracle() {
+        let two256 = BigUInt(1) << 256
+        var divisors: [BigUInt] = [two256 - 1, (BigUInt(1) << 255) + 12345, (BigUInt(1) << 192) * 0xFFFF_FFFF_FFFF_FFFF + 7]
+        divisors += [(BigUInt(1) << 160) - 3, (BigUInt(1) << 128) - 1, (BigUInt(1) << 127) + 1]
+        for d in divisors {
+            let ks: [BigUInt] = [1, 2, 3, BigUInt(1) << 40, (BigUInt(1) << 100) + 5]
+            let js: [BigUInt] = [1, 7, BigUInt(1) << 63]
+            for k in ks where k < d {
+                for j in js where j < d {
+                    checkMulDiv(d - k, d - j, d)
+                    checkMulDiv(d - k, d, d - j)
+                    // 512-by-256 division itself.
+                    let dividend = d * (d - k) + (d - j)
+                    let wide = UInt512(high: uint256(dividend >> 256)!, low: uint256(dividend % two256)!)
+                    let (quotient, remainder) = wide.quotientAndRemainder(dividingBy: uint256(d)!)
+                    #expect((BigUInt(quotient.high) << 256) + BigUInt(quotient.low) == dividend / d)
+                    #expect(BigUInt(remainder) == dividend % d)
+                }
+            }
+        }
+    }
+
     /// Powers of two take a shift instead of a division: same results, floors and ceilings.
     @Test func mulDivByPowersOfTwoMatchesOracle() async {
         await propertyCheck(count: Self.cases, input: anyUInt256, anyUInt256, Gen.int(in: 0...255)) { a, b, exponent in
