@@ -88,3 +88,42 @@ import TestSupport
         #expect(leftToStrict > 1000 && agreed > 100, "left \(leftToStrict), agreed \(agreed)")
     }
 }
+
+/// A JSON array of logs streams: read in chunks of any size (here down to 7
+/// bytes), it gives the logs the whole-file read gives; a JSON-RPC response
+/// around it is read whole; a broken array is refused, never half read.
+@Suite struct RawLogArrayStreamTests {
+    func logs(_ text: String, chunk: Int) throws -> [RawLog] {
+        var bytes = Array(text.utf8)[...]
+        let reader = JSONLines.Reader(chunks: {
+            guard !bytes.isEmpty else { return nil }
+            let piece = Array(bytes.prefix(chunk))
+            bytes = bytes.dropFirst(chunk)
+            return piece
+        })
+        var out: [RawLog] = []
+        try RawLogReader.forEach(reader, format: .jsonArray) { out.append($0) }
+        return out
+    }
+
+    @Test func anArrayReadInChunksGivesTheSameLogs() throws {
+        let encoded = Array(try GenesisLogs.logs(directory: RawLogScannerTests.directory).prefix(300))
+        let array = GenesisLogs.jsonArray(encoded)
+        let whole = try logs(array, chunk: 1 << 30)
+        #expect(whole.count == 300)
+        for chunk in [7, 64, 1000, 4096] { #expect(try logs(array, chunk: chunk) == whole, "chunk \(chunk)") }
+        // One line, no spaces, as curl prints a node's answer.
+        let oneLine = "[" + encoded.map(\.jsonObject).joined(separator: ",") + "]"
+        #expect(try logs(oneLine, chunk: 333) == whole)
+        // Wrapped in a JSON-RPC response: read whole, the same logs.
+        let rpc = #"{"jsonrpc":"2.0","id":1,"result":"# + oneLine + "}"
+        #expect(try logs(rpc, chunk: 100) == whole)
+        // A string holding braces and an escaped quote inside an element does not end it early.
+        let tricky = "[" + encoded[0].jsonObject.replacingOccurrences(of: "\"removed\":false", with: "\"removed\":false,\"note\":\"} ] \\\" {\"") + "]"
+        #expect(try logs(tricky, chunk: 5) == [whole[0]])
+        // Broken: refused.
+        for broken in [String(oneLine.dropLast()), oneLine + "x", oneLine.replacingOccurrences(of: "},{", with: "}{"), "[" + encoded[0].jsonObject + ",]"] {
+            #expect(throws: LocatedRejection.self) { _ = try logs(broken, chunk: 50) }
+        }
+    }
+}

@@ -51,6 +51,8 @@ public enum RawLogReader {
                 try body(log)
             }
         case .jsonArray:
+            // A plain array streams, element by element; a JSON-RPC response is read whole.
+            if try streamArray(&reader, body) { return }
             // A node's result is one JSON value: read whole (as bytes), then element by element.
             var all: [UInt8] = []
             var firstLine = 1
@@ -152,6 +154,116 @@ public enum RawLogReader {
                 try body(log)
             }
         }
+    }
+
+    /// Streams a JSON array of log objects: each element found by its closing
+    /// brace (strings and escapes skipped), read by the fast path or the
+    /// strict reader, and handed on before the next is read, so that memory
+    /// holds a chunk and one element, whatever the file's size. False (and
+    /// nothing read) when the input does not start with `[`.
+    static func streamArray(_ reader: inout JSONLines.Reader, _ body: (RawLog) throws -> Void) throws -> Bool {
+        var buffer = Array(reader.bytes[reader.start...])
+        var exhausted = reader.exhausted
+        let more = reader.more
+        var index = 0
+        var line = 1
+        func fail(_ detail: String, _ rule: InputRule = .malformedJSON) -> LocatedRejection {
+            LocatedRejection(.line(line), Rejection(rule, "the JSON array of logs: \(detail)"))
+        }
+        /// Appends the next chunk; false at the end of the input.
+        func fill() throws -> Bool {
+            guard !exhausted, let more else { return false }
+            let chunk: [UInt8]?
+            do { chunk = try more() } catch { throw fail("cannot read the input: \(error)", .unreadableInput) }
+            guard let chunk else { exhausted = true; return false }
+            buffer += chunk
+            return true
+        }
+        func peek() throws -> UInt8? {
+            while index >= buffer.count { if !(try fill()) { return nil } }
+            return buffer[index]
+        }
+        func skipSpace() throws {
+            while let byte = try peek(), byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                if byte == 0x0A { line += 1 }
+                index += 1
+            }
+        }
+        // A byte-order mark, then the array.
+        if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+        try skipSpace()
+        guard try peek() == UInt8(ascii: "[") else {
+            // What was read goes back to the reader, for the whole-file path.
+            reader.bytes = buffer
+            reader.start = 0
+            reader.exhausted = exhausted
+            return false
+        }
+        reader.bytes = []
+        reader.start = 0
+        reader.exhausted = true
+        index += 1
+        var count = 0
+        try skipSpace()
+        if try peek() == UInt8(ascii: "]") {
+            index += 1
+        } else {
+            while true {
+                try skipSpace()
+                guard try peek() == UInt8(ascii: "{") else { throw fail("element \(count + 1) is not a log object") }
+                // The element's end: its matching brace, outside strings.
+                let start = index
+                var depth = 0, inString = false, escaped = false, newlines = 0
+                var end = start
+                scan: while true {
+                    while end >= buffer.count { if !(try fill()) { throw fail("the input ends inside log \(count + 1)") } }
+                    let byte = buffer[end]
+                    end += 1
+                    if byte == 0x0A { newlines += 1 }
+                    if inString {
+                        if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                        continue
+                    }
+                    switch byte {
+                    case UInt8(ascii: "\""): inString = true
+                    case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                    case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                        depth -= 1
+                        if depth == 0 { break scan }
+                    default: break
+                    }
+                }
+                count += 1
+                let log: RawLog = try buffer[start..<end].withUnsafeBufferPointer { slice in
+                    guard let text = String(validating: slice, as: UTF8.self) else { throw fail("log \(count) is not valid UTF-8") }
+                    if let (fast, stop) = RawLogScanner.log(slice, from: 0, row: count), stop == slice.count { return fast }
+                    do throws(Rejection) {
+                        let json: JSON
+                        do throws(JSONSyntaxError) { json = try JSON.parse(text) } catch { throw Rejection(.malformedJSON, error.description) }
+                        return try Self.log(json: json, row: count)
+                    } catch {
+                        throw LocatedRejection(.line(line), Rejection(error.rule, "log \(count) of the array: \(error.detail)"))
+                    }
+                }
+                line += newlines
+                index = end
+                try body(log)
+                // Keep only what is not read yet.
+                if index > 1 << 20 {
+                    buffer.removeFirst(index)
+                    index = 0
+                }
+                try skipSpace()
+                guard let separator = try peek() else { throw fail("the input ends after log \(count) (expected , or ])") }
+                index += 1
+                if separator == UInt8(ascii: ",") { continue }
+                guard separator == UInt8(ascii: "]") else { throw fail("expected , or ] after log \(count)") }
+                break
+            }
+        }
+        try skipSpace()
+        guard try peek() == nil else { throw fail("content after the array's closing ]") }
+        return true
     }
 
     static func log(json: JSON, row: Int) throws(Rejection) -> RawLog {
