@@ -106,7 +106,7 @@ extension DurableLedger {
                             throw LocatedRejection(log.location, Rejection(.protocolFeeMismatch, "SetFeeProtocol replaces \(old0), \(old1), but the pool's fee protocol is \(v3.feeProtocol % 16), \(v3.feeProtocol >> 4)"))
                         }
                     }
-                    if case .poolCreated = fact.body, writer.ledger[fact.pool] != nil {
+                    if case .poolCreated = fact.body, writer.ledger.hasPool(fact.pool) {
                         // Created by an earlier import: the same fact is in the log.
                         guard let stored = try writer.tx.record(externalID: fact.id!), stored.type == "pool_created", stored.stream == fact.pool else {
                             throw LocatedRejection(log.location, Rejection(.poolExists, "pool \"\(fact.pool)\" exists, but not from this log"))
@@ -172,15 +172,17 @@ extension DurableLedger {
         }
         let pool = names.name(log.address)
         let created = announced[pool]
-        guard created != nil || ledger[pool] != nil else {
+        // One read of the pool's state (a copy each time it is read).
+        let existing = ledger[pool]
+        guard created != nil || existing != nil else {
             if skipUnknown {
                 result.unknownAddresses += 1
                 return .none
             }
             throw Rejection(.unknownAddress, "address \(log.address) is no pool that a factory log (from \(factories.sorted().joined(separator: ", "))) or an earlier import created")
         }
-        if existed[pool] == nil { existed[pool] = ledger[pool] != nil }
-        if let existing = ledger[pool], existing.model == .constantProduct {
+        if existed[pool] == nil { existed[pool] = existing != nil }
+        if let existing, existing.model == .constantProduct {
             do throws(Rejection) { return .pairLog(try PairRawLog.pairLog(log).named(names)) } catch where error.rule == .input(.unknownEvent) && skipUnknown {
                 result.unknownEvents += 1
                 return .none
@@ -191,11 +193,11 @@ extension DurableLedger {
             result.unknownEvents += 1
             return .none
         }
-        if ledger[pool] == nil, case .initialize = event {} else if ledger[pool] == nil {
+        if existing == nil, case .initialize = event {} else if existing == nil {
             throw Rejection(.unknownPool, "pool \(pool) has a \(log.topics.first == ConcentratedPoolLog.Topic.swap ? "Swap" : "log") before its Initialize")
         }
-        let fact = try event.fact(pool: pool, log: log, created: created ?? terms(ledger[pool]!), names: names)
-        if case .poolCreated = fact.body, ledger[pool] == nil { announced[pool] = nil }
+        let fact = try event.fact(pool: pool, log: log, created: created ?? terms(existing!), names: names)
+        if case .poolCreated = fact.body, existing == nil { announced[pool] = nil }
         if case .setFeeProtocol(let old0, let old1, _, _) = event { return .fold(fact, replacing: (old0, old1)) }
         return .fold(fact)
     }

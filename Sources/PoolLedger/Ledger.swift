@@ -50,6 +50,9 @@ public struct Ledger: Sendable, Equatable {
 
     public subscript(pool: String) -> PoolState? { pools[pool] }
 
+    /// Whether a pool exists (no copy of its state).
+    public func hasPool(_ pool: String) -> Bool { pools.index(forKey: pool) != nil }
+
     /// Folds one fact: evolve, then every invariant. Returns false when the
     /// fact's id is already in the ledger with identical content (a no-op).
     /// On a rejection the ledger is unchanged.

@@ -76,6 +76,42 @@ public enum JSONLines {
         }
 
         public mutating func next() throws(LocatedRejection) -> (line: String, number: Int)? {
+            guard let range = try nextRange() else { return nil }
+            let line = bytes[range].withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
+            guard let line else {
+                throw LocatedRejection(.line(number), Rejection(.malformedJSON, "the line is not valid UTF-8"))
+            }
+            return (line, number)
+        }
+
+        /// The next line's bytes (without its newline) and number, for readers
+        /// that scan bytes: an ASCII line is handed over as it is (no String made);
+        /// any other is validated as UTF-8 first, as `next` does.
+        mutating func nextBytes<T>(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> T) throws -> T? {
+            guard let range = try nextRange() else { return nil }
+            let number = self.number
+            return try bytes.withUnsafeBufferPointer { all in
+                let line = UnsafeBufferPointer(rebasing: all[range])
+                // Eight bytes at a time: any high bit means non-ASCII.
+                var ascii = true
+                var index = 0
+                if let base = line.baseAddress {
+                    let raw = UnsafeRawPointer(base)
+                    while index + 8 <= line.count {
+                        if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { ascii = false; break }
+                        index += 8
+                    }
+                }
+                if ascii { while index < line.count { if line[index] >= 0x80 { ascii = false; break }; index += 1 } }
+                if !ascii && String(validating: line, as: UTF8.self) == nil {
+                    throw LocatedRejection(.line(number), Rejection(.malformedJSON, "the line is not valid UTF-8"))
+                }
+                return try body(line, number)
+            }
+        }
+
+        /// The byte range of the next line in `bytes`, valid until the next call.
+        mutating func nextRange() throws(LocatedRejection) -> Range<Int>? {
             var end = start
             while true {
                 while end < bytes.count && bytes[end] != 0x0A { end += 1 }
@@ -100,12 +136,9 @@ public enum JSONLines {
             }
             guard start < bytes.count else { return nil }
             number += 1
-            let line = bytes[start..<end].withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
+            let range = start..<end
             start = end + 1
-            guard let line else {
-                throw LocatedRejection(.line(number), Rejection(.malformedJSON, "the line is not valid UTF-8"))
-            }
-            return (line, number)
+            return range
         }
     }
 

@@ -51,9 +51,19 @@ enum Terminal {
             }
             handle = opened
         }
+        let descriptor = handle.fileDescriptor
         return JSONLines.Reader(chunks: {
-            guard let data = try handle.read(upToCount: 4 << 20), !data.isEmpty else { return nil }
-            return Array(data)
+            // read(2) straight into the buffer: no Data in between.
+            var failure: Int32 = 0
+            let chunk = [UInt8](unsafeUninitializedCapacity: 4 << 20) { buffer, initialized in
+                var count = -1
+                repeat { count = Glibc.read(descriptor, buffer.baseAddress, buffer.count) } while count < 0 && errno == EINTR
+                if count < 0 { failure = errno }
+                initialized = max(count, 0)
+            }
+            if failure != 0 { throw Failure(message: "cannot read \(path): \(String(cString: strerror(failure)))") }
+            _ = handle  // kept open while the reader reads
+            return chunk.isEmpty ? nil : chunk
         })
     }
 

@@ -126,4 +126,23 @@ import TestSupport
             #expect(throws: LocatedRejection.self) { _ = try logs(broken, chunk: 50) }
         }
     }
+
+    /// JSON Lines are scanned as bytes: a non-ASCII (valid UTF-8) field is read
+    /// like any other; a line that is not UTF-8 is refused by its number.
+    @Test func linesAreCheckedForUTF8() throws {
+        let encoded = Array(try GenesisLogs.logs(directory: RawLogScannerTests.directory).prefix(2))
+        let accented = encoded[1].jsonObject.replacingOccurrences(of: "\"removed\":false", with: "\"removed\":false,\"note\":\"caf\u{00E9} \u{1F984}\"")
+        var out: [RawLog] = []
+        try RawLogReader.forEach(JSONLines.Reader(Array((encoded[0].jsonObject + "\n" + accented + "\n").utf8)), format: .jsonLines) { out.append($0) }
+        #expect(out.count == 2)
+        var bytes = Array((encoded[0].jsonObject + "\n").utf8) + Array(accented.utf8)
+        bytes[bytes.count - 3] = 0xFF
+        do {
+            try RawLogReader.forEach(JSONLines.Reader(bytes), format: .jsonLines) { _ in }
+            Issue.record("invalid UTF-8 was read")
+        } catch let located as LocatedRejection {
+            #expect(located.location == .line(2))
+            #expect(located.rejection.detail.contains("UTF-8"))
+        }
+    }
 }

@@ -30,25 +30,20 @@ public enum RawLogReader {
         var reader = lines
         switch format {
         case .jsonLines:
-            while var (line, number) = try reader.next() {
-                if JSONLines.isBlank(line) { continue }
+            // Lines as bytes: the fast path scans them in place; the strict reader gets a String.
+            while let next: RawLog? = try reader.nextBytes({ line, number in
+                func space(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+                if line.allSatisfy(space) { return nil }
                 // The fast path, when the object is plain and alone on its line.
-                let fast: RawLog? = line.withUTF8 { bytes in
-                    guard let (log, end) = RawLogScanner.log(bytes, from: 0, row: number) else { return nil }
-                    for position in end..<bytes.count where !(bytes[position] == 0x20 || bytes[position] == 0x09 || bytes[position] == 0x0D) { return nil }
-                    return log
-                }
-                if let fast {
-                    try body(fast)
-                    continue
-                }
-                let log: RawLog
+                if let (log, end) = RawLogScanner.log(line, from: 0, row: number), line[end...].allSatisfy(space) { return log }
+                let text = String(decoding: line, as: UTF8.self)
                 do throws(Rejection) {
                     let json: JSON
-                    do throws(JSONSyntaxError) { json = try JSON.parse(line) } catch { throw Rejection(.malformedJSON, error.description) }
-                    log = try Self.log(json: json, row: number)
+                    do throws(JSONSyntaxError) { json = try JSON.parse(text) } catch { throw Rejection(.malformedJSON, error.description) }
+                    return try Self.log(json: json, row: number)
                 } catch { throw LocatedRejection(.line(number), error) }
-                try body(log)
+            }) {
+                if let log = next { try body(log) }
             }
         case .jsonArray:
             // A plain array streams, element by element; a JSON-RPC response is read whole.
