@@ -70,10 +70,13 @@ extension DurableLedger {
             }
 
             func forEachLog(_ body: (RawLog) throws -> Void) throws {
-                switch format {
-                case .raw(let raw): try RawLogReader.forEach(lines, format: raw, body)
-                case .decoded(let decoded): try DecodedLogReader.forEach(lines, format: decoded, body)
-                }
+                // Reading and decoding on a second core; folding and storing here.
+                try LogPrefetch.forEach({ produce in
+                    switch format {
+                    case .raw(let raw): try RawLogReader.forEach(lines, format: raw, produce)
+                    case .decoded(let decoded): try DecodedLogReader.forEach(lines, format: decoded, produce)
+                    }
+                }, body)
             }
             try forEachLog { log in
                 result.logs += 1

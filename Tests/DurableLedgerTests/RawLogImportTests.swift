@@ -320,6 +320,14 @@ import TestSupport
         failure = try refusal([lines[0], lines[1], stranger.jsonObject])
         #expect(failure?.rejection.rule == .input(.unknownAddress) && failure?.rejection.detail.contains(stranger.address) == true, "\(String(describing: failure))")
 
+        // The first failure in file order is the one reported, though the file is read on another thread:
+        // a mint the fold refuses, then a line that cannot be read.
+        var badMint = opening[2]
+        badMint.data = RawLogImportTests.addOne(to: badMint.data, word: 2)
+        failure = try refusal([lines[0], lines[1], badMint.jsonObject, malformed])
+        #expect(failure?.rejection.rule == .ledger(.amountMismatch), "\(String(describing: failure))")
+        #expect(failure?.location == .log(block: badMint.blockNumber, tx: badMint.transactionHash, logIndex: badMint.logIndex))
+
         lines[1] = lines[1].replacingOccurrences(of: "\"removed\":false", with: "\"removed\":true")
         failure = try refusal(lines)
         #expect(failure?.rejection.detail.contains("removed") == true, "\(String(describing: failure))")

@@ -1,0 +1,94 @@
+import Foundation
+import PoolLedger
+
+/// Reading and decoding logs on a second core while this one folds and
+/// stores them: a producer thread runs `produce` (the file's reader and the
+/// log scanner), handing logs over in batches through a short bounded queue;
+/// the caller's thread takes them in order. The first error of either side
+/// ends both, and the producer's error arrives after every log read before
+/// it, so the failure reported is the first in file order, as when one
+/// thread does both. The thread is joined before this returns.
+enum LogPrefetch {
+    /// What the two threads share, behind one condition lock.
+    private final class Channel: @unchecked Sendable {
+        let condition = NSCondition()
+        var batches: [[RawLog]] = []
+        var finished = false
+        var failure: (any Error)?
+        var cancelled = false
+        let done = DispatchSemaphore(value: 0)
+    }
+
+    private struct Cancelled: Error {}
+
+    /// The producer's work, moved to its thread (it owns the reader from then on).
+    private final class Work: @unchecked Sendable {
+        let produce: ((RawLog) throws -> Void) throws -> Void
+        init(_ produce: @escaping ((RawLog) throws -> Void) throws -> Void) { self.produce = produce }
+    }
+
+    static let batchSize = 2048
+    static let depth = 8
+
+    static func forEach(_ produce: @escaping ((RawLog) throws -> Void) throws -> Void, _ body: (RawLog) throws -> Void) throws {
+        let channel = Channel()
+        let work = Work(produce)
+        let thread = Thread {
+            var batch: [RawLog] = []
+            batch.reserveCapacity(batchSize)
+            func push(_ logs: [RawLog]) throws {
+                channel.condition.lock()
+                defer { channel.condition.unlock() }
+                while channel.batches.count >= depth && !channel.cancelled { channel.condition.wait() }
+                if channel.cancelled { throw Cancelled() }
+                channel.batches.append(logs)
+                channel.condition.broadcast()
+            }
+            do {
+                try work.produce { log in
+                    batch.append(log)
+                    if batch.count == batchSize {
+                        try push(batch)
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !batch.isEmpty { try push(batch) }
+                channel.condition.lock()
+                channel.finished = true
+            } catch {
+                // The logs read before the failure go first: the consumer may fail on one of them.
+                if !(error is Cancelled) && !batch.isEmpty { try? push(batch) }
+                channel.condition.lock()
+                if !(error is Cancelled) { channel.failure = error }
+                channel.finished = true
+            }
+            channel.condition.broadcast()
+            channel.condition.unlock()
+            channel.done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+        defer {
+            // Stop the producer (if the consumer failed) and wait for it.
+            channel.condition.lock()
+            channel.cancelled = true
+            channel.condition.broadcast()
+            channel.condition.unlock()
+            channel.done.wait()
+        }
+        while true {
+            channel.condition.lock()
+            while channel.batches.isEmpty && !channel.finished { channel.condition.wait() }
+            if channel.batches.isEmpty {
+                let failure = channel.failure
+                channel.condition.unlock()
+                if let failure { throw failure }
+                return
+            }
+            let batch = channel.batches.removeFirst()
+            channel.condition.broadcast()
+            channel.condition.unlock()
+            for log in batch { try body(log) }
+        }
+    }
+}
