@@ -6,29 +6,35 @@ import PoolLedger
 struct ImportLogs: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import-logs",
-        abstract: "Import chain logs: raw logs of many pools (eth_getLogs JSON, or CSV with topics and data), or one V2 pair's decoded logs.",
+        abstract: "Import chain logs of many pools (raw eth_getLogs JSON, CSV with topics and data, or decoded rows), or one V2 pair's decoded logs.",
         discussion: """
             Raw logs (detected from the content, or --format json-array|json-lines|csv): a JSON array of \
-            eth_getLogs objects (or a JSON-RPC response holding one), the same objects as JSON Lines, or CSV \
-            with the columns block_number, transaction_hash, log_index, address, topics (';'-separated hex, \
-            or a JSON array) and data (others ignored), in block and log-index order. Logs are routed by \
-            address: a factory's PoolCreated creates the pool (its id is the pool's address, lower-case hex; \
-            the Uniswap V3 mainnet factory is trusted by default, --factory names others), Initialize opens \
-            it, and its Mint, Burn, Collect and Swap logs are folded with every check: each Swap's \
-            sqrtPriceX96, liquidity and tick compared with the ledger's, Mint and Burn amounts re-derived, a \
-            Collect at most what is owed. A log of an address no factory log or earlier import created, or \
-            with an event its contract does not emit, is refused naming it (--skip-unknown: counted and \
-            reported instead).
+            eth_getLogs objects (streamed; or a JSON-RPC response holding one), the same objects as JSON \
+            Lines, or CSV with the columns block_number, transaction_hash, log_index, address, topics \
+            (';'-separated hex, or a JSON array) and data (others ignored; optional block_timestamp), in \
+            block and log-index order. Decoded rows of many pools (no --pool; --format decoded-json or \
+            decoded-csv, else detected): address, block, tx, log_index, optional time, event and the \
+            event's arguments by their Solidity names, encoded back into raw logs.
+
+            Logs are routed by address: a trusted factory's PoolCreated (V3) or PairCreated (V2) creates \
+            the pool (its id: the pool's address, lower-case hex, or its name from --tokens); the Uniswap V2 \
+            and V3 mainnet factories are trusted by default, --factory names others. A V3 pool's \
+            Initialize opens it; its Mint, Burn, Collect, Swap, Flash, SetFeeProtocol and CollectProtocol \
+            logs are folded with every check (each Swap's sqrtPriceX96, liquidity and tick compared with \
+            the ledger's, Mint and Burn amounts re-derived, a Collect at most what is owed); a V2 pair's \
+            logs are grouped into its calls, every Sync compared. A log of an address no factory log or \
+            earlier import created, or with an event its contract does not emit, is refused naming it \
+            (--skip-unknown: counted and reported instead). The file is read on a second core.
 
             Decoded rows of one Uniswap V2 pair (--pool with --token0/--token1; JSON Lines, or CSV with a \
-            header: address, block, tx, log_index, optional time, event, and the event's arguments by their \
-            Solidity names): the logs of each transaction become facts (a deposit's provider is whoever \
-            received the LP shares, a withdrawal's whoever sent them to the pair; other LP Transfers are \
-            share transfers; a protocol-fee Transfer must equal the shares the ledger derives; a lone Sync \
-            is a reserves_synced fact), every Sync compared with the folded reserves.
+            header): the logs of each transaction become facts (a deposit's provider is whoever received \
+            the LP shares, a withdrawal's whoever sent them to the pair; other LP Transfers are share \
+            transfers; a protocol-fee Transfer must equal the shares the ledger derives; a lone Sync is a \
+            reserves_synced fact), every Sync compared with the folded reserves.
 
-            The first failure names its block, tx and log index, and nothing of the file is written. Fact \
-            ids are tx:log_index, so importing an overlapping range again adds nothing.
+            The first failure names its block, tx and log index (or the line), the field and both \
+            values, and nothing of the file is written. Fact ids are tx:log_index, so importing an \
+            overlapping range again adds nothing.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
