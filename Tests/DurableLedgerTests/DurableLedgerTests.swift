@@ -312,4 +312,33 @@ func corrupted(_ fact: Fact) -> Fact? {
         #expect(found?.detail.contains(named) == true, "\(String(describing: found))")
         #expect(throws: VerificationFailure.self) { _ = try ledger.replay(fromSnapshot: true) }
     }
+
+    /// A concentrated pool's snapshot as the previous release wrote it (no
+    /// law_accounts) still verifies and replays: the accounts are rebuilt from
+    /// the positions and checked against every fact after it.
+    @Test func aSnapshotWithoutLawAccountsStillVerifies() throws {
+        let path = temporaryDatabase()
+        let ledger = try DurableLedger(path: path)
+        try ledger.setSnapshotInterval(3)
+        let e18 = UInt256(1_000_000_000_000_000_000 as UInt64)
+        let commands: [CommandBody] = [
+            .createPool(PoolCreated(pool: "v3", token0: "A", token1: "B", feePPM: 3000, model: .concentrated, tickSpacing: 60, sqrtPriceX96: Q96.one)),
+            .mintPosition(MintPosition(pool: "v3", owner: "o", tickLower: -600, tickUpper: 600, liquidity: e18)),
+            .swapExactIn(SwapExactIn(pool: "v3", trader: "t", tokenIn: "A", amountIn: e18 / 50)),
+            .mintPosition(MintPosition(pool: "v3", owner: "p", tickLower: -1200, tickUpper: 120, liquidity: 2 * e18)),
+            .swapExactIn(SwapExactIn(pool: "v3", trader: "t", tokenIn: "B", amountIn: e18 / 10)),
+        ]
+        _ = try ledger.execute(commands.map { Command($0) })
+        // Rewrite the snapshot at 3 in the earlier form, with its hash.
+        let state = try LedgerSnapshot.encode(LedgerSnapshot.decode(#require(try ledger.store.read { try $0.snapshot(at: 3) }).state), lawAccounts: false)
+        #expect(!String(decoding: state, as: UTF8.self).contains("law_accounts"))
+        let recordHash = try #require(try ledger.store.read { try $0.recordHash(at: 3) })
+        try tamper(path, "UPDATE snapshot SET state = ?, hash = ? WHERE seq = 3",
+                   [Data(state), Data(RecordHash.snapshotHash(seq: 3, recordHash: recordHash, state: state))])
+        let verified = try ledger.verify()
+        #expect(verified.snapshotsChecked == 1)
+        let fromSnapshot = try ledger.replay(fromSnapshot: true)
+        #expect(fromSnapshot.startedAt == 3)
+        #expect(fromSnapshot.ledger == verified.ledger)
+    }
 }
