@@ -258,6 +258,22 @@ struct BatchWriter {
         return true
     }
 
+    /// Folds one V2 pair call of imported logs: skipped when its id is already
+    /// in the log (only possible for a pool that existed before the batch),
+    /// else decided into facts against the pool, folded, and its Sync checked.
+    mutating func fold(_ call: PairCall, pool: String, poolExisted: Bool) throws {
+        if poolExisted, try tx.record(externalID: call.log.factID) != nil {
+            summary.skipped += 1
+            return
+        }
+        let facts: [Fact]
+        do throws(Rejection) { facts = try call.facts(pool: ledger[pool]!) } catch {
+            throw LocatedRejection(call.log.location, error)
+        }
+        for fact in facts { try fold(fact, at: call.log.location, lookUpID: poolExisted) }
+        try call.checkSync(ledger[pool]!)
+    }
+
     mutating func execute(_ command: Command, at location: LocatedRejection.Location) throws {
         if let id = command.id, try tx.record(externalID: id) != nil {
             summary.skipped += 1

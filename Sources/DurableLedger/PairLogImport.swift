@@ -28,18 +28,7 @@ extension DurableLedger {
                 }
             }
             var grouper: PairCall.Grouper?
-            func fold(_ call: PairCall) throws {
-                if poolExisted, try writer.tx.record(externalID: call.log.factID) != nil {
-                    writer.summary.skipped += 1
-                    return
-                }
-                let facts: [Fact]
-                do throws(Rejection) { facts = try call.facts(pool: writer.ledger[created.pool]!) } catch {
-                    throw LocatedRejection(call.log.location, error)
-                }
-                for fact in facts { try writer.fold(fact, at: call.log.location, lookUpID: poolExisted) }
-                try call.checkSync(writer.ledger[created.pool]!)
-            }
+            func fold(_ call: PairCall) throws { try writer.fold(call, pool: created.pool, poolExisted: poolExisted) }
             try PairLogReader.forEach(lines, format: format) { log, _ in
                 logCount += 1
                 if progressEvery > 0 && logCount % progressEvery == 0 { progress(logCount) }

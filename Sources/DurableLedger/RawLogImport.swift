@@ -56,17 +56,7 @@ extension DurableLedger {
 
             func foldPairCall(_ call: PairCall) throws {
                 // The pair's log is named: its address is the pool's id.
-                let pool = call.log.address
-                if existed[pool] == true, try writer.tx.record(externalID: call.log.factID) != nil {
-                    writer.summary.skipped += 1
-                    return
-                }
-                let facts: [Fact]
-                do throws(Rejection) { facts = try call.facts(pool: writer.ledger[pool]!) } catch {
-                    throw LocatedRejection(call.log.location, error)
-                }
-                for fact in facts { try writer.fold(fact, at: call.log.location, lookUpID: existed[pool] == true) }
-                try call.checkSync(writer.ledger[pool]!)
+                try writer.fold(call, pool: call.log.address, poolExisted: existed[call.log.address] == true)
             }
 
             func forEachLog(_ body: (RawLog) throws -> Void) throws {

@@ -278,14 +278,11 @@ func corrupted(_ fact: Fact) -> Fact? {
         #expect(found?.detail.contains("differs") == true)
     }
 
-    /// A concentrated pool's snapshot stores its laws' running accounts; one
-    /// rewritten (with a valid hash) is caught by `verify` and by a replay
-    /// from the snapshot, naming the snapshot's seq and the account.
-    @Test(arguments: ["owed0", "fee_basis1", "token0_ending_above_x32", "active_liquidity"])
-    func aTamperedRunningAccountInASnapshotIsFound(_ account: String) throws {
+    /// A concentrated pool with two positions and two swaps (five facts), snapshots every `snapshotInterval`.
+    func concentratedLedger(snapshotInterval: UInt64) throws -> (DurableLedger, String) {
         let path = temporaryDatabase()
         let ledger = try DurableLedger(path: path)
-        try ledger.setSnapshotInterval(4)
+        try ledger.setSnapshotInterval(snapshotInterval)
         let e18 = UInt256(1_000_000_000_000_000_000 as UInt64)
         let commands: [CommandBody] = [
             .createPool(PoolCreated(pool: "v3", token0: "A", token1: "B", feePPM: 3000, model: .concentrated, tickSpacing: 60, sqrtPriceX96: Q96.one)),
@@ -295,6 +292,15 @@ func corrupted(_ fact: Fact) -> Fact? {
             .swapExactIn(SwapExactIn(pool: "v3", trader: "t", tokenIn: "B", amountIn: e18 / 10)),
         ]
         _ = try ledger.execute(commands.map { Command($0) })
+        return (ledger, path)
+    }
+
+    /// A concentrated pool's snapshot stores its laws' running accounts; one
+    /// rewritten (with a valid hash) is caught by `verify` and by a replay
+    /// from the snapshot, naming the snapshot's seq and the account.
+    @Test(arguments: ["owed0", "fee_basis1", "token0_ending_above_x32", "active_liquidity"])
+    func aTamperedRunningAccountInASnapshotIsFound(_ account: String) throws {
+        let (ledger, path) = try concentratedLedger(snapshotInterval: 4)
         _ = try ledger.verify()
         let snapshot = try #require(try ledger.store.read { try $0.snapshot(at: 4) })
         var state = String(decoding: snapshot.state, as: UTF8.self)
@@ -317,18 +323,7 @@ func corrupted(_ fact: Fact) -> Fact? {
     /// law_accounts) still verifies and replays: the accounts are rebuilt from
     /// the positions and checked against every fact after it.
     @Test func aSnapshotWithoutLawAccountsStillVerifies() throws {
-        let path = temporaryDatabase()
-        let ledger = try DurableLedger(path: path)
-        try ledger.setSnapshotInterval(3)
-        let e18 = UInt256(1_000_000_000_000_000_000 as UInt64)
-        let commands: [CommandBody] = [
-            .createPool(PoolCreated(pool: "v3", token0: "A", token1: "B", feePPM: 3000, model: .concentrated, tickSpacing: 60, sqrtPriceX96: Q96.one)),
-            .mintPosition(MintPosition(pool: "v3", owner: "o", tickLower: -600, tickUpper: 600, liquidity: e18)),
-            .swapExactIn(SwapExactIn(pool: "v3", trader: "t", tokenIn: "A", amountIn: e18 / 50)),
-            .mintPosition(MintPosition(pool: "v3", owner: "p", tickLower: -1200, tickUpper: 120, liquidity: 2 * e18)),
-            .swapExactIn(SwapExactIn(pool: "v3", trader: "t", tokenIn: "B", amountIn: e18 / 10)),
-        ]
-        _ = try ledger.execute(commands.map { Command($0) })
+        let (ledger, path) = try concentratedLedger(snapshotInterval: 3)
         // Rewrite the snapshot at 3 in the earlier form, with its hash.
         let state = try LedgerSnapshot.encode(LedgerSnapshot.decode(#require(try ledger.store.read { try $0.snapshot(at: 3) }).state), lawAccounts: false)
         #expect(!String(decoding: state, as: UTF8.self).contains("law_accounts"))

@@ -63,11 +63,7 @@ public struct ChainNames: Sendable, Equatable {
         return address
     }
 
-    static func isAddress(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        return bytes.count == 42 && bytes[0] == UInt8(ascii: "0") && (bytes[1] == UInt8(ascii: "x") || bytes[1] == UInt8(ascii: "X"))
-            && bytes[2...].allSatisfy { Hex.nibble($0) != nil }
-    }
+    static func isAddress(_ text: String) -> Bool { Hex.isFixed(text, bytes: 20) }
 
     /// The CSV file (`address,symbol,decimals,fee_ppm`).
     public var csv: String {

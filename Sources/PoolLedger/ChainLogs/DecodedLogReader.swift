@@ -154,17 +154,9 @@ public enum DecodedLogReader {
         default:
             throw Rejection(.unknownEvent, "event \(quoted(event)) is no Uniswap V2 or V3 factory or pool event")
         }
-        var data: [UInt8] = []
-        data.reserveCapacity(words.count * 32)
-        for word in words {
-            for shift in stride(from: 248, through: 0, by: -8) { data.append(UInt8(truncatingIfNeeded: (word >> shift).low)) }
-        }
-        let tx = try text("tx")
-        let address = try text("address")
-        var log = try RawLogReader.log(block: try integer("block"), transactionHash: tx, logIndex: try integer("log_index"),
-                                       address: address, topics: [], data: Hex.text(data), row: row)
-        log.topics = topics
-        if fields["time"] != nil { log.time = try integer("time") }
-        return log
+        return RawLog(
+            block: try integer("block"), transactionHash: try Hex.fixed(try text("tx"), bytes: 32, "tx"), logIndex: try integer("log_index"),
+            address: try Hex.fixed(try text("address"), bytes: 20, "address"), topics: topics, data: ABIWord.data(words), row: row,
+            time: fields["time"] == nil ? nil : try integer("time"))
     }
 }

@@ -109,6 +109,18 @@ public enum ABIWord {
     }
 
     /// The last `digits` (at most 64) hex digits of `value`, lower-case.
+    /// Words as a log's data: each 32 bytes, big-endian.
+    public static func data(_ words: [UInt256]) -> [UInt8] {
+        var data: [UInt8] = []
+        data.reserveCapacity(words.count * 32)
+        for word in words {
+            for half in [word.high, word.low] {
+                for shift in stride(from: 120, through: 0, by: -8) { data.append(UInt8(truncatingIfNeeded: half >> UInt128(shift))) }
+            }
+        }
+        return data
+    }
+
     static func hex(_ value: UInt256, digits: Int) -> String {
         String(unsafeUninitializedCapacity: digits) { out in
             for index in 0..<digits {
@@ -147,57 +159,106 @@ enum Hex {
 
     static func quantityText(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
 
+    /// What is wrong with hex text (the strict reader's error messages; the fast path only needs that it failed).
+    enum Fault: Error {
+        case noPrefix, tooLong, notHexDigit(position: Int), leadingZero, oddDigits, length(bytes: Int)
+    }
+
+    static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        range.count >= 2 && bytes[range.lowerBound] == UInt8(ascii: "0")
+            && (bytes[range.lowerBound + 1] == UInt8(ascii: "x") || bytes[range.lowerBound + 1] == UInt8(ascii: "X"))
+    }
+
     /// A quantity: "0x" and 1 to 16 hex digits, no leading zero but for "0x0".
-    static func quantity(_ text: String, _ name: String) throws(Rejection) -> UInt64 {
-        let bytes = Array(text.utf8)
-        guard bytes.count >= 3, bytes[0] == UInt8(ascii: "0"), bytes[1] == UInt8(ascii: "x") || bytes[1] == UInt8(ascii: "X") else {
-            throw Rejection(.invalidField, "field \(quoted(name)) must be a hex quantity such as \"0x1b4\", not \(quoted(text))")
-        }
-        guard bytes.count <= 18 else { throw Rejection(.invalidField, "field \(quoted(name)): \(quoted(text)) exceeds 64 bits") }
+    static func quantity(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Result<UInt64, Fault> {
+        guard hasPrefix(bytes, range), range.count >= 3 else { return .failure(.noPrefix) }
+        guard range.count <= 18 else { return .failure(.tooLong) }
         var value: UInt64 = 0
-        for byte in bytes[2...] {
-            guard let digit = nibble(byte) else { throw Rejection(.invalidField, "field \(quoted(name)): \(quoted(text)) has a character that is not a hex digit") }
+        for position in (range.lowerBound + 2)..<range.upperBound {
+            guard let digit = nibble(bytes[position]) else { return .failure(.notHexDigit(position: position - range.lowerBound + 1)) }
             value = value << 4 | UInt64(digit)
         }
-        guard bytes.count == 3 || bytes[2] != UInt8(ascii: "0") else {
-            throw Rejection(.invalidField, "field \(quoted(name)): \(quoted(text)) has a leading zero (a hex quantity has none)")
-        }
-        return value
+        guard range.count == 3 || bytes[range.lowerBound + 2] != UInt8(ascii: "0") else { return .failure(.leadingZero) }
+        return .success(value)
     }
 
     /// "0x" and an even number of hex digits.
-    static func data(_ text: String, _ name: String) throws(Rejection) -> [UInt8] {
-        let bytes = Array(text.utf8)
-        guard bytes.count >= 2, bytes[0] == UInt8(ascii: "0"), bytes[1] == UInt8(ascii: "x") || bytes[1] == UInt8(ascii: "X") else {
-            throw Rejection(.invalidField, "field \(quoted(name)) must be 0x-prefixed hex data")
-        }
-        guard bytes.count % 2 == 0 else { throw Rejection(.invalidField, "field \(quoted(name)) has an odd number of hex digits") }
+    static func data(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Result<[UInt8], Fault> {
+        guard hasPrefix(bytes, range) else { return .failure(.noPrefix) }
+        guard range.count % 2 == 0 else { return .failure(.oddDigits) }
         var out: [UInt8] = []
-        out.reserveCapacity((bytes.count - 2) / 2)
-        var index = 2
-        while index < bytes.count {
-            guard let high = nibble(bytes[index]), let low = nibble(bytes[index + 1]) else {
-                throw Rejection(.invalidField, "field \(quoted(name)) has a character that is not a hex digit at position \(index + 1)")
+        out.reserveCapacity((range.count - 2) / 2)
+        var position = range.lowerBound + 2
+        while position < range.upperBound {
+            guard let high = nibble(bytes[position]), let low = nibble(bytes[position + 1]) else {
+                return .failure(.notHexDigit(position: position - range.lowerBound + 1))
             }
             out.append(high << 4 | low)
-            index += 2
+            position += 2
         }
-        return out
+        return .success(out)
+    }
+
+    /// Whether the range is 0x and exactly `count` bytes of hex (an address: 20, a hash: 32).
+    static func isFixed(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, bytes count: Int) -> Bool {
+        guard hasPrefix(bytes, range), range.count == 2 + 2 * count else { return false }
+        for position in (range.lowerBound + 2)..<range.upperBound where nibble(bytes[position]) == nil { return false }
+        return true
+    }
+
+    /// The 32-byte word of a range `isFixed(..., bytes: 32)` accepted.
+    static func word(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt256 {
+        var high: UInt128 = 0, low: UInt128 = 0
+        for position in (range.lowerBound + 2)..<(range.lowerBound + 34) { high = high << 4 | UInt128(nibble(bytes[position])!) }
+        for position in (range.lowerBound + 34)..<range.upperBound { low = low << 4 | UInt128(nibble(bytes[position])!) }
+        return UInt256(high: high, low: low)
+    }
+
+    // MARK: the same on text, with the strict reader's errors
+
+    private static func withBytes<T>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>, Range<Int>) -> T) -> T {
+        var text = text
+        return text.withUTF8 { body($0, 0..<$0.count) }
+    }
+
+    private static func rejection(_ fault: Fault, _ text: String, _ name: String) -> Rejection {
+        switch fault {
+        case .noPrefix: return Rejection(.invalidField, "field \(quoted(name)) must be 0x-prefixed hex (a quantity such as \"0x1b4\"), not \(quoted(text))")
+        case .tooLong: return Rejection(.invalidField, "field \(quoted(name)): \(quoted(text)) exceeds 64 bits")
+        case .notHexDigit(let position): return Rejection(.invalidField, "field \(quoted(name)) has a character that is not a hex digit at position \(position)")
+        case .leadingZero: return Rejection(.invalidField, "field \(quoted(name)): \(quoted(text)) has a leading zero (a hex quantity has none)")
+        case .oddDigits: return Rejection(.invalidField, "field \(quoted(name)) has an odd number of hex digits")
+        case .length(let bytes): return Rejection(.invalidField, "field \(quoted(name)) must be \(bytes) bytes (\(bytes * 2) hex digits)")
+        }
+    }
+
+    static func quantity(_ text: String, _ name: String) throws(Rejection) -> UInt64 {
+        switch withBytes(text, quantity) {
+        case .success(let value): return value
+        case .failure(let fault): throw rejection(fault, text, name)
+        }
+    }
+
+    static func data(_ text: String, _ name: String) throws(Rejection) -> [UInt8] {
+        switch withBytes(text, data) {
+        case .success(let value): return value
+        case .failure(let fault): throw rejection(fault, text, name)
+        }
     }
 
     /// A 32-byte word: "0x" and exactly 64 hex digits.
     static func word(_ text: String, _ name: String) throws(Rejection) -> UInt256 {
-        let bytes = try data(text, name)
-        guard bytes.count == 32 else { throw Rejection(.invalidField, "field \(quoted(name)) must be 32 bytes (64 hex digits), found \(bytes.count) bytes") }
-        var value = UInt256.zero
-        for byte in bytes { value = (value << 8) | UInt256(UInt64(byte)) }
+        _ = try data(text, name)
+        guard let value = withBytes(text, { isFixed($0, $1, bytes: 32) ? word($0, $1) : nil }) else { throw rejection(.length(bytes: 32), text, name) }
         return value
     }
 
+    static func isFixed(_ text: String, bytes count: Int) -> Bool { withBytes(text) { isFixed($0, $1, bytes: count) } }
+
     /// A transaction hash or an address: 0x and `bytes` bytes, written lower-case.
     static func fixed(_ text: String, bytes count: Int, _ name: String) throws(Rejection) -> String {
-        let bytes = try data(text, name)
-        guard bytes.count == count else { throw Rejection(.invalidField, "field \(quoted(name)) must be \(count) bytes (\(count * 2) hex digits), found \(bytes.count) bytes") }
+        _ = try data(text, name)
+        guard isFixed(text, bytes: count) else { throw rejection(.length(bytes: count), text, name) }
         return text.lowercased()
     }
 }

@@ -55,26 +55,16 @@ public struct RawLogExport: Sendable {
         }
         if factBlock != block { nextIndex = 0 }
         block = factBlock
-        if let id = fact.id, let colon = id.lastIndex(of: ":"), colon != id.startIndex, Self.isHash(String(id[..<colon])) {
+        if let id = fact.id, let colon = id.lastIndex(of: ":"), colon != id.startIndex, Hex.isFixed(String(id[..<colon]), bytes: 32) {
             return (factBlock, String(id[..<colon]).lowercased())
         }
         let hex = String(seq, radix: 16)
         return (factBlock, "0x" + String(repeating: "0", count: 64 - hex.count) + hex)
     }
 
-    static func isHash(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        return bytes.count == 66 && bytes[0] == UInt8(ascii: "0") && bytes[1] == UInt8(ascii: "x") && bytes[2...].allSatisfy { Hex.nibble($0) != nil }
-    }
-
     private mutating func log(_ address: String, at place: (block: UInt64, tx: String), time: UInt64?, _ topics: [UInt256], _ words: [UInt256]) -> RawLog {
-        var data: [UInt8] = []
-        data.reserveCapacity(words.count * 32)
-        for word in words {
-            for shift in stride(from: 248, through: 0, by: -8) { data.append(UInt8(truncatingIfNeeded: (word >> shift).low)) }
-        }
         defer { nextIndex += 1 }
-        return RawLog(block: place.block, transactionHash: place.tx, logIndex: nextIndex, address: address, topics: topics, data: data, time: time)
+        return RawLog(block: place.block, transactionHash: place.tx, logIndex: nextIndex, address: address, topics: topics, data: ABIWord.data(words), time: time)
     }
 
     private mutating func word(_ name: String, decimals: UInt8? = nil, feePPM: UInt32? = nil) -> UInt256 {

@@ -48,7 +48,7 @@ public enum RawLogReader {
         case .jsonArray:
             // A plain array streams, element by element; a JSON-RPC response is read whole.
             if try streamArray(&reader, body) { return }
-            // A node's result is one JSON value: read whole (as bytes), then element by element.
+            // Not an array: a JSON-RPC response around one, read whole (as bytes), then element by element.
             var all: [UInt8] = []
             var firstLine = 1
             while var (line, number) = try reader.next() {
@@ -56,47 +56,15 @@ public enum RawLogReader {
                 line.withUTF8 { all.append(contentsOf: $0) }
                 all.append(0x0A)
             }
-            // The fast path: a plain array of plain objects; else the strict reader reads it all.
-            var logs: [RawLog] = []
-            let plain: Bool = all.withUnsafeBufferPointer { bytes in
-                var index = 0
-                func skipSpace() { while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D { index += 1 } }
-                skipSpace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { return false }
-                index += 1
-                skipSpace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1 } else {
-                    while true {
-                        guard let (log, end) = RawLogScanner.log(bytes, from: index, row: logs.count + 1) else { return false }
-                        logs.append(log)
-                        index = end
-                        skipSpace()
-                        guard index < bytes.count else { return false }
-                        if bytes[index] == UInt8(ascii: ",") { index += 1; skipSpace(); continue }
-                        guard bytes[index] == UInt8(ascii: "]") else { return false }
-                        index += 1
-                        break
-                    }
-                }
-                skipSpace()
-                return index == bytes.count
-            }
-            if plain {
-                all = []
-                for log in logs { try body(log) }
-                return
-            }
-            logs = []
             let text = String(decoding: all, as: UTF8.self)
             all = []
             let json: JSON
             do throws(JSONSyntaxError) { json = try JSON.parse(text) } catch {
                 throw LocatedRejection(.line(firstLine), Rejection(.malformedJSON, "the JSON array of logs: \(error.description)"))
             }
-            // `{"result": [...]}` as a JSON-RPC response wraps it.
+            // `{"result": [...]}` as a JSON-RPC response wraps it (a bare array streamed above).
             var elements: [JSON]
             switch json {
-            case .array(let array): elements = array
             case .object(let members):
                 guard let result = members.first(where: { $0.key == "result" })?.value, case .array(let array) = result else {
                     throw LocatedRejection(.line(firstLine), Rejection(.malformedJSON, "expected a JSON array of logs (or a JSON-RPC response with a \"result\" array)"))

@@ -109,68 +109,23 @@ enum RawLogScanner {
         }
         guard let address, let data, let block, let logIndex, let transaction, let topics, topics.count <= 4 else { return nil }
         // Values: hex as the strict reader requires it, or nil (the strict reader names the fault).
-        guard let blockNumber = quantity(bytes, block), let index64 = quantity(bytes, logIndex),
-              isFixedHex(bytes, transaction, bytes: 32), isFixedHex(bytes, address, bytes: 20),
-              let dataBytes = hexBytes(bytes, data) else { return nil }
+        guard case .success(let blockNumber) = Hex.quantity(bytes, block), case .success(let index64) = Hex.quantity(bytes, logIndex),
+              Hex.isFixed(bytes, transaction, bytes: 32), Hex.isFixed(bytes, address, bytes: 20),
+              case .success(let dataBytes) = Hex.data(bytes, data) else { return nil }
         var words: [UInt256] = []
         words.reserveCapacity(topics.count)
         for topic in topics {
-            guard isFixedHex(bytes, topic, bytes: 32) else { return nil }
-            words.append(word(bytes, topic))
+            guard Hex.isFixed(bytes, topic, bytes: 32) else { return nil }
+            words.append(Hex.word(bytes, topic))
         }
         var time: UInt64?
         if let timestamp {
-            guard let value = quantity(bytes, timestamp) else { return nil }
+            guard case .success(let value) = Hex.quantity(bytes, timestamp) else { return nil }
             time = value
         }
         return (RawLog(
             block: blockNumber, transactionHash: lowercased(bytes, transaction), logIndex: index64,
             address: lowercased(bytes, address), topics: words, data: dataBytes, row: row, time: time), index)
-    }
-
-    static func nibble(_ byte: UInt8) -> UInt8? { Hex.nibble(byte) }
-
-    static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        range.count >= 2 && bytes[range.lowerBound] == UInt8(ascii: "0") && (bytes[range.lowerBound + 1] == UInt8(ascii: "x") || bytes[range.lowerBound + 1] == UInt8(ascii: "X"))
-    }
-
-    /// As `Hex.quantity`: 0x, 1 to 16 digits, no leading zero.
-    static func quantity(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64? {
-        guard hasPrefix(bytes, range), range.count >= 3, range.count <= 18 else { return nil }
-        guard range.count == 3 || bytes[range.lowerBound + 2] != UInt8(ascii: "0") else { return nil }
-        var value: UInt64 = 0
-        for position in (range.lowerBound + 2)..<range.upperBound {
-            guard let digit = nibble(bytes[position]) else { return nil }
-            value = value << 4 | UInt64(digit)
-        }
-        return value
-    }
-
-    static func isFixedHex(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, bytes count: Int) -> Bool {
-        guard hasPrefix(bytes, range), range.count == 2 + 2 * count else { return false }
-        for position in (range.lowerBound + 2)..<range.upperBound where nibble(bytes[position]) == nil { return false }
-        return true
-    }
-
-    static func hexBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [UInt8]? {
-        guard hasPrefix(bytes, range), range.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity((range.count - 2) / 2)
-        var position = range.lowerBound + 2
-        while position < range.upperBound {
-            guard let high = nibble(bytes[position]), let low = nibble(bytes[position + 1]) else { return nil }
-            out.append(high << 4 | low)
-            position += 2
-        }
-        return out
-    }
-
-    /// A checked 32-byte word (`isFixedHex`).
-    static func word(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt256 {
-        var high: UInt128 = 0, low: UInt128 = 0
-        for position in (range.lowerBound + 2)..<(range.lowerBound + 34) { high = high << 4 | UInt128(nibble(bytes[position])!) }
-        for position in (range.lowerBound + 34)..<range.upperBound { low = low << 4 | UInt128(nibble(bytes[position])!) }
-        return UInt256(high: high, low: low)
     }
 
     static func lowercased(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {

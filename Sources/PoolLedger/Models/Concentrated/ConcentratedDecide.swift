@@ -71,9 +71,7 @@ extension ConcentratedPool {
             // Paid back by default exactly the fee on each amount.
             let fees = try Self.v3Call { () throws(V3MathError) in (try Self.flashFee(flash.amount0, feePips), try Self.flashFee(flash.amount1, feePips)) }
             let paid0 = flash.paid0 ?? fees.0, paid1 = flash.paid1 ?? fees.1
-            guard flash.amount0 <= balance0, flash.amount1 <= balance1 else {
-                throw Rejection(.insufficientLiquidity, "a flash of \(flash.amount0), \(flash.amount1) from balances of \(balance0), \(balance1)")
-            }
+            try checkLendable(flash.amount0, flash.amount1)
             try Self.v3Call { () throws(V3MathError) in try v3.flash(amount0: flash.amount0, amount1: flash.amount1, paid0: paid0, paid1: paid1) }
             return .flash(Flash(pool: flash.pool, recipient: flash.recipient, amount0: flash.amount0, amount1: flash.amount1, paid0: paid0, paid1: paid1))
         case .setFeeProtocol(let set):

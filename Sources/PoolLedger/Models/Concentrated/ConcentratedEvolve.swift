@@ -69,9 +69,7 @@ extension ConcentratedPool {
                 balance1 = try Self.paidOut(try Self.paidIn(balance1, swap.amount1In, token: "token1"), swap.amount1Out, token: "token1")
             case .flash(let flash):
                 // The pool sends the amounts, then holds them back with what was paid beyond.
-                guard flash.amount0 <= balance0, flash.amount1 <= balance1 else {
-                    throw Rejection(.insufficientLiquidity, "a flash of \(flash.amount0), \(flash.amount1) from balances of \(balance0), \(balance1)")
-                }
+                try checkLendable(flash.amount0, flash.amount1)
                 try Self.v3Call { () throws(V3MathError) in
                     try self.flash(amount0: flash.amount0, amount1: flash.amount1, paid0: flash.paid0, paid1: flash.paid1)
                 }
@@ -237,6 +235,13 @@ extension ConcentratedPool {
 
     static func check(_ rule: LedgerRule, _ field: String, recorded: UInt256, expected: UInt256) throws(Rejection) {
         guard recorded == expected else { throw .mismatch(rule, field: field, recorded: recorded, expected: expected) }
+    }
+
+    /// A flash sends its amounts out first: the balances must hold them.
+    func checkLendable(_ amount0: UInt256, _ amount1: UInt256) throws(Rejection) {
+        guard amount0 <= balance0, amount1 <= balance1 else {
+            throw Rejection(.insufficientLiquidity, "a flash of \(amount0), \(amount1) from balances of \(balance0), \(balance1)")
+        }
     }
 
     static func paidIn(_ balance: UInt256, _ amount: UInt256, token: String) throws(Rejection) -> UInt256 {
