@@ -9,11 +9,17 @@ import PoolMath
 /// log of the genesis files and on damaged ones).
 enum RawLogScanner {
     /// The log in `bytes[start...]` and the index after its closing brace, or nil for the strict reader.
-    static func log(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, row: Int) -> (log: RawLog, end: Int)? {
-        var index = start
-        func skipSpace() { while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D { index += 1 } }
+    /// The position in the bytes, moved by its methods. A struct (not closures
+    /// over a local) so that exclusive access is checked when compiling, not
+    /// at every byte.
+    struct Cursor {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var index: Int
+
+        mutating func skipSpace() { while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D { index += 1 } }
+
         /// A string without escapes: its byte range.
-        func string() -> Range<Int>? {
+        mutating func string() -> Range<Int>? {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
             let begin = index + 1
             var end = begin
@@ -26,13 +32,15 @@ enum RawLogScanner {
             index = end + 1
             return begin..<end
         }
+
         func equals(_ range: Range<Int>, _ literal: StaticString) -> Bool {
             guard range.count == literal.utf8CodeUnitCount else { return false }
             let pointer = literal.utf8Start
             for offset in 0..<range.count where bytes[range.lowerBound + offset] != pointer[offset] { return false }
             return true
         }
-        func literal(_ text: StaticString) -> Bool {
+
+        mutating func literal(_ text: StaticString) -> Bool {
             let count = text.utf8CodeUnitCount
             guard index + count <= bytes.count else { return false }
             for offset in 0..<count where bytes[index + offset] != text.utf8Start[offset] { return false }
@@ -40,71 +48,81 @@ enum RawLogScanner {
             return true
         }
 
-        skipSpace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
-        index += 1
+        /// A string value into an empty slot.
+        mutating func take(_ slot: inout Range<Int>?) -> Bool {
+            guard slot == nil, let value = string() else { return false }
+            slot = value
+            return true
+        }
+
+        var atEnd: Bool { index >= bytes.count }
+        var byte: UInt8 { bytes[index] }
+    }
+
+    /// The log in `bytes[start...]` and the index after its closing brace, or nil for the strict reader.
+    static func log(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, row: Int) -> (log: RawLog, end: Int)? {
+        var c = Cursor(bytes: bytes, index: start)
+
+        c.skipSpace()
+        guard !c.atEnd, c.byte == UInt8(ascii: "{") else { return nil }
+        c.index += 1
         var address: Range<Int>?, data: Range<Int>?, block: Range<Int>?, logIndex: Range<Int>?, transaction: Range<Int>?, timestamp: Range<Int>?
         var topics: [Range<Int>]?
-        skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { return nil }
+        c.skipSpace()
+        if !c.atEnd, c.byte == UInt8(ascii: "}") { return nil }
         while true {
-            skipSpace()
-            guard let key = string() else { return nil }
-            skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
-            index += 1
-            skipSpace()
-            guard index < bytes.count else { return nil }
-            func take(_ slot: inout Range<Int>?) -> Bool {
-                guard slot == nil, let value = string() else { return false }
-                slot = value
-                return true
-            }
-            if equals(key, "address") { guard take(&address) else { return nil } }
-            else if equals(key, "data") { guard take(&data) else { return nil } }
-            else if equals(key, "blockNumber") { guard take(&block) else { return nil } }
-            else if equals(key, "logIndex") { guard take(&logIndex) else { return nil } }
-            else if equals(key, "transactionHash") { guard take(&transaction) else { return nil } }
-            else if equals(key, "blockTimestamp") { guard take(&timestamp) else { return nil } }
-            else if equals(key, "topics") {
-                guard topics == nil, bytes[index] == UInt8(ascii: "[") else { return nil }
-                index += 1
+            c.skipSpace()
+            guard let key = c.string() else { return nil }
+            c.skipSpace()
+            guard !c.atEnd, c.byte == UInt8(ascii: ":") else { return nil }
+            c.index += 1
+            c.skipSpace()
+            guard !c.atEnd else { return nil }
+            if c.equals(key, "address") { guard c.take(&address) else { return nil } }
+            else if c.equals(key, "data") { guard c.take(&data) else { return nil } }
+            else if c.equals(key, "blockNumber") { guard c.take(&block) else { return nil } }
+            else if c.equals(key, "logIndex") { guard c.take(&logIndex) else { return nil } }
+            else if c.equals(key, "transactionHash") { guard c.take(&transaction) else { return nil } }
+            else if c.equals(key, "blockTimestamp") { guard c.take(&timestamp) else { return nil } }
+            else if c.equals(key, "topics") {
+                guard topics == nil, c.byte == UInt8(ascii: "[") else { return nil }
+                c.index += 1
                 var list: [Range<Int>] = []
-                skipSpace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-                    index += 1
+                c.skipSpace()
+                if !c.atEnd, c.byte == UInt8(ascii: "]") {
+                    c.index += 1
                 } else {
                     while true {
-                        skipSpace()
-                        guard let topic = string() else { return nil }
+                        c.skipSpace()
+                        guard let topic = c.string() else { return nil }
                         list.append(topic)
-                        skipSpace()
-                        guard index < bytes.count else { return nil }
-                        if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                        guard bytes[index] == UInt8(ascii: "]") else { return nil }
-                        index += 1
+                        c.skipSpace()
+                        guard !c.atEnd else { return nil }
+                        if c.byte == UInt8(ascii: ",") { c.index += 1; continue }
+                        guard c.byte == UInt8(ascii: "]") else { return nil }
+                        c.index += 1
                         break
                     }
                 }
                 topics = list
-            } else if equals(key, "removed") {
+            } else if c.equals(key, "removed") {
                 // Only `false` takes the fast path (true is refused by the strict reader).
-                guard literal("false") else { return nil }
+                guard c.literal("false") else { return nil }
             } else {
                 // Other fields nodes write: strings, and plain numbers or literals.
-                if bytes[index] == UInt8(ascii: "\"") {
-                    guard string() != nil else { return nil }
-                } else if !(literal("null") || literal("true") || literal("false")) {
-                    let begin = index
-                    while index < bytes.count, (bytes[index] >= UInt8(ascii: "0") && bytes[index] <= UInt8(ascii: "9")) || bytes[index] == UInt8(ascii: "-") { index += 1 }
-                    guard index > begin else { return nil }
+                if c.byte == UInt8(ascii: "\"") {
+                    guard c.string() != nil else { return nil }
+                } else if !(c.literal("null") || c.literal("true") || c.literal("false")) {
+                    let begin = c.index
+                    while !c.atEnd, (c.byte >= UInt8(ascii: "0") && c.byte <= UInt8(ascii: "9")) || c.byte == UInt8(ascii: "-") { c.index += 1 }
+                    guard c.index > begin else { return nil }
                 }
             }
-            skipSpace()
-            guard index < bytes.count else { return nil }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            guard bytes[index] == UInt8(ascii: "}") else { return nil }
-            index += 1
+            c.skipSpace()
+            guard !c.atEnd else { return nil }
+            if c.byte == UInt8(ascii: ",") { c.index += 1; continue }
+            guard c.byte == UInt8(ascii: "}") else { return nil }
+            c.index += 1
             break
         }
         guard let address, let data, let block, let logIndex, let transaction, let topics, topics.count <= 4 else { return nil }
@@ -125,7 +143,7 @@ enum RawLogScanner {
         }
         return (RawLog(
             block: blockNumber, transactionHash: lowercased(bytes, transaction), logIndex: index64,
-            address: lowercased(bytes, address), topics: words, data: dataBytes, row: row, time: time), index)
+            address: lowercased(bytes, address), topics: words, data: dataBytes, row: row, time: time), c.index)
     }
 
     static func lowercased(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {

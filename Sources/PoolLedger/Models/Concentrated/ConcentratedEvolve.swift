@@ -165,27 +165,45 @@ extension ConcentratedPool {
         }
         // The limit the swap was given: its own, or the router's default.
         let limit = swap.sqrtPriceLimitX96 ?? Self.extremeLimit(zeroForOne: zeroForOne)
-        var candidates: [(label: String, specified: SignedAmount)] = [("exact input \(amountIn)", SignedAmount(amountIn))]
-        if !amountOut.isZero { candidates.append(("exact output \(amountOut)", SignedAmount(amountOut, negative: true))) }
-        if swap.sqrtPriceX96After == limit {
+        // The runs to try, in order; their labels are written only for a refusal.
+        enum Run: CaseIterable { case exactInput, exactOutput, upToLimit }
+        func applies(_ run: Run) -> Bool {
+            switch run {
+            case .exactInput: true
+            case .exactOutput: !amountOut.isZero
             // Stopped at its limit: it consumed less than it was given (past the last
             // liquidity the price still walks to the limit), so any larger input gives the same.
-            candidates.append(("input up to the price limit \(limit)", SignedAmount(UInt256.max >> 1)))
+            case .upToLimit: swap.sqrtPriceX96After == limit
+            }
+        }
+        func specified(_ run: Run) -> SignedAmount {
+            switch run {
+            case .exactInput: SignedAmount(amountIn)
+            case .exactOutput: SignedAmount(amountOut, negative: true)
+            case .upToLimit: SignedAmount(UInt256.max >> 1)
+            }
+        }
+        func label(_ run: Run) -> String {
+            switch run {
+            case .exactInput: "exact input \(amountIn)"
+            case .exactOutput: "exact output \(amountOut)"
+            case .upToLimit: "input up to the price limit \(limit)"
+            }
         }
         var firstDifference: Rejection?
-        for candidate in candidates {
+        for run in Run.allCases where applies(run) {
             var crossed: [(Int32, TickInfo)] = []
             let result: SwapResult
             do throws(V3MathError) {
                 // A run that reverts has put its crossings back, and the scalars move only at its end.
-                result = try self.swap(zeroForOne: zeroForOne, amountSpecified: candidate.specified, sqrtPriceLimitX96: limit, observe: nil, crossed: &crossed)
+                result = try self.swap(zeroForOne: zeroForOne, amountSpecified: specified(run), sqrtPriceLimitX96: limit, observe: nil, crossed: &crossed)
             } catch {
-                if firstDifference == nil { firstDifference = Rejection(.concentrated(error.reason), "\(candidate.label) reverts: \(error.detail)") }
+                if firstDifference == nil { firstDifference = Rejection(.concentrated(error.reason), "\(label(run)) reverts: \(error.detail)") }
                 continue
             }
             let computed = Self.swapFact(pool: swap.pool, trader: swap.trader, result: result, zeroForOne: zeroForOne, after: self, limit: swap.sqrtPriceLimitX96)
             if let difference = Self.swapDifference(recorded: swap, computed: computed) {
-                if firstDifference == nil { firstDifference = Rejection(.swapMismatch, "\(candidate.label) gives \(difference)") }
+                if firstDifference == nil { firstDifference = Rejection(.swapMismatch, "\(label(run)) gives \(difference)") }
                 // The journal holds the scalars as the fact found them; the run's crossings are its own.
                 var undo = journal
                 undo.ticks = crossed.map { ($0.0, Optional($0.1)) }
@@ -201,12 +219,15 @@ extension ConcentratedPool {
     /// The first field of the recorded swap that differs from the computed one
     /// (the after-fields only when the fact carries them).
     static func swapDifference(recorded: Swap, computed: Swap) -> String? {
-        let amounts: [(String, UInt256, UInt256)] = [
-            ("amount0_in", recorded.amount0In, computed.amount0In), ("amount1_in", recorded.amount1In, computed.amount1In),
-            ("amount0_out", recorded.amount0Out, computed.amount0Out), ("amount1_out", recorded.amount1Out, computed.amount1Out),
-        ]
-        for (name, recordedValue, computedValue) in amounts where recordedValue != computedValue {
-            return "\(name) \(computedValue), recorded \(recordedValue)"
+        // Compared one by one (no table of them: this runs for every swap fact).
+        func amount(_ name: String, _ recordedValue: UInt256, _ computedValue: UInt256) -> String? {
+            recordedValue == computedValue ? nil : "\(name) \(computedValue), recorded \(recordedValue)"
+        }
+        if let difference = amount("amount0_in", recorded.amount0In, computed.amount0In)
+            ?? amount("amount1_in", recorded.amount1In, computed.amount1In)
+            ?? amount("amount0_out", recorded.amount0Out, computed.amount0Out)
+            ?? amount("amount1_out", recorded.amount1Out, computed.amount1Out) {
+            return difference
         }
         if let price = recorded.sqrtPriceX96After, price != computed.sqrtPriceX96After! {
             return "sqrt_price_x96_after \(computed.sqrtPriceX96After!), recorded \(price)"
