@@ -78,13 +78,24 @@ public final class DurableLedger: Sendable {
         keepFacts: Bool = false, progressEvery: Int = 0, progress: (Int) -> Void = { _ in }
     ) throws -> AppendSummary {
         try batch(expectedVersions: expectedVersions, keepFacts: keepFacts) { writer in
-            var reader = lines
-            while let (line, number) = try reader.next() {
+            // Lines read and parsed on a second core (a line that does not parse
+            // fails there, after every line before it is folded); folded and stored here.
+            try ReadAhead.forEach({ (produce: ((number: Int, entry: ContractCodec.Entry?)) throws -> Void) in
+                var reader = lines
+                while let (line, number) = try reader.next() {
+                    if JSONLines.isBlank(line) {
+                        try produce((number, nil))
+                        continue
+                    }
+                    let entry: ContractCodec.Entry
+                    do throws(Rejection) { entry = try ContractCodec.decodeLine(line) } catch { throw LocatedRejection(.line(number), error) }
+                    try produce((number, entry))
+                }
+            }) { item in
+                let number = item.number
                 defer { if progressEvery > 0 && number % progressEvery == 0 { progress(number) } }
-                if JSONLines.isBlank(line) { continue }
+                guard let entry = item.entry else { return }
                 let location = LocatedRejection.Location.line(number)
-                let entry: ContractCodec.Entry
-                do throws(Rejection) { entry = try ContractCodec.decodeLine(line) } catch { throw LocatedRejection(location, error) }
                 switch (entry, kind) {
                 case (.fact(let fact), .facts):
                     try writer.fold(fact, at: location)

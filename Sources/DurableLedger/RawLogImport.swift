@@ -61,7 +61,7 @@ extension DurableLedger {
 
             func forEachLog(_ body: (RawLog) throws -> Void) throws {
                 // Reading and decoding on a second core; folding and storing here.
-                try LogPrefetch.forEach({ produce in
+                try ReadAhead.forEach({ produce in
                     switch format {
                     case .raw(let raw): try RawLogReader.forEach(lines, format: raw, produce)
                     case .decoded(let decoded): try DecodedLogReader.forEach(lines, format: decoded, produce)

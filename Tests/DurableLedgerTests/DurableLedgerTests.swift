@@ -144,6 +144,32 @@ func corrupted(_ fact: Fact) -> Fact? {
         #expect(summary.head.seq == 12_000)
     }
 
+    /// Lines are parsed on a second core and folded on this one: whichever
+    /// fails first in file order is the error, a fold's or a parse's, across
+    /// the read-ahead's batches; progress is reported in line order up to it.
+    @Test(arguments: [(parseAt: 7_001, foldAt: 3_001), (parseAt: 3_001, foldAt: 7_001)])
+    func theFirstFailureInFileOrderIsTheError(parseAt: Int, foldAt: Int) throws {
+        let facts = RandomHistory.facts(seed: 12, count: 10_000)
+        let ledger = try DurableLedger(path: temporaryDatabase())
+        try ledger.append(facts: Array(facts.prefix(100)))
+        var batch = Array(facts[100...])
+        let fold = try #require((foldAt..<batch.count).first { corrupted(batch[$0]) != nil })
+        batch[fold] = corrupted(batch[fold])!
+        var lines = RandomHistory.jsonLines(batch).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[parseAt - 1] = "{\"type\": \"swap\", \"pool\": "
+        var reported: [Int] = []
+        do {
+            try ledger.append(jsonLines: Array(lines.joined(separator: "\n").utf8), accept: .facts, progressEvery: 1_000) { reported.append($0) }
+            Issue.record("the batch was accepted")
+        } catch let rejected as LocatedRejection {
+            let first = min(parseAt, fold + 1)
+            #expect(rejected.location == .line(first))
+            #expect((parseAt < fold + 1) == (rejected.rejection.rule.name == "MALFORMED_JSON"), "\(rejected)")
+            #expect(reported == Array(stride(from: 1_000, to: first, by: 1_000)))
+        }
+        #expect(try ledger.store.read { try $0.recordCount() } == 100)
+    }
+
     @Test func idsMakeReimportANoOpAndConflictingContentAnError() throws {
         var facts = RandomHistory.facts(seed: 3, count: 50)
         for index in facts.indices { facts[index].id = "0xtx\(index):0" }

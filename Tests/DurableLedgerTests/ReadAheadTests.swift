@@ -6,7 +6,7 @@ import Testing
 /// The two-thread reader hands every log over in order, reports a reader's
 /// failure after the logs read before it, and stops the reader when the
 /// consumer fails (no thread left behind: it is joined before returning).
-@Suite struct LogPrefetchTests {
+@Suite struct ReadAheadTests {
     func log(_ index: Int) -> RawLog {
         RawLog(block: UInt64(index), transactionHash: "0x" + String(repeating: "0", count: 64), logIndex: 0,
                address: "0x" + String(repeating: "0", count: 40), topics: [], data: [], row: index)
@@ -15,17 +15,17 @@ import Testing
     struct Stop: Error, Equatable { var at: Int }
 
     @Test func logsArriveInOrderAcrossManyBatches() throws {
-        let count = LogPrefetch.batchSize * (LogPrefetch.depth + 3) + 17
+        let count = ReadAhead.batchSize * (ReadAhead.depth + 3) + 17
         var seen: [Int] = []
-        try LogPrefetch.forEach({ produce in for index in 0..<count { try produce(log(index)) } }) { seen.append($0.row) }
+        try ReadAhead.forEach({ produce in for index in 0..<count { try produce(log(index)) } }) { seen.append($0.row) }
         #expect(seen == Array(0..<count))
     }
 
     @Test func aReaderFailureComesAfterTheLogsBeforeIt() {
-        let failAt = LogPrefetch.batchSize * 2 + 5
+        let failAt = ReadAhead.batchSize * 2 + 5
         var seen = 0
         #expect(throws: Stop(at: failAt)) {
-            try LogPrefetch.forEach({ produce in
+            try ReadAhead.forEach({ produce in
                 for index in 0..<(failAt * 3) {
                     if index == failAt { throw Stop(at: index) }
                     try produce(log(index))
@@ -36,10 +36,10 @@ import Testing
     }
 
     @Test func aConsumerFailureStopsTheReader() {
-        let total = LogPrefetch.batchSize * (LogPrefetch.depth + 20)
+        let total = ReadAhead.batchSize * (ReadAhead.depth + 20)
         nonisolated(unsafe) var produced = 0
         #expect(throws: Stop(at: 100)) {
-            try LogPrefetch.forEach({ produce in
+            try ReadAhead.forEach({ produce in
                 for index in 0..<total {
                     produced += 1
                     try produce(log(index))

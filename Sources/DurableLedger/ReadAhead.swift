@@ -1,18 +1,18 @@
 import Foundation
 import PoolLedger
 
-/// Reading and decoding logs on a second core while this one folds and
-/// stores them: a producer thread runs `produce` (the file's reader and the
-/// log scanner), handing logs over in batches through a short bounded queue;
-/// the caller's thread takes them in order. The first error of either side
-/// ends both, and the producer's error arrives after every log read before
-/// it, so the failure reported is the first in file order, as when one
-/// thread does both. The thread is joined before this returns.
-enum LogPrefetch {
+/// Reading and decoding input on a second core while this one folds and
+/// stores it: a producer thread runs `produce` (the file's reader and the
+/// parser: fact lines, raw logs), handing items over in batches through a
+/// short bounded queue; the caller's thread takes them in order. The first
+/// error of either side ends both, and the producer's error arrives after
+/// every item read before it, so the failure reported is the first in file
+/// order, as when one thread does both. The thread is joined before this returns.
+enum ReadAhead {
     /// What the two threads share, behind one condition lock.
-    private final class Channel: @unchecked Sendable {
+    private final class Channel<Item>: @unchecked Sendable {
         let condition = NSCondition()
-        var batches: [[RawLog]] = []
+        var batches: [[Item]] = []
         var finished = false
         var failure: (any Error)?
         var cancelled = false
@@ -22,21 +22,21 @@ enum LogPrefetch {
     private struct Cancelled: Error {}
 
     /// The producer's work, moved to its thread (it owns the reader from then on).
-    private final class Work: @unchecked Sendable {
-        let produce: ((RawLog) throws -> Void) throws -> Void
-        init(_ produce: @escaping ((RawLog) throws -> Void) throws -> Void) { self.produce = produce }
+    private final class Work<Item>: @unchecked Sendable {
+        let produce: ((Item) throws -> Void) throws -> Void
+        init(_ produce: @escaping ((Item) throws -> Void) throws -> Void) { self.produce = produce }
     }
 
     static let batchSize = 2048
     static let depth = 8
 
-    static func forEach(_ produce: @escaping ((RawLog) throws -> Void) throws -> Void, _ body: (RawLog) throws -> Void) throws {
-        let channel = Channel()
+    static func forEach<Item>(_ produce: @escaping ((Item) throws -> Void) throws -> Void, _ body: (Item) throws -> Void) throws {
+        let channel = Channel<Item>()
         let work = Work(produce)
         let thread = Thread {
-            var batch: [RawLog] = []
+            var batch: [Item] = []
             batch.reserveCapacity(batchSize)
-            func push(_ logs: [RawLog]) throws {
+            func push(_ logs: [Item]) throws {
                 channel.condition.lock()
                 defer { channel.condition.unlock() }
                 while channel.batches.count >= depth && !channel.cancelled { channel.condition.wait() }
@@ -45,8 +45,8 @@ enum LogPrefetch {
                 channel.condition.broadcast()
             }
             do {
-                try work.produce { log in
-                    batch.append(log)
+                try work.produce { item in
+                    batch.append(item)
                     if batch.count == batchSize {
                         try push(batch)
                         batch.removeAll(keepingCapacity: true)
@@ -56,7 +56,7 @@ enum LogPrefetch {
                 channel.condition.lock()
                 channel.finished = true
             } catch {
-                // The logs read before the failure go first: the consumer may fail on one of them.
+                // The items read before the failure go first: the consumer may fail on one of them.
                 if !(error is Cancelled) && !batch.isEmpty { try? push(batch) }
                 channel.condition.lock()
                 if !(error is Cancelled) { channel.failure = error }
@@ -88,7 +88,7 @@ enum LogPrefetch {
             let batch = channel.batches.removeFirst()
             channel.condition.broadcast()
             channel.condition.unlock()
-            for log in batch { try body(log) }
+            for item in batch { try body(item) }
         }
     }
 }
