@@ -23,7 +23,7 @@ public enum LedgerSnapshot {
     }
 
     public static func decode(_ bytes: [UInt8]) throws(Rejection) -> Ledger {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        guard let text = UTF8Text.string(bytes) else {
             throw Rejection(.malformedJSON, "snapshot is not valid UTF-8")
         }
         let json: JSON

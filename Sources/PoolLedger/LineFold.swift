@@ -77,7 +77,7 @@ public enum JSONLines {
 
         public mutating func next() throws(LocatedRejection) -> (line: String, number: Int)? {
             guard let range = try nextRange() else { return nil }
-            let line = bytes[range].withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
+            let line = bytes[range].withUnsafeBufferPointer { UTF8Text.string($0) }
             guard let line else {
                 throw LocatedRejection(.line(number), Rejection(.malformedJSON, "the line is not valid UTF-8"))
             }
@@ -92,18 +92,7 @@ public enum JSONLines {
             let number = self.number
             return try bytes.withUnsafeBufferPointer { all in
                 let line = UnsafeBufferPointer(rebasing: all[range])
-                // Eight bytes at a time: any high bit means non-ASCII.
-                var ascii = true
-                var index = 0
-                if let base = line.baseAddress {
-                    let raw = UnsafeRawPointer(base)
-                    while index + 8 <= line.count {
-                        if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { ascii = false; break }
-                        index += 8
-                    }
-                }
-                if ascii { while index < line.count { if line[index] >= 0x80 { ascii = false; break }; index += 1 } }
-                if !ascii && String(validating: line, as: UTF8.self) == nil {
+                if !UTF8Text.isASCII(line) && String(validating: line, as: UTF8.self) == nil {
                     throw LocatedRejection(.line(number), Rejection(.malformedJSON, "the line is not valid UTF-8"))
                 }
                 return try body(line, number)

@@ -136,3 +136,26 @@ import Testing
         }
     }
 }
+
+/// The ASCII fast path of UTF-8 validation agrees with the standard
+/// library's strict validation, wherever in the 8-byte words a non-ASCII byte falls.
+@Suite struct UTF8TextTests {
+    @Test func agreesWithTheStrictValidation() {
+        let insertions: [[UInt8]] = [
+            Array("é".utf8), Array("😀".utf8), [0xFF], [0xC3], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x80],
+        ]
+        for length in 0...20 {
+            let ascii = Array(String(repeating: "a", count: length).utf8)
+            #expect(UTF8Text.string(ascii) == String(decoding: ascii, as: UTF8.self))
+            for position in 0...length {
+                for insertion in insertions {
+                    var bytes = ascii
+                    bytes.insert(contentsOf: insertion, at: position)
+                    let strict = bytes.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
+                    #expect(UTF8Text.string(bytes) == strict, "\(bytes)")
+                    #expect(bytes.withUnsafeBufferPointer { UTF8Text.isASCII($0) } == false)
+                }
+            }
+        }
+    }
+}

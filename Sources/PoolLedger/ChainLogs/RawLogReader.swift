@@ -198,7 +198,7 @@ public enum RawLogReader {
                 }
                 count += 1
                 let log: RawLog = try buffer[start..<end].withUnsafeBufferPointer { slice in
-                    guard let text = String(validating: slice, as: UTF8.self) else { throw fail("log \(count) is not valid UTF-8") }
+                    guard let text = UTF8Text.string(slice) else { throw fail("log \(count) is not valid UTF-8") }
                     if let (fast, stop) = RawLogScanner.log(slice, from: 0, row: count), stop == slice.count { return fast }
                     do throws(Rejection) {
                         let json: JSON

@@ -294,7 +294,7 @@ public enum BinaryCodec {
             guard index + count <= bytes.count else { throw truncated() }
             let start = index
             let text = bytes.withUnsafeBufferPointer { buffer in
-                String(validating: UnsafeBufferPointer(rebasing: buffer[start..<(start + count)]), as: UTF8.self)
+                UTF8Text.string(UnsafeBufferPointer(rebasing: buffer[start..<(start + count)]))
             }
             guard let text else {
                 throw Rejection(.malformedRecord, "invalid UTF-8")

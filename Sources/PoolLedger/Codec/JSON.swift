@@ -261,7 +261,7 @@ struct JSONParser {
     }
 
     func validUTF8(_ range: Range<Int>) throws(JSONSyntaxError) -> String {
-        guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) else {
+        guard let text = UTF8Text.string(UnsafeBufferPointer(rebasing: bytes[range])) else {
             throw JSONSyntaxError(column: range.lowerBound + 1, message: "invalid UTF-8 in a string")
         }
         return text
