@@ -135,10 +135,17 @@ public final class DurableLedger: Sendable {
             var ledger = try Self.load(tx)
             // Within the batch, ids are remembered so a repeated id in the file is caught.
             ledger.tracksIDs = true
-            var writer = BatchWriter(tx: tx, ledger: ledger, interval: interval, keepFacts: keepFacts)
-            try body(&writer)
-            try writer.flush()
-            writer.summary.head = try tx.head()
+            var writer = try BatchWriter(tx: tx, ledger: ledger, interval: interval, keepFacts: keepFacts)
+            // The store thread is joined before the transaction ends, either way.
+            defer { writer.store.stop() }
+            do {
+                try body(&writer)
+                writer.summary.head = try writer.finish()
+            } catch {
+                // A record the store thread refused came before the fact that failed here.
+                writer.store.stop()
+                throw writer.store.failure ?? error
+            }
             return writer.summary
         }
     }
@@ -233,18 +240,56 @@ public final class DurableLedger: Sendable {
 
 /// Folds one batch against the loaded state and appends what passed.
 struct BatchWriter {
-    let tx: StoreTransaction
+    /// The transaction: used here only when the store thread is done (`database`).
+    private let tx: StoreTransaction
     var ledger: Ledger
     let interval: UInt64
     let keepFacts: Bool
+    /// Records not yet handed to the store thread, and their stream versions.
     var pending: [NewRecord] = []
+    var pendingVersions: [UInt64] = []
+    /// Each stream's version as of the last record staged in this batch.
+    var versions: [String: UInt64] = [:]
+    let store: StoreThread
     var summary = DurableLedger.AppendSummary()
 
-    init(tx: StoreTransaction, ledger: Ledger, interval: UInt64, keepFacts: Bool) {
+    init(tx: StoreTransaction, ledger: Ledger, interval: UInt64, keepFacts: Bool) throws {
         self.tx = tx
         self.ledger = ledger
         self.interval = interval
         self.keepFacts = keepFacts
+        store = StoreThread(try tx.appender())
+    }
+
+    /// The transaction, once the store thread has stored everything handed to
+    /// it (the connection is then this thread's alone).
+    @discardableResult
+    func database<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        _ = try store.drain()
+        return try body(tx)
+    }
+
+    /// Everything staged stored: the store's head is the ledger's position.
+    mutating func stored() throws -> Head {
+        try flush()
+        let head = try store.drain()
+        // The store numbers records after its head; the fold numbered facts after the loaded state.
+        guard head.seq == ledger.seq else {
+            throw StoreError.database("the log's head moved to \(head.seq) while the ledger is at \(ledger.seq)")
+        }
+        return head
+    }
+
+    /// The stored record with this id, if any.
+    func lookUp(externalID: String) throws -> StoredRecord? {
+        try database { try $0.record(externalID: externalID) }
+    }
+
+    /// Stores what is staged and records the head (when the batch appended anything).
+    mutating func finish() throws -> Head {
+        let head = try stored()
+        if summary.appendedCount > 0 { try tx.setHead(head) }
+        return try tx.head()
     }
 
     /// Folds and stages one fact; false when its id is already in the log with
@@ -252,7 +297,7 @@ struct BatchWriter {
     /// `lookUpID: false` when the caller knows the id cannot be in the log yet.
     @discardableResult
     mutating func fold(_ fact: Fact, at location: LocatedRejection.Location, lookUpID: Bool = true) throws -> Bool {
-        if lookUpID, let id = fact.id, let stored = try tx.record(externalID: id) {
+        if lookUpID, let id = fact.id, let stored = try lookUp(externalID: id) {
             guard stored.payload == DurableLedger.record(for: fact).payload else {
                 throw LocatedRejection(location, Rejection(.duplicateID, "id \"\(id)\" is already in the ledger at seq \(stored.seq) with other content"))
             }
@@ -273,7 +318,7 @@ struct BatchWriter {
     /// in the log (only possible for a pool that existed before the batch),
     /// else decided into facts against the pool, folded, and its Sync checked.
     mutating func fold(_ call: PairCall, pool: String, poolExisted: Bool) throws {
-        if poolExisted, try tx.record(externalID: call.log.factID) != nil {
+        if poolExisted, try lookUp(externalID: call.log.factID) != nil {
             summary.skipped += 1
             return
         }
@@ -286,7 +331,7 @@ struct BatchWriter {
     }
 
     mutating func execute(_ command: Command, at location: LocatedRejection.Location) throws {
-        if let id = command.id, try tx.record(externalID: id) != nil {
+        if let id = command.id, try lookUp(externalID: id) != nil {
             summary.skipped += 1
             return
         }
@@ -297,27 +342,34 @@ struct BatchWriter {
     }
 
     mutating func appended(_ fact: Fact) throws {
-        pending.append(DurableLedger.record(for: fact))
+        let record = DurableLedger.record(for: fact)
+        let version: UInt64
+        if let known = versions[record.stream] {
+            version = known + 1
+        } else {
+            version = try database { try $0.version(of: record.stream) } + 1
+        }
+        versions[record.stream] = version
+        pending.append(record)
+        pendingVersions.append(version)
         summary.appendedCount += 1
         if keepFacts { summary.appended.append(.init(seq: ledger.seq, fact: fact)) }
         if interval > 0 && ledger.seq % interval == 0 {
             // A snapshot of the state exactly at this position, written after its record.
-            try flush()
+            _ = try stored()
             try ledger.checkRunningSums()
             try tx.saveSnapshot(seq: ledger.seq, state: LedgerSnapshot.encode(ledger))
             summary.snapshots.append(ledger.seq)
-        } else if pending.count >= 4096 {
+        } else if pending.count >= 2048 {
             try flush()
         }
     }
 
+    /// Hands the staged records to the store thread.
     mutating func flush() throws {
         guard !pending.isEmpty else { return }
-        let stored = try tx.append(pending)
-        // The store numbers records after its head; the fold numbered facts after the loaded state.
-        guard stored.last?.seq == ledger.seq else {
-            throw StoreError.database("the log's head moved to \(stored.last?.seq ?? 0) while the ledger is at \(ledger.seq)")
-        }
+        try store.submit(pending, versions: pendingVersions)
         pending.removeAll(keepingCapacity: true)
+        pendingVersions.removeAll(keepingCapacity: true)
     }
 }

@@ -94,14 +94,14 @@ extension DurableLedger {
                     if let (old0, old1) = replacing, case .concentrated(let v3)? = writer.ledger[fact.pool]?.body,
                        old0 != v3.feeProtocol % 16 || old1 != v3.feeProtocol >> 4 {
                         // The log states the fee protocol it replaced: it must be the ledger's (unless the fact is in the log already).
-                        let stored = existed[fact.pool] == true ? try writer.tx.record(externalID: fact.id!) : nil
+                        let stored = existed[fact.pool] == true ? try writer.lookUp(externalID: fact.id!) : nil
                         if stored == nil {
                             throw LocatedRejection(log.location, Rejection(.protocolFeeMismatch, "SetFeeProtocol replaces \(old0), \(old1), but the pool's fee protocol is \(v3.feeProtocol % 16), \(v3.feeProtocol >> 4)"))
                         }
                     }
                     if case .poolCreated = fact.body, writer.ledger.hasPool(fact.pool) {
                         // Created by an earlier import: the same fact is in the log.
-                        guard let stored = try writer.tx.record(externalID: fact.id!), stored.type == "pool_created", stored.stream == fact.pool else {
+                        guard let stored = try writer.lookUp(externalID: fact.id!), stored.type == "pool_created", stored.stream == fact.pool else {
                             throw LocatedRejection(log.location, Rejection(.poolExists, "pool \"\(fact.pool)\" exists, but not from this log"))
                         }
                         writer.summary.skipped += 1

@@ -191,39 +191,24 @@ public struct StoreTransaction {
     @discardableResult
     public func append(_ records: [NewRecord]) throws -> [StoredRecord] {
         guard !records.isEmpty else { return [] }
-        var head = try head()
         var versions: [String: UInt64] = [:]
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO record (seq, stream, version, type, external_id, time, payload, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        var stored: [StoredRecord] = []
-        stored.reserveCapacity(records.count)
-        var scratch: [UInt8] = []
+        var numbered: [UInt64] = []
+        numbered.reserveCapacity(records.count)
         for record in records {
-            let version: UInt64
-            if let known = versions[record.stream] {
-                version = known + 1
-            } else {
-                version = try self.version(of: record.stream) + 1
-            }
-            versions[record.stream] = version
-            let seq = head.seq + 1
-            let hash = Array(RecordHash.digest(
-                previous: head.hash, seq: seq, stream: record.stream, version: version, type: record.type,
-                externalID: record.externalID, time: record.time, payload: record.payload, scratch: &scratch))
-            try RawSQLite.insert(
-                insert, db: db, seq: seq, stream: record.stream, version: version, type: record.type,
-                externalID: record.externalID, time: record.time, payload: record.payload, hash: hash)
-            head = Head(seq: seq, hash: hash)
-            stored.append(StoredRecord(
-                seq: seq, stream: record.stream, version: version, type: record.type,
-                externalID: record.externalID, time: record.time, payload: record.payload, hash: hash))
+            let version = try versions[record.stream] ?? self.version(of: record.stream)
+            versions[record.stream] = version + 1
+            numbered.append(version + 1)
         }
-        try db.execute(
-            sql: "INSERT INTO head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-            arguments: [Int64(head.seq), Data(head.hash)])
-        return stored
+        let appender = try appender()
+        let start = appender.head.seq
+        let hashes = try appender.append(records, versions: numbered, keepHashes: true)
+        try setHead(appender.head)
+        return records.indices.map { index in
+            let record = records[index]
+            return StoredRecord(
+                seq: start + 1 + UInt64(index), stream: record.stream, version: numbered[index], type: record.type,
+                externalID: record.externalID, time: record.time, payload: record.payload, hash: hashes[index])
+        }
     }
 
     /// Stores a snapshot of `state` at position `seq` (a record that exists).

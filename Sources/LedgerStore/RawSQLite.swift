@@ -7,11 +7,11 @@ enum RawSQLite {
     /// SQLite copies transient values before `bind` returns.
     static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    static func check(_ code: Int32, _ db: Database) throws {
-        guard code == SQLITE_OK else { throw StoreError.database(String(cString: sqlite3_errmsg(db.sqliteConnection))) }
+    static func check(_ code: Int32, _ connection: SQLiteConnection) throws {
+        guard code == SQLITE_OK else { throw StoreError.database(String(cString: sqlite3_errmsg(connection))) }
     }
 
-    static func bind(_ text: String, _ index: Int32, _ statement: SQLiteStatement, _ db: Database) throws {
+    static func bind(_ text: String, _ index: Int32, _ statement: SQLiteStatement, _ db: SQLiteConnection) throws {
         var text = text
         let code = text.withUTF8 { utf8 -> Int32 in
             guard let base = utf8.baseAddress else { return sqlite3_bind_text(statement, index, "", 0, transient) }
@@ -20,7 +20,7 @@ enum RawSQLite {
         try check(code, db)
     }
 
-    static func bind(_ bytes: [UInt8], _ index: Int32, _ statement: SQLiteStatement, _ db: Database) throws {
+    static func bind(_ bytes: [UInt8], _ index: Int32, _ statement: SQLiteStatement, _ db: SQLiteConnection) throws {
         let code = bytes.withUnsafeBytes { buffer in
             buffer.baseAddress.map { sqlite3_bind_blob(statement, index, $0, Int32(buffer.count), transient) }
                 ?? sqlite3_bind_zeroblob(statement, index, 0)
@@ -29,10 +29,9 @@ enum RawSQLite {
     }
 
     static func insert(
-        _ insert: Statement, db: Database, seq: UInt64, stream: String, version: UInt64, type: String,
+        _ statement: SQLiteStatement, connection db: SQLiteConnection, seq: UInt64, stream: String, version: UInt64, type: String,
         externalID: String?, time: Int64?, payload: [UInt8], hash: [UInt8]
     ) throws {
-        let statement = insert.sqliteStatement
         sqlite3_reset(statement)
         try check(sqlite3_bind_int64(statement, 1, Int64(seq)), db)
         try bind(stream, 2, statement, db)
@@ -44,7 +43,7 @@ enum RawSQLite {
         try bind(hash, 8, statement, db)
         let code = sqlite3_step(statement)
         defer { sqlite3_reset(statement) }
-        guard code == SQLITE_DONE else { throw StoreError.database(String(cString: sqlite3_errmsg(db.sqliteConnection))) }
+        guard code == SQLITE_DONE else { throw StoreError.database(String(cString: sqlite3_errmsg(db))) }
     }
 
     static func forEachRow(_ statement: Statement, db: Database, _ body: (SQLiteStatement) throws -> Bool) throws {

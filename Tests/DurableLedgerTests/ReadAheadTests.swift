@@ -1,4 +1,5 @@
 @testable import DurableLedger
+import LedgerStore
 import PoolLedger
 import PoolMath
 import Testing
@@ -48,5 +49,76 @@ import Testing
         }
         // The reader stopped at the bounded queue, long before the end.
         #expect(produced < total)
+    }
+}
+
+/// The store thread appends in order and chains the hashes as the
+/// synchronous append does; a record SQLite refuses (a repeated external id)
+/// is the error at the next hand-over or wait, later batches are dropped,
+/// and the transaction that rolls back writes nothing.
+@Suite struct StoreThreadTests {
+    func records(_ range: Range<Int>, id: (Int) -> String? = { "id-\($0)" }) -> [NewRecord] {
+        range.map { NewRecord(stream: "s\($0 % 3)", type: "t", externalID: id($0), time: Int64($0), payload: [UInt8(truncatingIfNeeded: $0), 1, 2]) }
+    }
+
+    func versions(_ records: [NewRecord]) -> [UInt64] {
+        var counts: [String: UInt64] = [:]
+        return records.map { record in
+            counts[record.stream, default: 0] += 1
+            return counts[record.stream]!
+        }
+    }
+
+    @Test func storesWhatTheSynchronousAppendStores() throws {
+        let all = records(0..<5_000)
+        let direct = try EventStore(path: temporaryDatabase())
+        try direct.append(all)
+        let threaded = try EventStore(path: temporaryDatabase())
+        try threaded.write { tx in
+            let thread = StoreThread(try tx.appender())
+            defer { thread.stop() }
+            let numbered = versions(all)
+            for start in stride(from: 0, to: all.count, by: 700) {
+                let end = min(start + 700, all.count)
+                try thread.submit(Array(all[start..<end]), versions: Array(numbered[start..<end]))
+            }
+            try tx.setHead(try thread.drain())
+        }
+        #expect(try threaded.head() == direct.head())
+        let hashes = { (store: EventStore) in try store.read { tx in
+            var hashes: [[UInt8]] = []
+            try tx.forEachRecord { hashes.append($0.hash); return true }
+            return hashes
+        } }
+        #expect(try hashes(threaded) == hashes(direct))
+    }
+
+    @Test func aRefusedRecordIsTheErrorAndNothingIsWritten() throws {
+        let store = try EventStore(path: temporaryDatabase())
+        try store.append(records(0..<10))
+        let before = try store.head()
+        // Record 1,500 repeats an id: the UNIQUE index refuses it on the store thread.
+        let batch = records(10..<3_000, id: { $0 == 1_500 ? "id-1499" : "id-\($0)" })
+        var thrown: (any Error)?
+        do {
+            try store.write { tx in
+                let thread = StoreThread(try tx.appender())
+                defer { thread.stop() }
+                var numbered = versions(batch)
+                for index in numbered.indices { numbered[index] += 3 + (batch[index].stream == "s0" ? 1 : 0) }
+                var submitted = 0
+                for start in stride(from: 0, to: batch.count, by: 200) {
+                    try thread.submit(Array(batch[start..<min(start + 200, batch.count)]), versions: Array(numbered[start..<min(start + 200, batch.count)]))
+                    submitted += 1
+                }
+                _ = try thread.drain()
+                Issue.record("drained without the store thread's failure after \(submitted) batches")
+            }
+        } catch {
+            thrown = error
+        }
+        #expect("\(thrown.map { "\($0)" } ?? "")".contains("UNIQUE"), "\(String(describing: thrown))")
+        #expect(try store.head() == before)
+        #expect(try store.read { try $0.recordCount() } == 10)
     }
 }
