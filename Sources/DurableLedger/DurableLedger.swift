@@ -323,11 +323,11 @@ struct BatchWriter {
             return
         }
         let facts: [Fact]
-        do throws(Rejection) { facts = try call.facts(pool: ledger[pool]!) } catch {
+        do throws(Rejection) { facts = try ledger.withPool(pool) { (state) throws(Rejection) in try call.facts(pool: state) }! } catch {
             throw LocatedRejection(call.log.location, error)
         }
         for fact in facts { try fold(fact, at: call.log.location, lookUpID: poolExisted) }
-        try call.checkSync(ledger[pool]!)
+        try ledger.withPool(pool) { state in try call.checkSync(state) }
     }
 
     mutating func execute(_ command: Command, at location: LocatedRejection.Location) throws {

@@ -166,7 +166,8 @@ extension DurableLedger {
         let pool = names.name(log.address)
         let created = announced[pool]
         // One read of the pool's state (a copy each time it is read).
-        let existing = ledger[pool]
+        // The pool's model and terms, read in place (a copy of a V3 pool's state costs more than the log).
+        let existing = ledger.withPool(pool) { (model: $0.model, terms: terms($0)) }
         guard created != nil || existing != nil else {
             if skipUnknown {
                 result.unknownAddresses += 1
@@ -189,7 +190,7 @@ extension DurableLedger {
         if existing == nil, case .initialize = event {} else if existing == nil {
             throw Rejection(.unknownPool, "pool \(pool) has a \(log.topics.first == ConcentratedPoolLog.Topic.swap ? "Swap" : "log") before its Initialize")
         }
-        let fact = try event.fact(pool: pool, log: log, created: created ?? terms(existing!), names: names)
+        let fact = try event.fact(pool: pool, log: log, created: created ?? existing!.terms, names: names)
         if case .poolCreated = fact.body, existing == nil { announced[pool] = nil }
         if case .setFeeProtocol(let old0, let old1, _, _) = event { return .fold(fact, replacing: (old0, old1)) }
         return .fold(fact)

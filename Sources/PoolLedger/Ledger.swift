@@ -50,6 +50,12 @@ public struct Ledger: Sendable, Equatable {
 
     public subscript(pool: String) -> PoolState? { pools[pool] }
 
+    /// `body` with a pool's state read in place (no copy of its tables), nil when there is no such pool.
+    public func withPool<T, E: Error>(_ pool: String, _ body: (PoolState) throws(E) -> T) throws(E) -> T? {
+        guard let index = pools.index(forKey: pool) else { return nil }
+        return try body(pools.values[index])
+    }
+
     /// Whether a pool exists (no copy of its state).
     public func hasPool(_ pool: String) -> Bool { pools.index(forKey: pool) != nil }
 
