@@ -191,12 +191,13 @@ extension ConcentratedPool {
             }
         }
         var firstDifference: Rejection?
+        // Each run's crossings go straight into the journal, after this mark.
+        let mark = journal.ticks.count
         for run in Run.allCases where applies(run) {
-            var crossed: [(Int32, TickInfo)] = []
             let result: SwapResult
             do throws(V3MathError) {
                 // A run that reverts has put its crossings back, and the scalars move only at its end.
-                result = try self.swap(zeroForOne: zeroForOne, amountSpecified: specified(run), sqrtPriceLimitX96: limit, observe: nil, crossed: &crossed)
+                result = try self.swap(zeroForOne: zeroForOne, amountSpecified: specified(run), sqrtPriceLimitX96: limit, observe: nil, crossed: &journal.ticks)
             } catch {
                 if firstDifference == nil { firstDifference = Rejection(.concentrated(error.reason), "\(label(run)) reverts: \(error.detail)") }
                 continue
@@ -206,11 +207,11 @@ extension ConcentratedPool {
                 if firstDifference == nil { firstDifference = Rejection(.swapMismatch, "\(label(run)) gives \(difference)") }
                 // The journal holds the scalars as the fact found them; the run's crossings are its own.
                 var undo = journal
-                undo.ticks = crossed.map { ($0.0, Optional($0.1)) }
+                undo.ticks = Array(journal.ticks[mark...])
                 rollBack(undo)
+                journal.ticks.removeSubrange(mark...)
                 continue
             }
-            journal.ticks += crossed.map { ($0.0, Optional($0.1)) }
             return
         }
         throw firstDifference!

@@ -157,15 +157,32 @@ public struct LiquidityBook: Sendable, Equatable {
             let tick = order[index]
             var edge = edges[tick]!
             changed.append((tick, edge))
-            contribute(edge, above: up, adding: false)
+            let (old0, old1) = (edge.outside0, edge.outside1)
             if let info = ticks[tick] {
                 edge.outside0 = info.feeGrowthOutside0X128
                 edge.outside1 = info.feeGrowthOutside1X128
             }
-            contribute(edge, above: !up, adding: true)
+            // `contribute` out of one side with the old outside growth, then into the
+            // other with the new, in one step: the weighted sums move by
+            // ±net·(old + new) (mod 2^256), two products instead of four.
+            let net = edge.starting &- edge.ending
+            let moved0 = net &* (old0 &+ edge.outside0), moved1 = net &* (old1 &+ edge.outside1)
             if up {
+                // From above the tick to at or below it.
+                accounts.startingToken0Above = accounts.startingToken0Above &- edge.startingToken0
+                accounts.endingToken0Above = accounts.endingToken0Above &- edge.endingToken0
+                accounts.startingToken1AtOrBelow = accounts.startingToken1AtOrBelow &+ edge.startingToken1
+                accounts.endingToken1AtOrBelow = accounts.endingToken1AtOrBelow &+ edge.endingToken1
+                accounts.outsideWeighted0 = accounts.outsideWeighted0 &+ moved0
+                accounts.outsideWeighted1 = accounts.outsideWeighted1 &+ moved1
                 accounts.active = (accounts.active &+ edge.starting) &- edge.ending
             } else {
+                accounts.startingToken1AtOrBelow = accounts.startingToken1AtOrBelow &- edge.startingToken1
+                accounts.endingToken1AtOrBelow = accounts.endingToken1AtOrBelow &- edge.endingToken1
+                accounts.startingToken0Above = accounts.startingToken0Above &+ edge.startingToken0
+                accounts.endingToken0Above = accounts.endingToken0Above &+ edge.endingToken0
+                accounts.outsideWeighted0 = accounts.outsideWeighted0 &- moved0
+                accounts.outsideWeighted1 = accounts.outsideWeighted1 &- moved1
                 accounts.active = (accounts.active &- edge.starting) &+ edge.ending
             }
             edges[tick] = edge

@@ -16,6 +16,15 @@ public struct ConcentratedPool: Sendable, Equatable {
         /// getSqrtRatioAtTick of this tick, kept while it is initialized: derived
         /// (not stored state), it saves the swap loop and the laws recomputing it.
         public internal(set) var sqrtPriceX96: UInt256 = .zero
+
+        /// `Tick.cross`: the fee growth outside flips to the other side of the
+        /// tick (global growth minus it); returns the tick as it was.
+        mutating func cross(growth0: UInt256, growth1: UInt256) -> TickInfo {
+            let before = self
+            feeGrowthOutside0X128 = growth0 &- feeGrowthOutside0X128
+            feeGrowthOutside1X128 = growth1 &- feeGrowthOutside1X128
+            return before
+        }
     }
 
     public struct PositionKey: Sendable, Hashable, Comparable {
@@ -384,7 +393,7 @@ public struct ConcentratedPool: Sendable, Equatable {
         zeroForOne: Bool, amountSpecified: SignedAmount, sqrtPriceLimitX96: UInt256,
         observe: ((SwapStep) -> Void)? = nil
     ) throws(V3MathError) -> SwapResult {
-        var crossed: [(Int32, TickInfo)] = []
+        var crossed: [(Int32, TickInfo?)] = []
         return try swap(zeroForOne: zeroForOne, amountSpecified: amountSpecified, sqrtPriceLimitX96: sqrtPriceLimitX96, observe: observe, crossed: &crossed)
     }
 
@@ -393,7 +402,7 @@ public struct ConcentratedPool: Sendable, Equatable {
     /// reverts puts its crossings back itself.
     mutating func swap(
         zeroForOne: Bool, amountSpecified: SignedAmount, sqrtPriceLimitX96: UInt256,
-        observe: ((SwapStep) -> Void)?, crossed crossedBefore: inout [(Int32, TickInfo)]
+        observe: ((SwapStep) -> Void)?, crossed crossedBefore: inout [(Int32, TickInfo?)]
     ) throws(V3MathError) -> SwapResult {
         let crossedAtStart = crossedBefore.count
         guard !amountSpecified.isZero else { throw V3MathError("AS", "amount specified is zero") }
@@ -446,13 +455,11 @@ public struct ConcentratedPool: Sendable, Equatable {
                 observe?(SwapStep(tick: currentTick, liquidity: activeLiquidity, feeAmount: feeAmount))
                 if price == priceNext {
                     if initialized {
-                        // Tick.cross: what grew on one side is now outside on the other.
-                        var info = ticks[tickNext] ?? TickInfo()
-                        crossedBefore.append((tickNext, info))
-                        info.feeGrowthOutside0X128 = (zeroForOne ? growth : feeGrowthGlobal0X128) &- info.feeGrowthOutside0X128
-                        info.feeGrowthOutside1X128 = (zeroForOne ? feeGrowthGlobal1X128 : growth) &- info.feeGrowthOutside1X128
-                        ticks[tickNext] = info
-                        let net = zeroForOne ? -info.liquidityNet : info.liquidityNet
+                        // Tick.cross: what grew on one side is now outside on the other (one lookup, in place).
+                        let before = ticks[tickNext, default: TickInfo()].cross(
+                            growth0: zeroForOne ? growth : feeGrowthGlobal0X128, growth1: zeroForOne ? feeGrowthGlobal1X128 : growth)
+                        crossedBefore.append((tickNext, before))
+                        let net = zeroForOne ? -before.liquidityNet : before.liquidityNet
                         activeLiquidity = try LiquidityMath.addDelta(activeLiquidity, net)
                     }
                     currentTick = zeroForOne ? tickNext - 1 : tickNext
