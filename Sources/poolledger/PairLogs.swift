@@ -24,7 +24,8 @@ struct ImportLogs: ParsableCommand {
             the ledger's, Mint and Burn amounts re-derived, a Collect at most what is owed); a V2 pair's \
             logs are grouped into its calls, every Sync compared. A log of an address no factory log or \
             earlier import created, or with an event its contract does not emit, is refused naming it \
-            (--skip-unknown: counted and reported instead). The file is read on a second core.
+            (--skip-unknown: counted and reported instead). The file is read and decoded on one thread, \
+            folded on another, and the records hashed and stored on a third.
 
             Decoded rows of one Uniswap V2 pair (--pool with --token0/--token1; JSON Lines, or CSV with a \
             header): the logs of each transaction become facts (a deposit's provider is whoever received \
