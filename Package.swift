@@ -31,10 +31,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // SQLite's process-wide settings (sqlite3_config is variadic: C only).
+        .target(name: "SQLiteSetup", linkerSettings: [.linkedLibrary("sqlite3")]),
         // An append-only, hash-chained record log on SQLite; knows nothing of AMMs.
         .target(
             name: "LedgerStore",
             dependencies: [
+                "SQLiteSetup",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -82,6 +85,7 @@ let package = Package(
             dependencies: [
                 "LedgerStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

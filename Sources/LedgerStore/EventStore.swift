@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import SQLiteSetup
 
 
 /// A record to append: opaque to the store beyond these fields.
@@ -100,7 +101,11 @@ public final class EventStore: Sendable {
     public let path: String
     let database: DatabaseQueue
 
+    /// SQLite in multi-thread mode, once per process, before the first connection.
+    private static let setUp: Int32 = poolledger_sqlite_setup()
+
     public init(path: String) throws(StoreError) {
+        _ = Self.setUp
         self.path = path
         var configuration = Configuration()
         configuration.journalMode = .wal

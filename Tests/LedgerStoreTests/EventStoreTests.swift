@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
-import LedgerStore
+@testable import LedgerStore
+import GRDBSQLite
 import Testing
 
 func temporaryDatabase() -> String {
@@ -108,5 +109,15 @@ func records(_ stream: String, _ count: Int, from start: Int = 0) -> [NewRecord]
             #expect(outcomes.filter { $0 }.count == 1, "round \(round): \(outcomes)")
             #expect(try writers[0].read { try $0.version(of: "pool") } == 4)
         }
+    }
+}
+
+/// SQLite runs in multi-thread mode: a store's connection has no mutex (each
+/// connection is used by one thread at a time), so its calls take no lock.
+@Suite struct SQLiteModeTests {
+    @Test func connectionsHaveNoMutex() throws {
+        let store = try EventStore(path: temporaryDatabase())
+        let mutex = try store.write { tx in sqlite3_db_mutex(tx.db.sqliteConnection) }
+        #expect(mutex == nil)
     }
 }
