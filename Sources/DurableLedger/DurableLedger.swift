@@ -249,7 +249,7 @@ struct BatchWriter {
     var pending: [NewRecord] = []
     var pendingVersions: [UInt64] = []
     /// Each stream's version as of the last record staged in this batch.
-    var versions: [String: UInt64] = [:]
+    var versions = StreamVersions()
     let store: StoreThread
     var summary = DurableLedger.AppendSummary()
 
@@ -263,8 +263,11 @@ struct BatchWriter {
 
     /// The transaction, once the store thread has stored everything handed to
     /// it (the connection is then this thread's alone).
-    @discardableResult
     func database<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try Self.database(store, tx, body)
+    }
+
+    static func database<T>(_ store: StoreThread, _ tx: StoreTransaction, _ body: (StoreTransaction) throws -> T) throws -> T {
         _ = try store.drain()
         return try body(tx)
     }
@@ -343,13 +346,9 @@ struct BatchWriter {
 
     mutating func appended(_ fact: Fact) throws {
         let record = DurableLedger.record(for: fact)
-        let version: UInt64
-        if let known = versions[record.stream] {
-            version = known + 1
-        } else {
-            version = try database { try $0.version(of: record.stream) } + 1
-        }
-        versions[record.stream] = version
+        // (The store and the transaction apart from self, which `versions` is changing.)
+        let (store, tx) = (store, tx)
+        let version = try versions.next(record.stream) { try Self.database(store, tx) { try $0.version(of: record.stream) } }
         pending.append(record)
         pendingVersions.append(version)
         summary.appendedCount += 1

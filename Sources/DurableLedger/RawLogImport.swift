@@ -165,7 +165,6 @@ extension DurableLedger {
         }
         let pool = names.name(log.address)
         let created = announced[pool]
-        // One read of the pool's state (a copy each time it is read).
         // The pool's model and terms, read in place (a copy of a V3 pool's state costs more than the log).
         let existing = ledger.withPool(pool) { (model: $0.model, terms: terms($0)) }
         guard created != nil || existing != nil else {

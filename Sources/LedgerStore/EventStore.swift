@@ -196,14 +196,8 @@ public struct StoreTransaction {
     @discardableResult
     public func append(_ records: [NewRecord]) throws -> [StoredRecord] {
         guard !records.isEmpty else { return [] }
-        var versions: [String: UInt64] = [:]
-        var numbered: [UInt64] = []
-        numbered.reserveCapacity(records.count)
-        for record in records {
-            let version = try versions[record.stream] ?? self.version(of: record.stream)
-            versions[record.stream] = version + 1
-            numbered.append(version + 1)
-        }
+        var versions = StreamVersions()
+        let numbered = try records.map { record in try versions.next(record.stream) { try self.version(of: record.stream) } }
         let appender = try appender()
         let start = appender.head.seq
         let hashes = try appender.append(records, versions: numbered, keepHashes: true)

@@ -47,6 +47,21 @@ public final class RecordAppender: @unchecked Sendable {
     }
 }
 
+/// Each stream's next version within a batch: the store's count for a
+/// stream's first record, then counted on.
+public struct StreamVersions: Sendable {
+    private var last: [String: UInt64] = [:]
+
+    public init() {}
+
+    /// The version of the next record of `stream`; `stored` gives the stream's version in the store.
+    public mutating func next(_ stream: String, stored: () throws -> UInt64) rethrows -> UInt64 {
+        let version = try last[stream] ?? stored()
+        last[stream] = version + 1
+        return version + 1
+    }
+}
+
 extension StoreTransaction {
     /// An appender after the current head.
     public func appender() throws -> RecordAppender { try RecordAppender(self) }

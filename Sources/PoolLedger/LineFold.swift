@@ -92,7 +92,7 @@ public enum JSONLines {
             let number = self.number
             return try bytes.withUnsafeBufferPointer { all in
                 let line = UnsafeBufferPointer(rebasing: all[range])
-                if !UTF8Text.isASCII(line) && String(validating: line, as: UTF8.self) == nil {
+                guard UTF8Text.isValid(line) else {
                     throw LocatedRejection(.line(number), Rejection(.malformedJSON, "the line is not valid UTF-8"))
                 }
                 return try body(line, number)

@@ -34,7 +34,7 @@ import Testing
         var ledger = try pool(feeProtocol: feeProtocol)
         let before = try v3(ledger)
         let amount0 = e18 / 30, amount1 = e18 / 70
-        // Paid back: the fee, and 12345 wei more on token1.
+        // Paid back by default: exactly the fee on each amount.
         let facts = try ledger.execute(Command(.flash(FlashLoan(pool: "v3", recipient: "r", amount0: amount0, amount1: amount1, paid1: nil))))
         guard case .flash(let flash) = facts[0].body else { Issue.record("not a flash"); return }
         let fee0 = (BigUInt(amount0) * 3000 + 999_999) / 1_000_000, fee1 = (BigUInt(amount1) * 3000 + 999_999) / 1_000_000
@@ -55,7 +55,7 @@ import Testing
         let paid = fee0 + 12_345
         let expected = BigUInt(after.feeGrowthGlobal0X128) + (paid - (n0 == 0 ? 0 : paid / n0)) * Self.q128 / liquidity
         #expect(BigUInt(try v3(ledger).feeGrowthGlobal0X128) == expected)
-        // The lenders' positions earn it: a poke credits the fees to the position in range.
+        // The laws' running accounts still equal their recomputation.
         try ledger.checkRunningSums()
     }
 

@@ -94,7 +94,7 @@ public enum DecodedLogReader {
             guard negative ? magnitude <= limit && !magnitude.isZero : magnitude < limit else {
                 throw Rejection(.invalidAmount, "field \(quoted(key)): \(value) does not fit int\(bits)")
             }
-            return negative ? UInt256.zero &- magnitude : magnitude
+            return RawLogExport.signedWord(SignedAmount(magnitude, negative: negative))
         }
         func address(_ key: String) throws(Rejection) -> UInt256 {
             let value = try text(key)

@@ -39,7 +39,7 @@ public struct RawLog: Sendable, Equatable {
     public var json: JSON {
         var members: [(key: String, value: JSON)] = [
             ("address", .string(address)),
-            ("topics", .array(topics.map { .string("0x" + ABIWord.hex($0, digits: 64)) })),
+            ("topics", .array(topicTexts.map { .string($0) })),
             ("data", .string(Hex.text(data))),
             ("blockNumber", .string(Hex.quantityText(block))),
             ("transactionHash", .string(transactionHash)),
@@ -50,12 +50,15 @@ public struct RawLog: Sendable, Equatable {
         return .object(members)
     }
 
+    /// The topics as a node writes them: 0x and 64 hex digits each.
+    var topicTexts: [String] { topics.map { "0x" + ABIWord.hex($0, digits: 64) } }
+
     /// The CSV columns `RawLogReader` reads (`block_timestamp` empty without a time).
     public static let csvHeader = "block_number,transaction_hash,log_index,address,topics,data,block_timestamp"
 
     public var csvRow: String {
         [String(block), transactionHash, String(logIndex), address,
-         topics.map { "0x" + ABIWord.hex($0, digits: 64) }.joined(separator: ";"), Hex.text(data), time.map(String.init) ?? ""].joined(separator: ",")
+         topicTexts.joined(separator: ";"), Hex.text(data), time.map(String.init) ?? ""].joined(separator: ",")
     }
 
     /// Data word `index` (0-based); the caller has checked the data's length.
@@ -108,7 +111,6 @@ public enum ABIWord {
         word >> 255 == .one ? SignedAmount(UInt256.zero &- word, negative: true) : SignedAmount(word)
     }
 
-    /// The last `digits` (at most 64) hex digits of `value`, lower-case.
     /// Words as a log's data: each 32 bytes, big-endian.
     public static func data(_ words: [UInt256]) -> [UInt8] {
         var data: [UInt8] = []
@@ -121,6 +123,7 @@ public enum ABIWord {
         return data
     }
 
+    /// The last `digits` (at most 64) hex digits of `value`, lower-case.
     static func hex(_ value: UInt256, digits: Int) -> String {
         String(unsafeUninitializedCapacity: digits) { out in
             for index in 0..<digits {

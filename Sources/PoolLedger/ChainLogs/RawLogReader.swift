@@ -51,9 +51,9 @@ public enum RawLogReader {
             // Not an array: a JSON-RPC response around one, read whole (as bytes), then element by element.
             var all: [UInt8] = []
             var firstLine = 1
-            while var (line, number) = try reader.next() {
+            while let (line, number) = try reader.next() {
                 if all.isEmpty && JSONLines.isBlank(line) { firstLine = number + 1; continue }
-                line.withUTF8 { all.append(contentsOf: $0) }
+                all.append(contentsOf: line.utf8)
                 all.append(0x0A)
             }
             let text = String(decoding: all, as: UTF8.self)
@@ -198,11 +198,12 @@ public enum RawLogReader {
                 }
                 count += 1
                 let log: RawLog = try buffer[start..<end].withUnsafeBufferPointer { slice in
-                    guard let text = UTF8Text.string(slice) else { throw fail("log \(count) is not valid UTF-8") }
+                    guard UTF8Text.isValid(slice) else { throw fail("log \(count) is not valid UTF-8") }
                     if let (fast, stop) = RawLogScanner.log(slice, from: 0, row: count), stop == slice.count { return fast }
+                    // A String only for the strict reader.
                     do throws(Rejection) {
                         let json: JSON
-                        do throws(JSONSyntaxError) { json = try JSON.parse(text) } catch { throw Rejection(.malformedJSON, error.description) }
+                        do throws(JSONSyntaxError) { json = try JSON.parse(String(decoding: slice, as: UTF8.self)) } catch { throw Rejection(.malformedJSON, error.description) }
                         return try Self.log(json: json, row: count)
                     } catch {
                         throw LocatedRejection(.line(line), Rejection(error.rule, "log \(count) of the array: \(error.detail)"))

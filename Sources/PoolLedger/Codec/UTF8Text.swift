@@ -14,6 +14,12 @@ public enum UTF8Text {
         bytes.withUnsafeBufferPointer { string($0) }
     }
 
+    /// Whether the bytes are valid UTF-8 (no String made for ASCII).
+    @inlinable
+    public static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        isASCII(bytes) || String(validating: bytes, as: UTF8.self) != nil
+    }
+
     /// Whether every byte is below 0x80.
     @inlinable
     public static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

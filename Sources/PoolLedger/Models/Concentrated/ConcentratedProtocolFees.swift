@@ -15,19 +15,21 @@ extension ConcentratedPool {
         guard paid0 >= fee0 else { throw V3MathError("F0", "paid0 \(paid0) is below the fee \(fee0) on \(amount0)") }
         guard paid1 >= fee1 else { throw V3MathError("F1", "paid1 \(paid1) is below the fee \(fee1) on \(amount1)") }
         let active = UInt256(high: 0, low: liquidity)
+        /// One token's share: the protocol's 1/N of what was paid, the rest as fee growth.
+        func split(_ paid: UInt256, _ denominator: UInt8, _ name: String) throws(V3MathError) -> (protocolFee: UInt128, growth: UInt256) {
+            let fees = denominator == 0 ? UInt256.zero : paid / UInt256(UInt64(denominator))
+            guard let growth = UInt256.mulDiv(paid - fees, Self.q128, active) else { throw V3MathError("FullMath", "fee growth of \(name) \(paid) exceeds 2^256") }
+            // uint128(fees), added unchecked (solidity 0.7).
+            return (UInt128(truncatingIfNeeded: fees.low), growth)
+        }
         if !paid0.isZero {
-            let denominator = feeProtocol % 16
-            let fees0 = denominator == 0 ? UInt256.zero : paid0 / UInt256(UInt64(denominator))
-            // uint128(fees0), added unchecked (solidity 0.7).
-            protocolFees0 &+= UInt128(truncatingIfNeeded: fees0.low)
-            guard let growth = UInt256.mulDiv(paid0 - fees0, Self.q128, active) else { throw V3MathError("FullMath", "fee growth of paid0 \(paid0) exceeds 2^256") }
+            let (protocolFee, growth) = try split(paid0, feeProtocol % 16, "paid0")
+            protocolFees0 &+= protocolFee
             feeGrowthGlobal0X128 = feeGrowthGlobal0X128 &+ growth
         }
         if !paid1.isZero {
-            let denominator = feeProtocol >> 4
-            let fees1 = denominator == 0 ? UInt256.zero : paid1 / UInt256(UInt64(denominator))
-            protocolFees1 &+= UInt128(truncatingIfNeeded: fees1.low)
-            guard let growth = UInt256.mulDiv(paid1 - fees1, Self.q128, active) else { throw V3MathError("FullMath", "fee growth of paid1 \(paid1) exceeds 2^256") }
+            let (protocolFee, growth) = try split(paid1, feeProtocol >> 4, "paid1")
+            protocolFees1 &+= protocolFee
             feeGrowthGlobal1X128 = feeGrowthGlobal1X128 &+ growth
         }
     }
