@@ -22,7 +22,9 @@ let package = Package(
     ],
     targets: [
         // Pure integer math: 256-bit integers and the constant-product formulas. No events, no I/O.
-        .target(name: "PoolMath"),
+        .target(name: "PoolMath", dependencies: ["LimbDivide"]),
+        // One machine division (128 by 64 bits) for PoolMath's long division: C for the instruction.
+        .target(name: "LimbDivide"),
         // The domain: facts, commands, pool state, decide/evolve, invariants, canonical state hash, JSON Lines codec.
         .target(
             name: "PoolLedger",

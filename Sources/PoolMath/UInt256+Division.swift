@@ -1,6 +1,10 @@
 // Division on 64-bit limbs: Knuth's algorithm D (TAOCP vol. 2, 4.3.1), in the
 // form of Hacker's Delight `divmnu64`, with Swift's native 128-bit integers as
-// the double-width digit. One routine serves 256/256 and 512/256 division.
+// the double-width product and one machine division (LimbDivide) per quotient
+// digit. Divisors of one and two limbs, the common ones, take unrolled routines
+// without buffers; the general one serves three and four.
+
+import LimbDivide
 
 extension UInt256 {
     /// Quotient and remainder, rounded toward zero. Traps on a zero divisor, like Swift's `/`.
@@ -57,6 +61,28 @@ extension UInt256 {
         return LimbDivision.divide(product, by: denominator).quotient.low
     }
 
+    /// `mulDiv(a, 2^128, denominator)` (V3's fee growth per unit of liquidity),
+    /// with the product a shift rather than a full multiplication.
+    @inlinable
+    public static func mulDivQ128(_ a: UInt256, _ denominator: UInt256) -> UInt256? {
+        if denominator.isZero { return nil }
+        let product = UInt512(high: UInt256(high: 0, low: a.high), low: UInt256(high: a.low, low: 0))
+        if product.high >= denominator { return nil }
+        return LimbDivision.divide(product, by: denominator).quotient.low
+    }
+
+    /// `mulDiv(a, b, 2^96)` and its ceiling (V3's token1 amounts), the division a
+    /// shift; `nil` when the quotient does not fit in 256 bits.
+    @inlinable
+    public static func mulDivQ96(_ a: UInt256, _ b: UInt256, roundingUp: Bool) -> UInt256? {
+        let product = a.multipliedFullWidth(by: b)
+        if product.high.high != 0 || product.high.low >> 96 != 0 { return nil }
+        let quotient = product.shiftedDown(96)
+        if !roundingUp || product.low.low & ((1 << 96) - 1) == 0 { return quotient }
+        let (up, overflow) = quotient.addingReportingOverflow(.one)
+        return overflow ? nil : up
+    }
+
     /// `ceil(a * b / denominator)` at full width; `nil` as for `mulDiv`.
     @inlinable
     public static func mulDivRoundingUp(_ a: UInt256, _ b: UInt256, _ denominator: UInt256) -> UInt256? {
@@ -105,8 +131,15 @@ enum LimbDivision {
     /// Divides a 512-bit dividend by a non-zero 256-bit divisor.
     @usableFromInline
     static func divide(_ dividend: UInt512, by divisor: UInt256) -> (quotient: UInt512, remainder: UInt256) {
+        // V3's divisors are mostly prices (Q64.96, below 2^128 for all but extreme
+        // pairs), liquidity (uint128) and pips: one or two limbs, with no buffers.
+        if divisor.high == 0 {
+            let d = divisor.low
+            if d >> 64 == 0 { return divide(dividend, byLimb: UInt64(truncatingIfNeeded: d)) }
+            return divide(dividend, byTwoLimbs: d)
+        }
         // Scratch on the stack: u[8] dividend, v[4] divisor, un[9], vn[4], q[8].
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 33) { scratch in
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 33) { scratch in
             let (l0, l1, l2, l3) = dividend.low.limbs
             let (h0, h1, h2, h3) = dividend.high.limbs
             let (v0, v1, v2, v3) = divisor.limbs
@@ -127,6 +160,90 @@ enum LimbDivision {
         }
     }
 
+    /// The dividend's eight limbs, least significant first.
+    @inline(__always)
+    static func limbs(_ value: UInt512) -> (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) {
+        let (l0, l1, l2, l3) = value.low.limbs
+        let (h0, h1, h2, h3) = value.high.limbs
+        return (l0, l1, l2, l3, h0, h1, h2, h3)
+    }
+
+    /// Short division by one limb, most significant limb first: the running
+    /// remainder stays below the divisor, so each digit is one machine division.
+    static func divide(_ dividend: UInt512, byLimb divisor: UInt64) -> (quotient: UInt512, remainder: UInt256) {
+        precondition(divisor != 0, "division by zero")
+        var rest: UInt64 = 0
+        @inline(__always) func digit(_ limb: UInt64) -> UInt64 {
+            // Leading limbs below the divisor give a zero digit: no division.
+            if rest == 0 && limb < divisor { rest = limb; return 0 }
+            return poolledger_divide_limb(rest, limb, divisor, &rest)
+        }
+        let (u0, u1, u2, u3, u4, u5, u6, u7) = limbs(dividend)
+        let q7 = digit(u7), q6 = digit(u6), q5 = digit(u5), q4 = digit(u4)
+        let q3 = digit(u3), q2 = digit(u2), q1 = digit(u1), q0 = digit(u0)
+        return (UInt512(high: UInt256(limbs: (q4, q5, q6, q7)), low: UInt256(limbs: (q0, q1, q2, q3))), UInt256(rest))
+    }
+
+    /// Division by a two-limb divisor (2^64 <= d < 2^128): Knuth D with n = 2,
+    /// where the quotient-digit test against both divisor limbs is exact, so
+    /// no digit needs adding back. The divisor is normalized (top bit set); the
+    /// remainder (two limbs, below it) takes one dividend limb per digit.
+    static func divide(_ dividend: UInt512, byTwoLimbs divisor: UInt128) -> (quotient: UInt512, remainder: UInt256) {
+        let shift = divisor.leadingZeroBitCount  // < 64: the top limb is not zero
+        let d = divisor << shift
+        let d1 = UInt64(truncatingIfNeeded: d >> 64), d0 = UInt64(truncatingIfNeeded: d)
+        let (u0, u1, u2, u3, u4, u5, u6, u7) = limbs(dividend)
+        // The dividend shifted by the same amount: nine limbs, n8 the bits pushed out.
+        @inline(__always) func normalized(_ limb: UInt64, _ below: UInt64) -> UInt64 {
+            shift == 0 ? limb : limb << shift | below >> (64 - shift)
+        }
+        let n8 = shift == 0 ? 0 : u7 >> (64 - shift)
+        var r1 = n8, r0 = normalized(u7, u6)
+        @inline(__always) func digit(_ next: UInt64) -> UInt64 {
+            // (r1 r0 next) / (d1 d0), where (r1 r0) < (d1 d0): the digit fits one limb.
+            if r1 == 0 && (r0 < d1 || r0 == d1 && next < d0) {
+                // Still below the divisor (the dividend's leading limbs): a zero digit.
+                r1 = r0; r0 = next
+                return 0
+            }
+            var qhat: UInt64
+            var rhat: UInt64
+            var rhatOverflowed = false
+            if r1 >= d1 {
+                // (r1 r0) < (d1 d0) and r1 >= d1 means r1 == d1: the digit is at most 2^64 - 1.
+                qhat = .max
+                (rhat, rhatOverflowed) = r0.addingReportingOverflow(d1)
+            } else {
+                rhat = 0
+                qhat = poolledger_divide_limb(r1, r0, d1, &rhat)
+            }
+            // Lower qhat while qhat * d0 > (rhat next): at most twice.
+            while !rhatOverflowed {
+                let product = qhat.multipliedFullWidth(by: d0)
+                if product.high < rhat || product.high == rhat && product.low <= next { break }
+                qhat -= 1
+                (rhat, rhatOverflowed) = rhat.addingReportingOverflow(d1)
+            }
+            // (r1 r0 next) - qhat * (d1 d0): exact, and below the divisor.
+            let low = qhat.multipliedFullWidth(by: d0)
+            let high = qhat.multipliedFullWidth(by: d1)
+            let (p1, carry) = low.high.addingReportingOverflow(high.low)
+            let p2 = high.high &+ (carry ? 1 : 0)
+            let (s0, borrow0) = next.subtractingReportingOverflow(low.low)
+            let (s1a, borrow1a) = r0.subtractingReportingOverflow(p1)
+            let (s1, borrow1b) = s1a.subtractingReportingOverflow(borrow0 ? 1 : 0)
+            let s2 = r1 &- p2 &- (borrow1a || borrow1b ? 1 : 0)
+            precondition(s2 == 0, "two-limb division: quotient digit off")
+            r1 = s1; r0 = s0
+            return qhat
+        }
+        let q6 = digit(normalized(u6, u5)), q5 = digit(normalized(u5, u4)), q4 = digit(normalized(u4, u3))
+        let q3 = digit(normalized(u3, u2)), q2 = digit(normalized(u2, u1)), q1 = digit(normalized(u1, u0))
+        let q0 = digit(normalized(u0, 0))
+        let remainder = (UInt128(r1) << 64 | UInt128(r0)) >> shift
+        return (UInt512(high: UInt256(limbs: (q4, q5, q6, 0)), low: UInt256(limbs: (q0, q1, q2, q3))), UInt256(remainder))
+    }
+
     /// Knuth D on little-endian limbs; writes the quotient into `q`, returns the remainder.
     @usableFromInline
     static func divideLimbs(
@@ -145,17 +262,8 @@ enum LimbDivision {
             return UInt256(limbs: (u[0], u[1], u[2], u[3]))
         }
 
-        if n == 1 {
-            // Short division by one limb.
-            let divisor = v[0]
-            var remainder: UInt64 = 0
-            for j in stride(from: m - 1, through: 0, by: -1) {
-                let (quotient, rest) = divisor.dividingFullWidth((remainder, u[j]))
-                q[j] = quotient
-                remainder = rest
-            }
-            return UInt256(remainder)
-        }
+        // One- and two-limb divisors take the routines above.
+        precondition(n >= 3, "divideLimbs serves divisors of three or four limbs")
 
         // Normalize so the divisor's top limb has its high bit set.
         let s = v[n - 1].leadingZeroBitCount
@@ -174,13 +282,20 @@ enum LimbDivision {
         let vNext = UInt128(vn[n - 2])
         for j in stride(from: m - n, through: 0, by: -1) {
             // Estimate the quotient digit from the top two limbs, then correct it (at most twice).
-            let numerator = UInt128(un[j + n]) << 64 | UInt128(un[j + n - 1])
-            var qhat = numerator / vTop
-            var rhat = numerator - qhat * vTop
-            while qhat >= base || qhat * vNext > (rhat << 64 | UInt128(un[j + n - 2])) {
+            // un[j + n] <= vTop always; equal, the digit is at most base - 1.
+            let top = un[j + n]
+            var qhat: UInt128, rhat: UInt128
+            if top >= vn[n - 1] {
+                qhat = base - 1
+                rhat = (UInt128(top) << 64 | UInt128(un[j + n - 1])) - qhat * vTop
+            } else {
+                var rest: UInt64 = 0
+                qhat = UInt128(poolledger_divide_limb(top, un[j + n - 1], vn[n - 1], &rest))
+                rhat = UInt128(rest)
+            }
+            while rhat < base && qhat * vNext > (rhat << 64 | UInt128(un[j + n - 2])) {
                 qhat -= 1
                 rhat += vTop
-                if rhat >= base { break }
             }
 
             // Multiply and subtract.

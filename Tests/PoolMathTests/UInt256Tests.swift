@@ -169,6 +169,63 @@ import Testing
         }
     }
 
+    /// 512-bit dividends of every length over divisors of one and two limbs (the
+    /// unrolled routines) and of three and four: random limbs, and limbs of all
+    /// ones or only the top bit, where the quotient-digit estimates are extreme.
+    @Test func wideDivisionByEverySizeOfDivisorMatchesOracle() async {
+        let limb = Gen.uint64()
+        let special: [UInt64] = [0, 1, .max, 1 << 63, (1 << 63) - 1, .max - 1]
+        let pattern = zip(limb, Gen.int(in: 0...7)).map { (random: UInt64, pick: Int) -> UInt64 in pick < 6 ? special[pick] : random }
+        let eight = zip(zip(pattern, pattern, pattern, pattern), zip(pattern, pattern, pattern, pattern))
+        await propertyCheck(count: Self.cases, input: eight, zip(pattern, pattern, pattern, pattern), Gen.int(in: 1...8), Gen.int(in: 1...4)) { u, v, dividendLimbs, divisorLimbs in
+            let dividendLimbValues = [u.0.0, u.0.1, u.0.2, u.0.3, u.1.0, u.1.1, u.1.2, u.1.3].prefix(dividendLimbs)
+            var divisorLimbValues = Array([v.0, v.1, v.2, v.3].prefix(divisorLimbs))
+            if divisorLimbValues.last == 0 { divisorLimbValues[divisorLimbValues.count - 1] = 1 }
+            func value(_ limbs: some Collection<UInt64>) -> BigUInt {
+                limbs.reversed().reduce(BigUInt(0)) { ($0 << 64) + BigUInt($1) }
+            }
+            let dividend = value(dividendLimbValues), divisor = value(divisorLimbValues)
+            let wide = UInt512(high: uint256(dividend >> 256)!, low: uint256(dividend % two256)!)
+            let (quotient, remainder) = wide.quotientAndRemainder(dividingBy: uint256(divisor)!)
+            #expect((BigUInt(quotient.high) << 256) + BigUInt(quotient.low) == dividend / divisor)
+            #expect(BigUInt(remainder) == dividend % divisor)
+        }
+    }
+
+    /// Dividends just below and above multiples of one- and two-limb divisors,
+    /// through mulDiv (floor and ceiling) and the 512-bit division itself.
+    @Test func divisionNearMultiplesOfSmallDivisorsMatchesOracle() async {
+        await propertyCheck(count: Self.cases, input: Gen.uint128(), Gen.uint128(), Gen.uint128(), Gen.int(in: 0...2)) { d, a, b, offset in
+            let divisor = BigUInt(d == 0 ? 1 : d)
+            let product = BigUInt(a) * BigUInt(b)
+            let near = product - product % divisor + BigUInt(offset)
+            checkMulDiv(BigUInt(a), BigUInt(b), divisor)
+            checkMulDiv(near >= two256 ? BigUInt(a) : near, 1, divisor)
+            let wide = UInt512(high: uint256(near >> 256)!, low: uint256(near % two256)!)
+            let (quotient, remainder) = wide.quotientAndRemainder(dividingBy: uint256(divisor)!)
+            #expect((BigUInt(quotient.high) << 256) + BigUInt(quotient.low) == near / divisor)
+            #expect(BigUInt(remainder) == near % divisor)
+        }
+    }
+
+    /// The fixed-point forms: a * 2^128 / d and a * b / 2^96 (floor and ceiling),
+    /// nil exactly when the oracle's quotient passes 2^256 (or d is zero).
+    @Test func fixedPointMulDivMatchesOracle() async {
+        await propertyCheck(count: Self.cases, input: anyUInt256, anyUInt256, anyUInt256) { a, b, d in
+            let q128 = BigUInt(1) << 128, q96 = BigUInt(1) << 96
+            let exact128 = d.isZero ? nil : BigUInt(a) * q128 / BigUInt(d)
+            #expect(UInt256.mulDivQ128(a, d).map(BigUInt.init) == exact128.flatMap { $0 < two256 ? $0 : nil })
+            let product = BigUInt(a) * BigUInt(b)
+            let floor = product / q96, ceiling = (product + q96 - 1) / q96
+            #expect(UInt256.mulDivQ96(a, b, roundingUp: false).map(BigUInt.init) == (floor < two256 ? floor : nil))
+            #expect(UInt256.mulDivQ96(a, b, roundingUp: true).map(BigUInt.init) == (ceiling < two256 ? ceiling : nil))
+            // Operands the size of V3's: liquidity (uint128) and a price difference (uint160).
+            let liquidity = a >> 128, difference = b >> 96
+            let small = BigUInt(liquidity) * BigUInt(difference)
+            #expect(UInt256.mulDivQ96(liquidity, difference, roundingUp: true).map(BigUInt.init) == (small + q96 - 1) / q96)
+        }
+    }
+
     /// Powers of two take a shift instead of a division: same results, floors and ceilings.
     @Test func mulDivByPowersOfTwoMatchesOracle() async {
         await propertyCheck(count: Self.cases, input: anyUInt256, anyUInt256, Gen.int(in: 0...255)) { a, b, exponent in

@@ -195,9 +195,11 @@ public enum SqrtPriceMath {
     public static func amount1Delta(_ sqrtA: UInt256, _ sqrtB: UInt256, liquidity: UInt128, roundUp: Bool) throws(V3MathError) -> UInt256 {
         let (lower, upper) = sqrtA <= sqrtB ? (sqrtA, sqrtB) : (sqrtB, sqrtA)
         let liquidity = UInt256(high: 0, low: liquidity)
-        return roundUp
-            ? try Q96.mulDivRoundingUp(liquidity, upper - lower, Q96.one, "amount1 delta")
-            : try Q96.mulDiv(liquidity, upper - lower, Q96.one, "amount1 delta")
+        // FullMath.mulDiv(RoundingUp)(liquidity, sqrtB - sqrtA, Q96), Q96 a shift.
+        guard let amount = UInt256.mulDivQ96(liquidity, upper - lower, roundingUp: roundUp) else {
+            throw V3MathError("FullMath", "amount1 delta: \(liquidity) * \(upper - lower) / 2^96 overflows")
+        }
+        return amount
     }
 }
 

@@ -64,7 +64,7 @@ extension ConcentratedPool {
                 balance1 = try Self.paidOut(balance1, collect.amount1, token: "token1")
             case .swap(let swap):
                 try replaySwap(swap, journal: &journal)
-                liquidityBook.move(from: journal.tick, to: tick, ticks: ticks, changed: &journal.bookEdges)
+                liquidityBook.move(from: journal.tick, to: tick, ticks: ticks, changed: &journal.bookMoves)
                 balance0 = try Self.paidOut(try Self.paidIn(balance0, swap.amount0In, token: "token0"), swap.amount0Out, token: "token0")
                 balance1 = try Self.paidOut(try Self.paidIn(balance1, swap.amount1In, token: "token1"), swap.amount1Out, token: "token1")
             case .flash(let flash):

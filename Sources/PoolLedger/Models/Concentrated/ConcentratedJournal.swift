@@ -20,6 +20,7 @@ extension ConcentratedPool {
         let balance1: UInt256
         let bookAccounts: LiquidityBook.Accounts
         var bookEdges: [(Int32, LiquidityBook.Edge?)] = []
+        var bookMoves: [LiquidityBook.Moved] = []
         var ticks: [(Int32, TickInfo?)] = []
         var words: [(Int16, UInt256?)] = []
         var positions: [(PositionKey, PositionInfo?)] = []
@@ -66,6 +67,7 @@ extension ConcentratedPool {
         feeProtocol = journal.feeProtocol
         balance0 = journal.balance0
         balance1 = journal.balance1
+        for moved in journal.bookMoves.reversed() { liquidityBook.restoreOutside(moved) }
         for (index, edge) in journal.bookEdges.reversed() { liquidityBook.restore(edge, at: index) }
         liquidityBook.restore(accounts: journal.bookAccounts)
     }

@@ -146,48 +146,69 @@ public struct LiquidityBook: Sendable, Equatable {
     /// The pool's tick moved from `from` to `to`: the edges in between change
     /// side (the ranges starting there came into range or left it, those ending
     /// there left or came in), each with its fee growth outside as the crossing
-    /// left it in `ticks`. Each edge as it was is appended to `changed`.
-    mutating func move(from: Int32, to: Int32, ticks: [Int32: ConcentratedPool.TickInfo], changed: inout [(Int32, Edge?)]) {
+    /// left it in `ticks`. A move changes only an edge's outside growth: each
+    /// as it was is appended to `changed` (`restoreOutside` puts it back).
+    mutating func move(from: Int32, to: Int32, ticks: [Int32: ConcentratedPool.TickInfo], changed: inout [Moved]) {
         guard from != to else { return }
         let up = from < to
         let (low, high) = up ? (from, to) : (to, from)
-        // Edges e with low < e <= high.
+        // Edges e with low < e <= high, each changed where it is (one lookup, no copy).
         var index = firstIndex(after: low)
         while index < order.count && order[index] <= high {
             let tick = order[index]
-            var edge = edges[tick]!
-            changed.append((tick, edge))
-            let (old0, old1) = (edge.outside0, edge.outside1)
-            if let info = ticks[tick] {
-                edge.outside0 = info.feeGrowthOutside0X128
-                edge.outside1 = info.feeGrowthOutside1X128
-            }
-            // `contribute` out of one side with the old outside growth, then into the
-            // other with the new, in one step: the weighted sums move by
-            // ±net·(old + new) (mod 2^256), two products instead of four.
-            let net = edge.starting &- edge.ending
-            let moved0 = net &* (old0 &+ edge.outside0), moved1 = net &* (old1 &+ edge.outside1)
-            if up {
-                // From above the tick to at or below it.
-                accounts.startingToken0Above = accounts.startingToken0Above &- edge.startingToken0
-                accounts.endingToken0Above = accounts.endingToken0Above &- edge.endingToken0
-                accounts.startingToken1AtOrBelow = accounts.startingToken1AtOrBelow &+ edge.startingToken1
-                accounts.endingToken1AtOrBelow = accounts.endingToken1AtOrBelow &+ edge.endingToken1
-                accounts.outsideWeighted0 = accounts.outsideWeighted0 &+ moved0
-                accounts.outsideWeighted1 = accounts.outsideWeighted1 &+ moved1
-                accounts.active = (accounts.active &+ edge.starting) &- edge.ending
-            } else {
-                accounts.startingToken1AtOrBelow = accounts.startingToken1AtOrBelow &- edge.startingToken1
-                accounts.endingToken1AtOrBelow = accounts.endingToken1AtOrBelow &- edge.endingToken1
-                accounts.startingToken0Above = accounts.startingToken0Above &+ edge.startingToken0
-                accounts.endingToken0Above = accounts.endingToken0Above &+ edge.endingToken0
-                accounts.outsideWeighted0 = accounts.outsideWeighted0 &- moved0
-                accounts.outsideWeighted1 = accounts.outsideWeighted1 &- moved1
-                accounts.active = (accounts.active &- edge.starting) &+ edge.ending
-            }
-            edges[tick] = edge
+            let entry = edges.index(forKey: tick)!
+            let outside = ticks[tick].map { ($0.feeGrowthOutside0X128, $0.feeGrowthOutside1X128) }
+            if changed.capacity == 0 { changed.reserveCapacity(8) }
+            Self.move(&edges.values[entry], at: tick, up: up, outside: outside, accounts: &accounts, changed: &changed)
             index += 1
         }
+    }
+
+    /// One edge changes side, its outside growth now `outside` (nil: as it was).
+    /// Static, on the edge in place and the accounts: no copy of the edge.
+    private static func move(_ edge: inout Edge, at tick: Int32, up: Bool, outside: (UInt256, UInt256)?, accounts: inout Accounts, changed: inout [Moved]) {
+        let (old0, old1) = (edge.outside0, edge.outside1)
+        changed.append(Moved(tick: tick, outside0: old0, outside1: old1))
+        if let (new0, new1) = outside {
+            edge.outside0 = new0
+            edge.outside1 = new1
+        }
+        // `contribute` out of one side with the old outside growth, then into the
+        // other with the new, in one step: the weighted sums move by
+        // ±net·(old + new) (mod 2^256), two products instead of four.
+        let net = edge.starting &- edge.ending
+        let moved0 = net &* (old0 &+ edge.outside0), moved1 = net &* (old1 &+ edge.outside1)
+        if up {
+            // From above the tick to at or below it.
+            accounts.startingToken0Above = accounts.startingToken0Above &- edge.startingToken0
+            accounts.endingToken0Above = accounts.endingToken0Above &- edge.endingToken0
+            accounts.startingToken1AtOrBelow = accounts.startingToken1AtOrBelow &+ edge.startingToken1
+            accounts.endingToken1AtOrBelow = accounts.endingToken1AtOrBelow &+ edge.endingToken1
+            accounts.outsideWeighted0 = accounts.outsideWeighted0 &+ moved0
+            accounts.outsideWeighted1 = accounts.outsideWeighted1 &+ moved1
+            accounts.active = (accounts.active &+ edge.starting) &- edge.ending
+        } else {
+            accounts.startingToken1AtOrBelow = accounts.startingToken1AtOrBelow &- edge.startingToken1
+            accounts.endingToken1AtOrBelow = accounts.endingToken1AtOrBelow &- edge.endingToken1
+            accounts.startingToken0Above = accounts.startingToken0Above &+ edge.startingToken0
+            accounts.endingToken0Above = accounts.endingToken0Above &+ edge.endingToken0
+            accounts.outsideWeighted0 = accounts.outsideWeighted0 &- moved0
+            accounts.outsideWeighted1 = accounts.outsideWeighted1 &- moved1
+            accounts.active = (accounts.active &- edge.starting) &+ edge.ending
+        }
+    }
+
+    /// An edge's outside growth as a move found it.
+    struct Moved {
+        var tick: Int32
+        var outside0: UInt256
+        var outside1: UInt256
+    }
+
+    /// Puts back the outside growth a move changed (the accounts come back whole, from the journal).
+    mutating func restoreOutside(_ moved: Moved) {
+        edges[moved.tick]?.outside0 = moved.outside0
+        edges[moved.tick]?.outside1 = moved.outside1
     }
 
     /// What the positions' claims come to at sqrt price `sqrtPriceX96` with the

@@ -350,7 +350,9 @@ public struct ConcentratedPool: Sendable, Equatable {
 
     /// TickBitmap.nextInitializedTickWithinOneWord: the next initialized tick at or
     /// below (`lte`) or above the tick, or the word's last tick when there is none.
-    func nextInitializedTickWithinOneWord(_ tick: Int32, lte: Bool) -> (next: Int32, initialized: Bool) {
+    /// Static, on the bitmap alone: the swap loop calls it at every step, and as
+    /// a method of the pool it made the caller copy the whole pool for the call.
+    static func nextInitializedTickWithinOneWord(_ tick: Int32, lte: Bool, tickSpacing: Int32, tickBitmap: [Int16: UInt256]) -> (next: Int32, initialized: Bool) {
         var compressed = tick / tickSpacing
         // Round toward negative infinity.
         if tick < 0 && tick % tickSpacing != 0 { compressed -= 1 }
@@ -425,11 +427,13 @@ public struct ConcentratedPool: Sendable, Equatable {
         do throws(V3MathError) {
             while !remaining.isZero && price != sqrtPriceLimitX96 {
                 let start = price
-                var (tickNext, initialized) = nextInitializedTickWithinOneWord(currentTick, lte: zeroForOne)
+                var (tickNext, initialized) = Self.nextInitializedTickWithinOneWord(currentTick, lte: zeroForOne, tickSpacing: tickSpacing, tickBitmap: tickBitmap)
                 tickNext = min(max(tickNext, TickMath.minTick), TickMath.maxTick)
+                // The initialized tick's entry, found once for its price and its crossing.
+                let entry = initialized ? ticks.index(forKey: tickNext) : nil
                 let priceNext: UInt256
-                if initialized, let cached = ticks[tickNext]?.sqrtPriceX96 {
-                    priceNext = cached
+                if let entry {
+                    priceNext = ticks.values[entry].sqrtPriceX96
                 } else {
                     priceNext = try TickMath.sqrtRatio(atTick: tickNext)
                 }
@@ -450,14 +454,17 @@ public struct ConcentratedPool: Sendable, Equatable {
                     protocolFee += cut
                 }
                 if activeLiquidity > 0 {
-                    growth = growth &+ UInt256.mulDiv(feeAmount, Self.q128, UInt256(high: 0, low: activeLiquidity))!
+                    growth = growth &+ UInt256.mulDivQ128(feeAmount, UInt256(high: 0, low: activeLiquidity))!
                 }
                 observe?(SwapStep(tick: currentTick, liquidity: activeLiquidity, feeAmount: feeAmount))
                 if price == priceNext {
                     if initialized {
-                        // Tick.cross: what grew on one side is now outside on the other (one lookup, in place).
-                        let before = ticks[tickNext, default: TickInfo()].cross(
-                            growth0: zeroForOne ? growth : feeGrowthGlobal0X128, growth1: zeroForOne ? feeGrowthGlobal1X128 : growth)
+                        // Tick.cross: what grew on one side is now outside on the other (in place).
+                        // An initialized tick has an entry: its bit is set only while it holds liquidity.
+                        let growth0 = zeroForOne ? growth : feeGrowthGlobal0X128, growth1 = zeroForOne ? feeGrowthGlobal1X128 : growth
+                        let before = if let entry { ticks.values[entry].cross(growth0: growth0, growth1: growth1) }
+                            else { ticks[tickNext, default: TickInfo()].cross(growth0: growth0, growth1: growth1) }
+                        if crossedBefore.capacity == 0 { crossedBefore.reserveCapacity(8) }
                         crossedBefore.append((tickNext, before))
                         let net = zeroForOne ? -before.liquidityNet : before.liquidityNet
                         activeLiquidity = try LiquidityMath.addDelta(activeLiquidity, net)
