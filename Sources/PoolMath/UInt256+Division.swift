@@ -184,64 +184,83 @@ enum LimbDivision {
         return (UInt512(high: UInt256(limbs: (q4, q5, q6, q7)), low: UInt256(limbs: (q0, q1, q2, q3))), UInt256(rest))
     }
 
-    /// Division by a two-limb divisor (2^64 <= d < 2^128): Knuth D with n = 2,
-    /// where the quotient-digit test against both divisor limbs is exact, so
-    /// no digit needs adding back. The divisor is normalized (top bit set); the
-    /// remainder (two limbs, below it) takes one dividend limb per digit.
+    /// Division by a two-limb divisor (2^64 <= d < 2^128), one quotient limb at a
+    /// time by Möller and Granlund's 3-by-2 division with a precomputed
+    /// reciprocal ("Improved division by invariant integers", IEEE Trans.
+    /// Computers 60(2), 2011, algorithms 5 and 6; GMP's udiv_qr_3by2): one
+    /// machine division for the reciprocal, then two products per digit. The
+    /// divisor is normalized (top bit set); the remainder (two limbs, below it)
+    /// takes one dividend limb per digit.
     static func divide(_ dividend: UInt512, byTwoLimbs divisor: UInt128) -> (quotient: UInt512, remainder: UInt256) {
         let shift = divisor.leadingZeroBitCount  // < 64: the top limb is not zero
         let d = divisor << shift
         let d1 = UInt64(truncatingIfNeeded: d >> 64), d0 = UInt64(truncatingIfNeeded: d)
+        let v = reciprocal(d1, d0)
         let (u0, u1, u2, u3, u4, u5, u6, u7) = limbs(dividend)
-        // The dividend shifted by the same amount: nine limbs, n8 the bits pushed out.
+        // The dividend shifted by the same amount: nine limbs, the top one the bits pushed out.
         @inline(__always) func normalized(_ limb: UInt64, _ below: UInt64) -> UInt64 {
             shift == 0 ? limb : limb << shift | below >> (64 - shift)
         }
-        let n8 = shift == 0 ? 0 : u7 >> (64 - shift)
-        var r1 = n8, r0 = normalized(u7, u6)
+        var r = UInt128(shift == 0 ? 0 : u7 >> (64 - shift)) << 64 | UInt128(normalized(u7, u6))
         @inline(__always) func digit(_ next: UInt64) -> UInt64 {
-            // (r1 r0 next) / (d1 d0), where (r1 r0) < (d1 d0): the digit fits one limb.
-            if r1 == 0 && (r0 < d1 || r0 == d1 && next < d0) {
+            // (r next) / d with r < d: the digit fits one limb.
+            if r >> 64 == 0 && (r << 64 | UInt128(next)) < d {
                 // Still below the divisor (the dividend's leading limbs): a zero digit.
-                r1 = r0; r0 = next
+                r = r << 64 | UInt128(next)
                 return 0
             }
-            var qhat: UInt64
-            var rhat: UInt64
-            var rhatOverflowed = false
-            if r1 >= d1 {
-                // (r1 r0) < (d1 d0) and r1 >= d1 means r1 == d1: the digit is at most 2^64 - 1.
-                qhat = .max
-                (rhat, rhatOverflowed) = r0.addingReportingOverflow(d1)
-            } else {
-                rhat = 0
-                qhat = poolledger_divide_limb(r1, r0, d1, &rhat)
-            }
-            // Lower qhat while qhat * d0 > (rhat next): at most twice.
-            while !rhatOverflowed {
-                let product = qhat.multipliedFullWidth(by: d0)
-                if product.high < rhat || product.high == rhat && product.low <= next { break }
-                qhat -= 1
-                (rhat, rhatOverflowed) = rhat.addingReportingOverflow(d1)
-            }
-            // (r1 r0 next) - qhat * (d1 d0): exact, and below the divisor.
-            let low = qhat.multipliedFullWidth(by: d0)
-            let high = qhat.multipliedFullWidth(by: d1)
-            let (p1, carry) = low.high.addingReportingOverflow(high.low)
-            let p2 = high.high &+ (carry ? 1 : 0)
-            let (s0, borrow0) = next.subtractingReportingOverflow(low.low)
-            let (s1a, borrow1a) = r0.subtractingReportingOverflow(p1)
-            let (s1, borrow1b) = s1a.subtractingReportingOverflow(borrow0 ? 1 : 0)
-            let s2 = r1 &- p2 &- (borrow1a || borrow1b ? 1 : 0)
-            precondition(s2 == 0, "two-limb division: quotient digit off")
-            r1 = s1; r0 = s0
-            return qhat
+            let q: UInt64
+            (q, r) = divide3by2(UInt64(truncatingIfNeeded: r >> 64), UInt64(truncatingIfNeeded: r), next, d: d, d1: d1, d0: d0, v: v)
+            return q
         }
         let q6 = digit(normalized(u6, u5)), q5 = digit(normalized(u5, u4)), q4 = digit(normalized(u4, u3))
         let q3 = digit(normalized(u3, u2)), q2 = digit(normalized(u2, u1)), q1 = digit(normalized(u1, u0))
         let q0 = digit(normalized(u0, 0))
-        let remainder = (UInt128(r1) << 64 | UInt128(r0)) >> shift
-        return (UInt512(high: UInt256(limbs: (q4, q5, q6, 0)), low: UInt256(limbs: (q0, q1, q2, q3))), UInt256(remainder))
+        return (UInt512(high: UInt256(limbs: (q4, q5, q6, 0)), low: UInt256(limbs: (q0, q1, q2, q3))), UInt256(r >> shift))
+    }
+
+    /// floor((2^192 - 1) / d) - 2^64 for a normalized d = (d1 d0) (algorithm 6).
+    @inline(__always)
+    static func reciprocal(_ d1: UInt64, _ d0: UInt64) -> UInt64 {
+        // The one-limb reciprocal floor((2^128 - 1) / d1) - 2^64: (~d1 ~0) / d1, where ~d1 < d1.
+        var rest: UInt64 = 0
+        var v = poolledger_divide_limb(~d1, .max, d1, &rest)
+        var p = d1 &* v
+        p = p &+ d0
+        if p < d0 {
+            v &-= 1
+            if p >= d1 { v &-= 1; p &-= d1 }
+            p &-= d1
+        }
+        let t = v.multipliedFullWidth(by: d0)
+        p = p &+ t.high
+        if p < t.high {
+            v &-= 1
+            if p > d1 || (p == d1 && t.low >= d0) { v &-= 1 }
+        }
+        return v
+    }
+
+    /// (u2 u1 u0) / (d1 d0) for (u2 u1) < (d1 d0), d normalized, v its reciprocal:
+    /// the quotient limb and the remainder (algorithm 5).
+    @inline(__always)
+    static func divide3by2(_ u2: UInt64, _ u1: UInt64, _ u0: UInt64, d: UInt128, d1: UInt64, d0: UInt64, v: UInt64) -> (UInt64, UInt128) {
+        let estimate = UInt128(v) * UInt128(u2) &+ (UInt128(u2) << 64 | UInt128(u1))
+        var q1 = UInt64(truncatingIfNeeded: estimate >> 64)
+        let q0 = UInt64(truncatingIfNeeded: estimate)
+        let r1 = u1 &- q1 &* d1
+        var r = (UInt128(r1) << 64 | UInt128(u0)) &- UInt128(d0) * UInt128(q1) &- d
+        q1 &+= 1
+        if UInt64(truncatingIfNeeded: r >> 64) >= q0 {
+            q1 &-= 1
+            r = r &+ d
+        }
+        if r >= d {
+            // Rare: the estimate was one short.
+            q1 += 1
+            r -= d
+        }
+        return (q1, r)
     }
 
     /// Knuth D on little-endian limbs; writes the quotient into `q`, returns the remainder.

@@ -352,21 +352,31 @@ public struct ConcentratedPool: Sendable, Equatable {
     /// below (`lte`) or above the tick, or the word's last tick when there is none.
     /// Static, on the bitmap alone: the swap loop calls it at every step, and as
     /// a method of the pool it made the caller copy the whole pool for the call.
-    static func nextInitializedTickWithinOneWord(_ tick: Int32, lte: Bool, tickSpacing: Int32, tickBitmap: [Int16: UInt256]) -> (next: Int32, initialized: Bool) {
+    /// `word`: the last bitmap word read and its bits, kept by the caller across
+    /// the steps of one swap (which flips no bit): its steps mostly stay in one word.
+    static func nextInitializedTickWithinOneWord(
+        _ tick: Int32, lte: Bool, tickSpacing: Int32, tickBitmap: [Int16: UInt256], word cached: inout (Int16, UInt256)?
+    ) -> (next: Int32, initialized: Bool) {
+        func bits(_ word: Int16) -> UInt256 {
+            if let (index, bits) = cached, index == word { return bits }
+            let bits = tickBitmap[word] ?? .zero
+            cached = (word, bits)
+            return bits
+        }
         var compressed = tick / tickSpacing
         // Round toward negative infinity.
         if tick < 0 && tick % tickSpacing != 0 { compressed -= 1 }
         if lte {
             let (word, bit) = Self.position(compressed)
             let mask = (UInt256.one << bit) - .one + (UInt256.one << bit)
-            let masked = (tickBitmap[word] ?? .zero) & mask
+            let masked = bits(word) & mask
             if masked.isZero { return ((compressed - Int32(bit)) * tickSpacing, false) }
             let msb = masked.significantBitCount - 1
             return ((compressed - Int32(bit - msb)) * tickSpacing, true)
         }
         let (word, bit) = Self.position(compressed + 1)
         let mask = ~((UInt256.one << bit) - .one)
-        let masked = (tickBitmap[word] ?? .zero) & mask
+        let masked = bits(word) & mask
         if masked.isZero { return ((compressed + 1 + Int32(255 - bit)) * tickSpacing, false) }
         let lsb = masked.trailingZeroBitCount
         return ((compressed + 1 + Int32(lsb - bit)) * tickSpacing, true)
@@ -422,12 +432,13 @@ public struct ConcentratedPool: Sendable, Equatable {
         var growth = zeroForOne ? feeGrowthGlobal0X128 : feeGrowthGlobal1X128
         var protocolFee = UInt256.zero
         var activeLiquidity = liquidity
+        var word: (Int16, UInt256)? = nil
         // Crossings update their ticks in place; should a later step revert, the
         // ticks crossed so far are put back (no copy of the whole tick table).
         do throws(V3MathError) {
             while !remaining.isZero && price != sqrtPriceLimitX96 {
                 let start = price
-                var (tickNext, initialized) = Self.nextInitializedTickWithinOneWord(currentTick, lte: zeroForOne, tickSpacing: tickSpacing, tickBitmap: tickBitmap)
+                var (tickNext, initialized) = Self.nextInitializedTickWithinOneWord(currentTick, lte: zeroForOne, tickSpacing: tickSpacing, tickBitmap: tickBitmap, word: &word)
                 tickNext = min(max(tickNext, TickMath.minTick), TickMath.maxTick)
                 // The initialized tick's entry, found once for its price and its crossing.
                 let entry = initialized ? ticks.index(forKey: tickNext) : nil

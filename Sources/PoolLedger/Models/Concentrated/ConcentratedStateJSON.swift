@@ -105,6 +105,7 @@ enum ConcentratedStateJSON {
             throw Rejection(.missingField, "snapshot pool field \"positions\" must be an array")
         }
         var ticks: [Int32: ConcentratedPool.TickInfo] = [:]
+        ticks.reserveCapacity(tickList.count)
         for entry in tickList {
             var tickFields = try FieldReader(entry)
             let index = Int32(try tickFields.signedInteger("tick", in: ContractCodec.tickRange))
@@ -123,6 +124,7 @@ enum ConcentratedStateJSON {
             }
         }
         var positions: [ConcentratedPool.PositionKey: ConcentratedPool.PositionInfo] = [:]
+        positions.reserveCapacity(positionList.count)
         for entry in positionList {
             var positionFields = try FieldReader(entry)
             let key = ConcentratedPool.PositionKey(
