@@ -61,6 +61,8 @@ extension UInt256 {
         var chunkDigits = 0
         var scale: UInt64 = 1
         func flush() -> Bool {
+            // The first chunk (most amounts have only one) needs no product.
+            if value.isZero { value = UInt256(chunk); return true }
             let (scaled, overflow1) = value.multipliedReportingOverflow(by: UInt256(scale))
             let (sum, overflow2) = scaled.addingReportingOverflow(UInt256(chunk))
             value = sum

@@ -30,6 +30,7 @@ import Testing
         let (product, overflow) = x.multipliedReportingOverflow(by: y)
         #expect(overflow == (exact >= two256))
         #expect(BigUInt(product) == exact % two256)
+        #expect(BigUInt(x &* y) == exact % two256)
     }
 
     func checkDivide(_ a: BigUInt, _ b: BigUInt) {

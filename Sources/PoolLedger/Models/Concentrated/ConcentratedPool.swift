@@ -120,7 +120,7 @@ public struct ConcentratedPool: Sendable, Equatable {
             try flipTick(index)
         }
         var ticks = ticks
-        for index in ticks.keys { ticks[index]!.sqrtPriceX96 = try TickMath.sqrtRatio(atTick: index) }
+        for entry in ticks.indices { ticks.values[entry].sqrtPriceX96 = try TickMath.sqrtRatio(atTick: ticks.keys[entry]) }
         for (key, position) in positions {
             guard key.tickLower < key.tickUpper, key.tickLower >= TickMath.minTick, key.tickUpper <= TickMath.maxTick else {
                 throw V3MathError("TLU", "position of \(key.owner) has range \(key.tickLower)...\(key.tickUpper)")
