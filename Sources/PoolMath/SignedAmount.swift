@@ -2,29 +2,34 @@
 /// report (impermanent loss, fee value, profit), which can be negative while
 /// every ledger amount cannot. Zero is never negative, so equal values compare equal.
 public struct SignedAmount: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public private(set) var isNegative: Bool
-    public private(set) var magnitude: UInt256
+    public let isNegative: Bool
+    public let magnitude: UInt256
 
+    // Inlinable: the V3 swap loop (another module) adds and subtracts these at every step.
+    @inlinable
     public init(_ magnitude: UInt256, negative: Bool = false) {
         self.magnitude = magnitude
         self.isNegative = negative && !magnitude.isZero
     }
 
-    public static let zero = SignedAmount(.zero)
+    @inlinable public static var zero: SignedAmount { SignedAmount(.zero) }
 
-    public var isZero: Bool { magnitude.isZero }
-    public var isPositive: Bool { !isNegative && !magnitude.isZero }
+    @inlinable public var isZero: Bool { magnitude.isZero }
+    @inlinable public var isPositive: Bool { !isNegative && !magnitude.isZero }
 
     /// `a - b` for unsigned operands.
+    @inlinable
     public static func difference(_ a: UInt256, _ b: UInt256) -> SignedAmount {
         a >= b ? SignedAmount(a - b) : SignedAmount(b - a, negative: true)
     }
 
+    @inlinable
     public static prefix func - (value: SignedAmount) -> SignedAmount {
         SignedAmount(value.magnitude, negative: !value.isNegative)
     }
 
     /// Traps on overflow past 2^256-1 in magnitude, like `UInt256`'s `+`.
+    @inlinable
     public static func + (lhs: SignedAmount, rhs: SignedAmount) -> SignedAmount {
         if lhs.isNegative == rhs.isNegative {
             return SignedAmount(lhs.magnitude + rhs.magnitude, negative: lhs.isNegative)
@@ -33,8 +38,10 @@ public struct SignedAmount: Sendable, Hashable, Comparable, CustomStringConverti
         return difference(positive, negative)
     }
 
+    @inlinable
     public static func - (lhs: SignedAmount, rhs: SignedAmount) -> SignedAmount { lhs + -rhs }
 
+    @inlinable
     public static func < (lhs: SignedAmount, rhs: SignedAmount) -> Bool {
         switch (lhs.isNegative, rhs.isNegative) {
         case (true, false): return true
