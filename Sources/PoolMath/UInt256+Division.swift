@@ -50,8 +50,7 @@ extension UInt256 {
         let product = a.multipliedFullWidth(by: b)
         if let shift = denominator.powerOfTwoExponent {
             // Q96 and Q128 arithmetic (V3's fixed point) divides by powers of two: a shift.
-            if product.high >= denominator { return nil }
-            return product.shiftedDown(shift)
+            return product.quotient(shiftedBy: shift, roundingUp: false)
         }
         if product.high.isZero {
             return product.low.quotientAndRemainder(dividingBy: denominator).quotient
@@ -75,12 +74,7 @@ extension UInt256 {
     /// shift; `nil` when the quotient does not fit in 256 bits.
     @inlinable
     public static func mulDivQ96(_ a: UInt256, _ b: UInt256, roundingUp: Bool) -> UInt256? {
-        let product = a.multipliedFullWidth(by: b)
-        if product.high.high != 0 || product.high.low >> 96 != 0 { return nil }
-        let quotient = product.shiftedDown(96)
-        if !roundingUp || product.low.low & ((1 << 96) - 1) == 0 { return quotient }
-        let (up, overflow) = quotient.addingReportingOverflow(.one)
-        return overflow ? nil : up
+        a.multipliedFullWidth(by: b).quotient(shiftedBy: 96, roundingUp: roundingUp)
     }
 
     /// `ceil(a * b / denominator)` at full width; `nil` as for `mulDiv`.
@@ -88,13 +82,8 @@ extension UInt256 {
     public static func mulDivRoundingUp(_ a: UInt256, _ b: UInt256, _ denominator: UInt256) -> UInt256? {
         if denominator.isZero { return nil }
         let product = a.multipliedFullWidth(by: b)
+        if let shift = denominator.powerOfTwoExponent { return product.quotient(shiftedBy: shift, roundingUp: true) }
         if product.high >= denominator { return nil }
-        if let shift = denominator.powerOfTwoExponent {
-            let quotient = product.shiftedDown(shift)
-            if (product.low & (denominator - .one)).isZero { return quotient }
-            let (up, overflow) = quotient.addingReportingOverflow(.one)
-            return overflow ? nil : up
-        }
         let (quotient, remainder) = LimbDivision.divide(product, by: denominator)
         if remainder.isZero { return quotient.low }
         let (up, overflow) = quotient.low.addingReportingOverflow(.one)
@@ -116,6 +105,18 @@ extension UInt512 {
     @inlinable
     func shiftedDown(_ shift: Int) -> UInt256 {
         shift == 0 ? low : (low >> shift) | (high << (256 - shift))
+    }
+
+    /// `self / 2^shift` (0 <= shift < 256), floor or ceiling: the one division
+    /// by a power of two that mulDiv, mulDivRoundingUp and mulDivQ96 share.
+    /// `nil` when the quotient does not fit in 256 bits (the high half is not below 2^shift).
+    @inlinable
+    func quotient(shiftedBy shift: Int, roundingUp: Bool) -> UInt256? {
+        if !(high >> shift).isZero { return nil }
+        let quotient = shiftedDown(shift)
+        if !roundingUp || (low & ((UInt256.one << shift) - .one)).isZero { return quotient }
+        let (up, overflow) = quotient.addingReportingOverflow(.one)
+        return overflow ? nil : up
     }
 
     /// Quotient (512 bits) and remainder of division by a non-zero `UInt256`.
