@@ -78,7 +78,7 @@ extension DurableLedger {
                 // Decided first (typed rejections, located at the log), folded after.
                 var step = Step.none
                 do throws(Rejection) {
-                    step = try Self.route(log, factories: factories, names: names, skipUnknown: skipUnknown, ledger: writer.ledger,
+                    step = try Self.route(log, factories: factories, names: names, skipUnknown: skipUnknown, ledger: &writer.ledger,
                                           announced: &announced, existed: &existed, result: &result)
                 } catch {
                     throw LocatedRejection(log.location, error)
@@ -86,9 +86,8 @@ extension DurableLedger {
                 switch step {
                 case .none: return
                 case .pairLog(let pairLog):
-                    var grouper = groupers[pairLog.address] ?? PairCall.Grouper(pair: pairLog.address)
-                    let calls = try grouper.add(pairLog)
-                    groupers[pairLog.address] = grouper
+                    // Changed where it is in the table (one lookup, no copy out and back).
+                    let calls = try groupers[pairLog.address, default: PairCall.Grouper(pair: pairLog.address)].add(pairLog)
                     for call in calls { try foldPairCall(call) }
                 case .fold(let fact, let replacing):
                     if let (old0, old1) = replacing, case .concentrated(let v3)? = writer.ledger[fact.pool]?.body,
@@ -127,7 +126,7 @@ extension DurableLedger {
     /// now; a V3 pool's terms until its Initialize), a V3 pool's fact, a V2
     /// pair's log, or nothing (skipped).
     static func route(
-        _ log: RawLog, factories: Set<String>, names: ChainNames, skipUnknown: Bool, ledger: Ledger,
+        _ log: RawLog, factories: Set<String>, names: ChainNames, skipUnknown: Bool, ledger: inout Ledger,
         announced: inout [String: (token0: String, token1: String, fee: UInt32, tickSpacing: Int32)],
         existed: inout [String: Bool], result: inout RawLogSummary
     ) throws(Rejection) -> Step {

@@ -50,10 +50,14 @@ public struct Ledger: Sendable, Equatable {
 
     public subscript(pool: String) -> PoolState? { pools[pool] }
 
-    /// `body` with a pool's state read in place (no copy of its tables), nil when there is no such pool.
-    public func withPool<T, E: Error>(_ pool: String, _ body: (PoolState) throws(E) -> T) throws(E) -> T? {
+    /// `body` with a pool's state read in place, nil when there is no such pool.
+    /// Mutating only to reach the state through the dictionary's in-place
+    /// accessor: its getter would copy the whole state (the size of the
+    /// largest model's, some 700 bytes, with a retain of every table) per call.
+    public mutating func withPool<T, E: Error>(_ pool: String, _ body: (PoolState) throws(E) -> T) throws(E) -> T? {
         guard let index = pools.index(forKey: pool) else { return nil }
-        return try body(pools.values[index])
+        func read(_ state: inout PoolState) throws(E) -> T { try body(state) }
+        return try read(&pools.values[index])
     }
 
     /// Whether a pool exists (no copy of its state).

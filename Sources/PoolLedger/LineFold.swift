@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// Folds JSON Lines of facts and commands (a line with `cmd` is a command,
 /// with `type` a fact) into a ledger, line by line, stopping at the first
 /// rejected line with its 1-based line number. Blank lines are skipped.
@@ -58,12 +61,19 @@ public enum JSONLines {
         var bytes: [UInt8]
         var start = 0
         var number = 0
-        let more: (() throws -> [UInt8]?)?
+        let source: Source?
         var exhausted: Bool
+
+        /// Where more input comes from: pieces handed over whole, or reads into the reader's own buffer.
+        enum Source {
+            case chunks(() throws -> [UInt8]?)
+            /// Fills the buffer it is given, returning the byte count (0 at the end).
+            case reads((UnsafeMutableRawBufferPointer) throws -> Int, size: Int)
+        }
 
         public init(_ bytes: [UInt8]) {
             self.bytes = bytes
-            self.more = nil
+            self.source = nil
             self.exhausted = true
         }
 
@@ -71,8 +81,39 @@ public enum JSONLines {
         /// an error it throws is reported at the line being read (UNREADABLE_INPUT).
         public init(chunks: @escaping () throws -> [UInt8]?) {
             self.bytes = []
-            self.more = chunks
+            self.source = .chunks(chunks)
             self.exhausted = false
+        }
+
+        /// Lines from `read`, which fills the buffer it is given (at most `size`
+        /// bytes) and returns how many it wrote, 0 at the end. The reader reads
+        /// into one buffer it keeps, so a file streams through without a new
+        /// allocation (and its page faults) or a copy per piece.
+        public init(reading read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int, size: Int = 1 << 20) {
+            self.bytes = []
+            self.source = .reads(read, size: max(size, 1))
+            self.exhausted = false
+        }
+
+        /// Appends the next piece of `source` to `buffer`; false at the end of the input.
+        static func append(from source: Source?, to buffer: inout [UInt8]) throws -> Bool {
+            switch source {
+            case nil: return false
+            case .chunks(let more)?:
+                guard let chunk = try more() else { return false }
+                if buffer.isEmpty { buffer = chunk } else { buffer += chunk }
+                return true
+            case .reads(let read, let size)?:
+                let old = buffer.count
+                // Room for a piece (the capacity stays from one piece to the next), then what was read.
+                buffer.append(contentsOf: repeatElement(0, count: size))
+                var count = 0
+                defer { buffer.removeLast(size - count) }
+                try buffer.withUnsafeMutableBytes { all in
+                    count = min(max(try read(UnsafeMutableRawBufferPointer(rebasing: all[old...])), 0), size)
+                }
+                return count > 0
+            }
         }
 
         public mutating func next() throws(LocatedRejection) -> (line: String, number: Int)? {
@@ -99,29 +140,34 @@ public enum JSONLines {
             }
         }
 
+        /// The index of the first newline in `bytes[from...]`, or `bytes.count`.
+        func newline(from: Int) -> Int {
+            bytes.withUnsafeBufferPointer { all in
+                guard from < all.count, let base = all.baseAddress,
+                      let found = memchr(base + from, 0x0A, all.count - from) else { return all.count }
+                return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            }
+        }
+
         /// The byte range of the next line in `bytes`, valid until the next call.
         mutating func nextRange() throws(LocatedRejection) -> Range<Int>? {
-            var end = start
-            while true {
-                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-                if end < bytes.count || exhausted { break }
-                let chunk: [UInt8]?
-                do {
-                    chunk = try more?()
-                } catch {
-                    throw LocatedRejection(.line(number + 1), Rejection(.unreadableInput, "cannot read the input: \(error)"))
-                }
-                guard let chunk else {
-                    exhausted = true
-                    break
-                }
+            var end = newline(from: start)
+            while end == bytes.count && !exhausted {
                 // Keep only the unfinished line before appending the next piece.
                 if start > 0 {
                     bytes.removeFirst(start)
                     end -= start
                     start = 0
                 }
-                bytes += chunk
+                let searched = bytes.count
+                let appended: Bool
+                do {
+                    appended = try Self.append(from: source, to: &bytes)
+                } catch {
+                    throw LocatedRejection(.line(number + 1), Rejection(.unreadableInput, "cannot read the input: \(error)"))
+                }
+                if !appended { exhausted = true }
+                end = newline(from: searched)
             }
             guard start < bytes.count else { return nil }
             number += 1

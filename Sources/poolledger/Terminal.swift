@@ -39,7 +39,7 @@ enum Terminal {
         return Array(data)
     }
 
-    /// The lines of FILE (or standard input for "-"), read 4 MiB at a time as
+    /// The lines of FILE (or standard input for "-"), read 1 MiB at a time as
     /// they are needed: imports stream, whatever the file's size.
     static func lines(_ path: String) throws -> JSONLines.Reader {
         let handle: FileHandle
@@ -52,19 +52,17 @@ enum Terminal {
             handle = opened
         }
         let descriptor = handle.fileDescriptor
-        return JSONLines.Reader(chunks: {
-            // read(2) straight into the buffer: no Data in between.
-            var failure: Int32 = 0
-            let chunk = [UInt8](unsafeUninitializedCapacity: 4 << 20) { buffer, initialized in
-                var count = -1
-                repeat { count = Glibc.read(descriptor, buffer.baseAddress, buffer.count) } while count < 0 && errno == EINTR
-                if count < 0 { failure = errno }
-                initialized = max(count, 0)
+        return JSONLines.Reader(reading: { buffer in
+            // read(2) straight into the reader's buffer: no Data, no new array per piece.
+            var count = -1
+            repeat { count = Glibc.read(descriptor, buffer.baseAddress, buffer.count) } while count < 0 && errno == EINTR
+            if count < 0 {
+                let failure = errno
+                throw Failure(message: "cannot read \(path): \(String(cString: strerror(failure)))")
             }
-            if failure != 0 { throw Failure(message: "cannot read \(path): \(String(cString: strerror(failure)))") }
             _ = handle  // kept open while the reader reads
-            return chunk.isEmpty ? nil : chunk
-        })
+            return count
+        }, size: 1 << 20)
     }
 
     /// Writes lines to FILE (or standard output for nil) in 1 MiB pieces, so

@@ -63,12 +63,12 @@ public struct RawLog: Sendable, Equatable {
 
     /// Data word `index` (0-based); the caller has checked the data's length.
     public func word(_ index: Int) -> UInt256 {
-        // Two big-endian 128-bit halves, built a byte at a time in native integers.
-        var high: UInt128 = 0, low: UInt128 = 0
-        let base = index * 32
-        for offset in 0..<16 { high = high << 8 | UInt128(data[base + offset]) }
-        for offset in 16..<32 { low = low << 8 | UInt128(data[base + offset]) }
-        return UInt256(high: high, low: low)
+        precondition(data.count >= (index + 1) * 32, "data word \(index) of \(data.count) bytes")
+        // Four big-endian 64-bit limbs, most significant first.
+        return data.withUnsafeBytes { raw in
+            func limb(_ number: Int) -> UInt64 { UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: index * 32 + number * 8, as: UInt64.self)) }
+            return UInt256(high: UInt128(limb(0)) << 64 | UInt128(limb(1)), low: UInt128(limb(2)) << 64 | UInt128(limb(3)))
+        }
     }
 
     /// Refuses a log whose topics or data do not have the event's shape.
@@ -125,13 +125,21 @@ public enum ABIWord {
 
     /// The last `digits` (at most 64) hex digits of `value`, lower-case.
     static func hex(_ value: UInt256, digits: Int) -> String {
-        String(unsafeUninitializedCapacity: digits) { out in
+        precondition(digits >= 0 && digits <= 64, "at most 64 hex digits")
+        func limb(_ number: Int) -> UInt64 {
+            switch number {
+            case 0: return UInt64(truncatingIfNeeded: value.low)
+            case 1: return UInt64(truncatingIfNeeded: value.low >> 64)
+            case 2: return UInt64(truncatingIfNeeded: value.high)
+            default: return UInt64(truncatingIfNeeded: value.high >> 64)
+            }
+        }
+        return String(unsafeUninitializedCapacity: digits) { out in
+            let symbols = Hex.symbols.utf8Start
             for index in 0..<digits {
-                // Digit `index` from the right: bits 4*index ..< 4*index+4.
-                let shift = 4 * index
-                let half = shift >= 128 ? value.high : value.low
-                let nibble = Int(truncatingIfNeeded: half >> UInt128(shift % 128)) & 0xF
-                out[digits - 1 - index] = nibble < 10 ? UInt8(ascii: "0") + UInt8(nibble) : UInt8(ascii: "a") + UInt8(nibble - 10)
+                // Digit `index` from the right: bits 4*index ..< 4*index+4, in limb index/16.
+                let nibble = Int(truncatingIfNeeded: limb(index >> 4) >> UInt64((index & 15) * 4)) & 0xF
+                out[digits - 1 - index] = symbols[nibble]
             }
             return digits
         }
@@ -140,14 +148,24 @@ public enum ABIWord {
 
 /// Hex text as nodes write it.
 enum Hex {
+    static let symbols: StaticString = "0123456789abcdef"
+
     static func nibble(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
+        let value = digitValues[Int(byte)]
+        return value == 0xFF ? nil : value
     }
+
+    /// Each byte's value as a hex digit, 0xFF for a byte that is none: one
+    /// load per digit on the import's hot path, and an OR over many digits
+    /// tells whether all were hex (a value above 15 has its high bits set).
+    /// Written once, when first used, and only read after.
+    nonisolated(unsafe) static let digitValues: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        table.initialize(repeating: 0xFF, count: 256)
+        for (value, digit) in "0123456789abcdef".utf8.enumerated() { table[Int(digit)] = UInt8(value) }
+        for (value, digit) in "ABCDEF".utf8.enumerated() { table[Int(digit)] = UInt8(10 + value) }
+        return UnsafePointer(table)
+    }()
 
     static func text(_ bytes: [UInt8]) -> String {
         let table = Array("0123456789abcdef".utf8)
@@ -189,32 +207,50 @@ enum Hex {
     static func data(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Result<[UInt8], Fault> {
         guard hasPrefix(bytes, range) else { return .failure(.noPrefix) }
         guard range.count % 2 == 0 else { return .failure(.oddDigits) }
-        var out: [UInt8] = []
-        out.reserveCapacity((range.count - 2) / 2)
-        var position = range.lowerBound + 2
-        while position < range.upperBound {
-            guard let high = nibble(bytes[position]), let low = nibble(bytes[position + 1]) else {
-                return .failure(.notHexDigit(position: position - range.lowerBound + 1))
+        let count = (range.count - 2) / 2
+        let digits = bytes.baseAddress! + range.lowerBound + 2
+        let table = digitValues
+        var seen: UInt8 = 0
+        let out = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for index in 0..<count {
+                let high = table[Int(digits[2 * index])], low = table[Int(digits[2 * index + 1])]
+                seen |= high | low
+                buffer[index] = high &<< 4 | low
             }
-            out.append(high << 4 | low)
-            position += 2
+            initialized = count
         }
+        guard seen < 0x10 else { return .failure(.notHexDigit(position: firstNonDigit(bytes, range))) }
         return .success(out)
+    }
+
+    /// The 1-based position (in the text, "0x" counted) of the first byte after the prefix that is no hex digit.
+    static func firstNonDigit(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+        var position = range.lowerBound + 2
+        while position < range.upperBound, nibble(bytes[position]) != nil { position += 1 }
+        return position - range.lowerBound + 1
     }
 
     /// Whether the range is 0x and exactly `count` bytes of hex (an address: 20, a hash: 32).
     static func isFixed(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, bytes count: Int) -> Bool {
         guard hasPrefix(bytes, range), range.count == 2 + 2 * count else { return false }
-        for position in (range.lowerBound + 2)..<range.upperBound where nibble(bytes[position]) == nil { return false }
-        return true
+        let digits = bytes.baseAddress! + range.lowerBound + 2
+        let table = digitValues
+        var seen: UInt8 = 0
+        for index in 0..<(2 * count) { seen |= table[Int(digits[index])] }
+        return seen < 0x10
     }
 
     /// The 32-byte word of a range `isFixed(..., bytes: 32)` accepted.
     static func word(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt256 {
-        var high: UInt128 = 0, low: UInt128 = 0
-        for position in (range.lowerBound + 2)..<(range.lowerBound + 34) { high = high << 4 | UInt128(nibble(bytes[position])!) }
-        for position in (range.lowerBound + 34)..<range.upperBound { low = low << 4 | UInt128(nibble(bytes[position])!) }
-        return UInt256(high: high, low: low)
+        let digits = bytes.baseAddress! + range.lowerBound + 2
+        let table = digitValues
+        // Four 64-bit limbs of 16 digits each, most significant first.
+        func limb(_ first: Int) -> UInt64 {
+            var value: UInt64 = 0
+            for index in first..<(first + 16) { value = value &<< 4 | UInt64(table[Int(digits[index])]) }
+            return value
+        }
+        return UInt256(high: UInt128(limb(0)) << 64 | UInt128(limb(16)), low: UInt128(limb(32)) << 64 | UInt128(limb(48)))
     }
 
     // MARK: the same on text, with the strict reader's errors

@@ -127,7 +127,7 @@ public enum RawLogReader {
     static func streamArray(_ reader: inout JSONLines.Reader, _ body: (RawLog) throws -> Void) throws -> Bool {
         var buffer = Array(reader.bytes[reader.start...])
         var exhausted = reader.exhausted
-        let more = reader.more
+        let source = reader.source
         var index = 0
         var line = 1
         func fail(_ detail: String, _ rule: InputRule = .malformedJSON) -> LocatedRejection {
@@ -135,12 +135,11 @@ public enum RawLogReader {
         }
         /// Appends the next chunk; false at the end of the input.
         func fill() throws -> Bool {
-            guard !exhausted, let more else { return false }
-            let chunk: [UInt8]?
-            do { chunk = try more() } catch { throw fail("cannot read the input: \(error)", .unreadableInput) }
-            guard let chunk else { exhausted = true; return false }
-            buffer += chunk
-            return true
+            guard !exhausted else { return false }
+            let appended: Bool
+            do { appended = try JSONLines.Reader.append(from: source, to: &buffer) } catch { throw fail("cannot read the input: \(error)", .unreadableInput) }
+            if !appended { exhausted = true }
+            return appended
         }
         func peek() throws -> UInt8? {
             while index >= buffer.count { if !(try fill()) { return nil } }

@@ -1,4 +1,7 @@
 import PoolMath
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The fast path for one `eth_getLogs` object: its fields read straight from
 /// the bytes (keys compared as bytes, hex decoded into words), no JSON tree.
@@ -22,15 +25,34 @@ enum RawLogScanner {
         mutating func string() -> Range<Int>? {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
             let begin = index + 1
-            var end = begin
-            while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
-                // Escapes and control characters: the strict reader's.
-                if bytes[end] == UInt8(ascii: "\\") || bytes[end] < 0x20 { return nil }
-                end += 1
-            }
-            guard end < bytes.count else { return nil }
+            guard begin < bytes.count, let base = bytes.baseAddress,
+                  let found = memchr(base + begin, Int32(UInt8(ascii: "\"")), bytes.count - begin) else { return nil }
+            let end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            // Escapes and control characters: the strict reader's.
+            guard Self.plain(base + begin, count: end - begin) else { return nil }
             index = end + 1
             return begin..<end
+        }
+
+        /// Whether no byte is a backslash or below 0x20, eight bytes at a time.
+        static func plain(_ start: UnsafePointer<UInt8>, count: Int) -> Bool {
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            var offset = 0
+            var flagged: UInt64 = 0
+            while offset + 8 <= count {
+                let word = UnsafeRawPointer(start + offset).loadUnaligned(as: UInt64.self)
+                // A byte below 0x20 or equal to 0x5C sets its high bit (the classic "has less" and "has zero" tests).
+                let slash = word ^ (ones &* 0x5C)
+                flagged |= ((word &- ones &* 0x20) | (slash &- ones)) & ~word & highs
+                offset += 8
+            }
+            if flagged != 0 { return false }
+            while offset < count {
+                let byte = start[offset]
+                if byte == UInt8(ascii: "\\") || byte < 0x20 { return false }
+                offset += 1
+            }
+            return true
         }
 
         func equals(_ range: Range<Int>, _ literal: StaticString) -> Bool {
@@ -146,12 +168,12 @@ enum RawLogScanner {
             address: lowercased(bytes, address), topics: words, data: dataBytes, row: row, time: time), c.index)
     }
 
+    /// Hex text that `Hex.isFixed` accepted, lower-case: setting bit 5 of each
+    /// byte lowers A-F and X and leaves the digits (which have it) as they are.
     static func lowercased(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
         String(unsafeUninitializedCapacity: range.count) { out in
-            for offset in 0..<range.count {
-                let byte = bytes[range.lowerBound + offset]
-                out[offset] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
-            }
+            let text = bytes.baseAddress! + range.lowerBound
+            for offset in 0..<range.count { out[offset] = text[offset] | 0x20 }
             return range.count
         }
     }
