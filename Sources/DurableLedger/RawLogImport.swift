@@ -83,7 +83,7 @@ extension DurableLedger {
                 } catch {
                     throw LocatedRejection(log.location, error)
                 }
-                switch step {
+                switch consume step {
                 case .none: return
                 case .pairLog(let pairLog):
                     // Changed where it is in the table (one lookup, no copy out and back).

@@ -65,6 +65,7 @@ import TestSupport
                     #expect(ABIWord.hex(word, digits: 64) == lower, "seed \(seed)")
                     #expect(ABIWord.hex(word, digits: 40) == String(lower.suffix(40)), "seed \(seed)")
                     #expect(ABIWord.hex(word, digits: 0) == "", "seed \(seed)")
+                    #expect(ABIWord.hex(word, digits: 40, prefixed: true) == "0x" + String(lower.suffix(40)), "seed \(seed)")
                 }
                 // Plain string bytes: no backslash, nothing below 0x20, at every offset and length.
                 if let base = buffer.baseAddress {

@@ -51,7 +51,7 @@ public struct RawLog: Sendable, Equatable {
     }
 
     /// The topics as a node writes them: 0x and 64 hex digits each.
-    var topicTexts: [String] { topics.map { "0x" + ABIWord.hex($0, digits: 64) } }
+    var topicTexts: [String] { topics.map { ABIWord.hex($0, digits: 64, prefixed: true) } }
 
     /// The CSV columns `RawLogReader` reads (`block_timestamp` empty without a time).
     public static let csvHeader = "block_number,transaction_hash,log_index,address,topics,data,block_timestamp"
@@ -87,7 +87,7 @@ public enum ABIWord {
     /// An address: 20 bytes, the 12 above them zero.
     public static func address(_ word: UInt256, _ name: String) throws(Rejection) -> String {
         guard word >> 160 == .zero else { throw Rejection(.invalidField, "\(name) is not an address (its 12 upper bytes are not zero)") }
-        return "0x" + hex(word, digits: 40)
+        return hex(word, digits: 40, prefixed: true)
     }
 
     /// An unsigned integer of `bits` bits.
@@ -123,8 +123,10 @@ public enum ABIWord {
         return data
     }
 
-    /// The last `digits` (at most 64) hex digits of `value`, lower-case.
-    static func hex(_ value: UInt256, digits: Int) -> String {
+    /// The last `digits` (at most 64) hex digits of `value`, lower-case, after
+    /// "0x" when `prefixed` (written in one string: an address is made per
+    /// indexed argument of every log).
+    static func hex(_ value: UInt256, digits: Int, prefixed: Bool = false) -> String {
         precondition(digits >= 0 && digits <= 64, "at most 64 hex digits")
         func limb(_ number: Int) -> UInt64 {
             switch number {
@@ -134,14 +136,16 @@ public enum ABIWord {
             default: return UInt64(truncatingIfNeeded: value.high >> 64)
             }
         }
-        return String(unsafeUninitializedCapacity: digits) { out in
+        let start = prefixed ? 2 : 0
+        return String(unsafeUninitializedCapacity: start + digits) { out in
+            if prefixed { (out[0], out[1]) = (UInt8(ascii: "0"), UInt8(ascii: "x")) }
             let symbols = Hex.symbols.utf8Start
             for index in 0..<digits {
                 // Digit `index` from the right: bits 4*index ..< 4*index+4, in limb index/16.
                 let nibble = Int(truncatingIfNeeded: limb(index >> 4) >> UInt64((index & 15) * 4)) & 0xF
-                out[digits - 1 - index] = symbols[nibble]
+                out[start + digits - 1 - index] = symbols[nibble]
             }
-            return digits
+            return start + digits
         }
     }
 }

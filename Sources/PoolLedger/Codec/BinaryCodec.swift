@@ -39,7 +39,8 @@ public enum BinaryCodec {
 
     public static func encode(_ fact: Fact) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(96)
+        // Room for the longest common fact (a V3 swap with id, time and block, some 125 bytes) in one allocation.
+        out.reserveCapacity(160)
         var flags: UInt8 = 0
         if fact.id != nil { flags |= Flag.id }
         if fact.time != nil { flags |= Flag.time }

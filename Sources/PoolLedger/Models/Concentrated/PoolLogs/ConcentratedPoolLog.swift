@@ -119,7 +119,7 @@ public enum ConcentratedPoolLog: Sendable, Equatable {
 
     static func topicText(_ log: RawLog) -> String {
         guard let topic = log.topics.first else { return "(none)" }
-        return "0x" + ABIWord.hex(topic, digits: 64)
+        return ABIWord.hex(topic, digits: 64, prefixed: true)
     }
 
     /// The fact a pool log stands for, in pool `pool`; an `initialize` needs
