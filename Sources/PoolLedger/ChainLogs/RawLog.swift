@@ -33,7 +33,14 @@ public struct RawLog: Sendable, Equatable {
     public var location: LocatedRejection.Location { .log(block: block, tx: transactionHash, logIndex: logIndex) }
 
     /// The id of the fact a log becomes: `tx:log_index`.
-    public var factID: String { "\(transactionHash):\(logIndex)" }
+    public var factID: String {
+        // Built in one allocation (made for every log imported).
+        var id = transactionHash
+        id.reserveCapacity(transactionHash.utf8.count + 21)
+        id.append(":")
+        id.append(String(logIndex))
+        return id
+    }
 
     /// The log as a node's `eth_getLogs` returns it (one JSON object), with `blockTimestamp` when it has a time.
     public var json: JSON {

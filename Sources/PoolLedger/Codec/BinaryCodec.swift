@@ -154,14 +154,11 @@ public enum BinaryCodec {
     static func put(_ value: UInt256, _ out: inout [UInt8]) {
         let count = (value.significantBitCount + 7) / 8
         out.append(UInt8(count))
-        let (l0, l1, l2, l3) = (UInt64(truncatingIfNeeded: value.low), UInt64(truncatingIfNeeded: value.low >> 64),
-                                UInt64(truncatingIfNeeded: value.high), UInt64(truncatingIfNeeded: value.high >> 64))
-        let limbs = [l0, l1, l2, l3]
-        var index = count - 1
-        while index >= 0 {
-            out.append(UInt8(truncatingIfNeeded: limbs[index / 8] >> (8 * (index % 8))))
-            index -= 1
-        }
+        guard count > 0 else { return }
+        // The 32 big-endian bytes in a tuple on the stack (an array here cost an allocation per amount), then their last `count`.
+        var bytes = (UInt64(truncatingIfNeeded: value.high >> 64).bigEndian, UInt64(truncatingIfNeeded: value.high).bigEndian,
+                     UInt64(truncatingIfNeeded: value.low >> 64).bigEndian, UInt64(truncatingIfNeeded: value.low).bigEndian)
+        withUnsafeBytes(of: &bytes) { raw in out.append(contentsOf: raw[(32 - count)...]) }
     }
 
     // MARK: Decoding
