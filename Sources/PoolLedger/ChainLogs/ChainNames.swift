@@ -34,8 +34,9 @@ public struct ChainNames: Sendable, Equatable {
 
     /// The name of an address (itself when unnamed; the zero address always itself).
     public func name(_ address: String) -> String {
-        guard address != zeroAddress else { return address }
-        return entries[address]?.name ?? address
+        guard let entry = entries[address] else { return address }
+        // Only an entry can make the zero address another name: compared then alone (this runs per address of every log).
+        return address == zeroAddress ? address : entry.name
     }
 
     public func decimals(_ address: String) -> UInt8 { entries[address]?.decimals ?? 18 }
