@@ -23,6 +23,27 @@ import TestSupport
         }
     }
 
+    /// An amount of any width is written as its minimal big-endian bytes
+    /// (computed here a byte at a time by shifts) and read back whole.
+    @Test func amountsAreMinimalBigEndianBytes() async {
+        await propertyCheck(count: 2000, input: Gen.uint64()) { seed in
+            var rng = SplitMix64(seed: seed)
+            let limbs = (0..<4).map { _ in UInt64.random(in: 0...UInt64.max, using: &rng) }
+            let full = UInt256(high: UInt128(limbs[0]) << 64 | UInt128(limbs[1]), low: UInt128(limbs[2]) << 64 | UInt128(limbs[3]))
+            let value = full >> Int.random(in: 0...256, using: &rng)
+            var expected: [UInt8] = (0..<32).map { UInt8(truncatingIfNeeded: (value >> (8 * (31 - $0))).low) }
+            while expected.first == 0 { expected.removeFirst() }
+            let bytes = BinaryCodec.encode(Fact(.reservesSynced(ReservesSynced(pool: "p", reserve0: value, reserve1: .zero))))
+            // version, tag, flags, "p" (length 1), then the amount: its length and bytes; then reserve1 (length 0).
+            #expect(Array(bytes[5...]) == [UInt8(expected.count)] + expected + [0], "seed \(seed)")
+            do {
+                #expect(try BinaryCodec.decode(bytes) == Fact(.reservesSynced(ReservesSynced(pool: "p", reserve0: value, reserve1: .zero))), "seed \(seed)")
+            } catch {
+                Issue.record("seed \(seed): \(error)")
+            }
+        }
+    }
+
     @Test func encodingIsCompact() {
         let swap = Fact(.swap(Swap(pool: "WETH-DAI", trader: "bob", amount1In: 1_000_000_000_000_000_000, amount0Out: 996_006_981_039_903_216)))
         #expect(BinaryCodec.encode(swap).count < 40)

@@ -306,14 +306,17 @@ public enum BinaryCodec {
             guard count <= 32 else { throw Rejection(.malformedRecord, "amount longer than 32 bytes") }
             guard index + count <= bytes.count else { throw truncated() }
             guard count == 0 || bytes[index] != 0 else { throw Rejection(.malformedRecord, "amount with a leading zero byte") }
-            var high: UInt128 = 0, low: UInt128 = 0
-            for offset in 0..<count {
-                let byte = UInt128(bytes[index + offset])
-                high = high << 8 | low >> 120
-                low = low << 8 | byte
+            // Right-aligned in 32 big-endian bytes on the stack, then read as four limbs.
+            var word: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            let start = index
+            withUnsafeMutableBytes(of: &word) { raw in
+                bytes.withUnsafeBytes { all in
+                    raw.baseAddress!.advanced(by: 32 - count).copyMemory(from: all.baseAddress!.advanced(by: start), byteCount: count)
+                }
             }
             index += count
-            return UInt256(high: high, low: low)
+            return UInt256(high: UInt128(UInt64(bigEndian: word.0)) << 64 | UInt128(UInt64(bigEndian: word.1)),
+                           low: UInt128(UInt64(bigEndian: word.2)) << 64 | UInt128(UInt64(bigEndian: word.3)))
         }
     }
 }
