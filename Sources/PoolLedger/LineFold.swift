@@ -89,7 +89,7 @@ public enum JSONLines {
         /// bytes) and returns how many it wrote, 0 at the end. The reader reads
         /// into one buffer it keeps, so a file streams through without a new
         /// allocation (and its page faults) or a copy per piece.
-        public init(reading read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int, size: Int = 1 << 20) {
+        public init(reading read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int, size: Int) {
             self.bytes = []
             self.source = .reads(read, size: max(size, 1))
             self.exhausted = false

@@ -85,21 +85,44 @@ extension UInt256: ExpressibleByIntegerLiteral {
     }
 }
 
-// MARK: - 64-bit limbs (little-endian), for division and decimal conversion
+// MARK: - 64-bit limbs (little-endian: least significant first) and big-endian bytes
 
 extension UInt256 {
     @inlinable
-    init(limbs: (UInt64, UInt64, UInt64, UInt64)) {
+    public init(limbs: (UInt64, UInt64, UInt64, UInt64)) {
         self.low = UInt128(limbs.1) << 64 | UInt128(limbs.0)
         self.high = UInt128(limbs.3) << 64 | UInt128(limbs.2)
     }
 
     @inlinable
-    var limbs: (UInt64, UInt64, UInt64, UInt64) {
+    public var limbs: (UInt64, UInt64, UInt64, UInt64) {
         (
             UInt64(truncatingIfNeeded: low), UInt64(truncatingIfNeeded: low >> 64),
             UInt64(truncatingIfNeeded: high), UInt64(truncatingIfNeeded: high >> 64)
         )
+    }
+
+    /// The value of at most 32 big-endian bytes (fewer are the low bytes, as
+    /// the binary form writes an amount); an ABI word is exactly 32.
+    @inlinable
+    public init(bigEndian bytes: UnsafeRawBufferPointer) {
+        precondition(bytes.count <= 32, "at most 32 bytes")
+        // Right-aligned in 32 bytes on the stack, then read as four big-endian limbs.
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        if let source = bytes.baseAddress {
+            withUnsafeMutableBytes(of: &words) { raw in
+                raw.baseAddress!.advanced(by: 32 - bytes.count).copyMemory(from: source, byteCount: bytes.count)
+            }
+        }
+        self.init(limbs: (UInt64(bigEndian: words.3), UInt64(bigEndian: words.2), UInt64(bigEndian: words.1), UInt64(bigEndian: words.0)))
+    }
+
+    /// `body` with the value's 32 big-endian bytes (on the stack: no allocation).
+    @inlinable
+    public func withBigEndianBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let limbs = self.limbs
+        var words = (limbs.3.bigEndian, limbs.2.bigEndian, limbs.1.bigEndian, limbs.0.bigEndian)
+        return try withUnsafeBytes(of: &words, body)
     }
 }
 

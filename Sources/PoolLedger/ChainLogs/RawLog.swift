@@ -70,12 +70,7 @@ public struct RawLog: Sendable, Equatable {
 
     /// Data word `index` (0-based); the caller has checked the data's length.
     public func word(_ index: Int) -> UInt256 {
-        precondition(data.count >= (index + 1) * 32, "data word \(index) of \(data.count) bytes")
-        // Four big-endian 64-bit limbs, most significant first.
-        return data.withUnsafeBytes { raw in
-            func limb(_ number: Int) -> UInt64 { UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: index * 32 + number * 8, as: UInt64.self)) }
-            return UInt256(high: UInt128(limb(0)) << 64 | UInt128(limb(1)), low: UInt128(limb(2)) << 64 | UInt128(limb(3)))
-        }
+        data.withUnsafeBytes { raw in UInt256(bigEndian: UnsafeRawBufferPointer(rebasing: raw[(index * 32)..<(index * 32 + 32)])) }
     }
 
     /// Refuses a log whose topics or data do not have the event's shape.
@@ -122,11 +117,7 @@ public enum ABIWord {
     public static func data(_ words: [UInt256]) -> [UInt8] {
         var data: [UInt8] = []
         data.reserveCapacity(words.count * 32)
-        for word in words {
-            for half in [word.high, word.low] {
-                for shift in stride(from: 120, through: 0, by: -8) { data.append(UInt8(truncatingIfNeeded: half >> UInt128(shift))) }
-            }
-        }
+        for word in words { word.withBigEndianBytes { data.append(contentsOf: $0) } }
         return data
     }
 
@@ -135,24 +126,18 @@ public enum ABIWord {
     /// indexed argument of every log).
     static func hex(_ value: UInt256, digits: Int, prefixed: Bool = false) -> String {
         precondition(digits >= 0 && digits <= 64, "at most 64 hex digits")
-        func limb(_ number: Int) -> UInt64 {
-            switch number {
-            case 0: return UInt64(truncatingIfNeeded: value.low)
-            case 1: return UInt64(truncatingIfNeeded: value.low >> 64)
-            case 2: return UInt64(truncatingIfNeeded: value.high)
-            default: return UInt64(truncatingIfNeeded: value.high >> 64)
-            }
-        }
         let start = prefixed ? 2 : 0
-        return String(unsafeUninitializedCapacity: start + digits) { out in
-            if prefixed { (out[0], out[1]) = (UInt8(ascii: "0"), UInt8(ascii: "x")) }
-            let symbols = Hex.symbols.utf8Start
-            for index in 0..<digits {
-                // Digit `index` from the right: bits 4*index ..< 4*index+4, in limb index/16.
-                let nibble = Int(truncatingIfNeeded: limb(index >> 4) >> UInt64((index & 15) * 4)) & 0xF
-                out[start + digits - 1 - index] = symbols[nibble]
+        return value.withBigEndianBytes { bytes in
+            String(unsafeUninitializedCapacity: start + digits) { out in
+                if prefixed { (out[0], out[1]) = (UInt8(ascii: "0"), UInt8(ascii: "x")) }
+                let symbols = Hex.symbols.utf8Start
+                for index in 0..<digits {
+                    // Digit `index` from the right: the high or low half of byte 31 - index/2.
+                    let byte = bytes[31 - (index >> 1)]
+                    out[start + digits - 1 - index] = symbols[Int(index & 1 == 0 ? byte & 0xF : byte >> 4)]
+                }
+                return start + digits
             }
-            return start + digits
         }
     }
 }
@@ -173,20 +158,21 @@ enum Hex {
     nonisolated(unsafe) static let digitValues: UnsafePointer<UInt8> = {
         let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
         table.initialize(repeating: 0xFF, count: 256)
-        for (value, digit) in "0123456789abcdef".utf8.enumerated() { table[Int(digit)] = UInt8(value) }
+        for value in 0..<16 { table[Int(Hex.symbols.utf8Start[value])] = UInt8(value) }
         for (value, digit) in "ABCDEF".utf8.enumerated() { table[Int(digit)] = UInt8(10 + value) }
         return UnsafePointer(table)
     }()
 
     static func text(_ bytes: [UInt8]) -> String {
-        let table = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = [UInt8(ascii: "0"), UInt8(ascii: "x")]
-        out.reserveCapacity(2 + bytes.count * 2)
-        for byte in bytes {
-            out.append(table[Int(byte >> 4)])
-            out.append(table[Int(byte & 0xF)])
+        String(unsafeUninitializedCapacity: 2 + 2 * bytes.count) { out in
+            (out[0], out[1]) = (UInt8(ascii: "0"), UInt8(ascii: "x"))
+            let symbols = Hex.symbols.utf8Start
+            for (index, byte) in bytes.enumerated() {
+                out[2 + 2 * index] = symbols[Int(byte >> 4)]
+                out[3 + 2 * index] = symbols[Int(byte & 0xF)]
+            }
+            return 2 + 2 * bytes.count
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     static func quantityText(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
@@ -255,13 +241,13 @@ enum Hex {
     static func word(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt256 {
         let digits = bytes.baseAddress! + range.lowerBound + 2
         let table = digitValues
-        // Four 64-bit limbs of 16 digits each, most significant first.
+        // Four 64-bit limbs of 16 digits each; the text's first is the most significant.
         func limb(_ first: Int) -> UInt64 {
             var value: UInt64 = 0
             for index in first..<(first + 16) { value = value &<< 4 | UInt64(table[Int(digits[index])]) }
             return value
         }
-        return UInt256(high: UInt128(limb(0)) << 64 | UInt128(limb(16)), low: UInt128(limb(32)) << 64 | UInt128(limb(48)))
+        return UInt256(limbs: (limb(48), limb(32), limb(16), limb(0)))
     }
 
     // MARK: the same on text, with the strict reader's errors

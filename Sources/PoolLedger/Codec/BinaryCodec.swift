@@ -154,11 +154,8 @@ public enum BinaryCodec {
     static func put(_ value: UInt256, _ out: inout [UInt8]) {
         let count = (value.significantBitCount + 7) / 8
         out.append(UInt8(count))
-        guard count > 0 else { return }
-        // The 32 big-endian bytes in a tuple on the stack (an array here cost an allocation per amount), then their last `count`.
-        var bytes = (UInt64(truncatingIfNeeded: value.high >> 64).bigEndian, UInt64(truncatingIfNeeded: value.high).bigEndian,
-                     UInt64(truncatingIfNeeded: value.low >> 64).bigEndian, UInt64(truncatingIfNeeded: value.low).bigEndian)
-        withUnsafeBytes(of: &bytes) { raw in out.append(contentsOf: raw[(32 - count)...]) }
+        // The last `count` of the value's 32 big-endian bytes.
+        value.withBigEndianBytes { bytes in out.append(contentsOf: bytes[(32 - count)...]) }
     }
 
     // MARK: Decoding
@@ -306,17 +303,9 @@ public enum BinaryCodec {
             guard count <= 32 else { throw Rejection(.malformedRecord, "amount longer than 32 bytes") }
             guard index + count <= bytes.count else { throw truncated() }
             guard count == 0 || bytes[index] != 0 else { throw Rejection(.malformedRecord, "amount with a leading zero byte") }
-            // Right-aligned in 32 big-endian bytes on the stack, then read as four limbs.
-            var word: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
             let start = index
-            withUnsafeMutableBytes(of: &word) { raw in
-                bytes.withUnsafeBytes { all in
-                    raw.baseAddress!.advanced(by: 32 - count).copyMemory(from: all.baseAddress!.advanced(by: start), byteCount: count)
-                }
-            }
             index += count
-            return UInt256(high: UInt128(UInt64(bigEndian: word.0)) << 64 | UInt128(UInt64(bigEndian: word.1)),
-                           low: UInt128(UInt64(bigEndian: word.2)) << 64 | UInt128(UInt64(bigEndian: word.3)))
+            return bytes.withUnsafeBytes { all in UInt256(bigEndian: UnsafeRawBufferPointer(rebasing: all[start..<(start + count)])) }
         }
     }
 }
