@@ -96,7 +96,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 ///   canonical bytes (`RecordHash`), so an altered, removed or reordered row
 ///   breaks the chain at its position.
 /// - UPDATE and DELETE on records and snapshots are refused by triggers.
-/// - WAL journal with `synchronous = FULL`: a committed batch survives a crash.
+/// - WAL journal with `synchronous = FULL`: a committed batch survives a crash;
+///   an 8 MiB page cache.
 public final class EventStore: Sendable {
     public let path: String
     let database: DatabaseQueue
@@ -112,6 +113,12 @@ public final class EventStore: Sendable {
         configuration.busyMode = .timeout(60)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // 8 MiB of page cache (SQLite's default is 2 MiB): a batch of chain
+            // logs inserts its ids (random transaction hashes) at random places of
+            // the id index, and once that index outgrows the cache every insert
+            // spills a dirty page to the WAL and reads another back. Measured on
+            // 100,000 V3 logs with random hashes: 1.09 s -> 0.91 s (median of 5).
+            try db.execute(sql: "PRAGMA cache_size = -8192")
         }
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)

@@ -61,6 +61,8 @@ public enum PoolBody: Sendable, Equatable {
     /// another model.
     @inline(__always)
     mutating func updatePair(_ change: (inout ConstantProductPool) throws(Rejection) -> Void) throws(Rejection) -> Bool {
+        // Asked first: moving another model's body out and back copies it (a V3 pool's is most of a kilobyte).
+        guard case .constantProduct = self else { return false }
         switch consume self {
         case .constantProduct(var pair):
             defer { self = .constantProduct(pair) }
@@ -77,6 +79,7 @@ public enum PoolBody: Sendable, Equatable {
     /// `change` not run, for another model.
     @inline(__always)
     mutating func updateConcentrated(_ change: (inout ConcentratedPool) throws(Rejection) -> Void) throws(Rejection) -> Bool {
+        guard case .concentrated = self else { return false }
         switch consume self {
         case .concentrated(var v3):
             defer { self = .concentrated(v3) }

@@ -120,4 +120,11 @@ func records(_ stream: String, _ count: Int, from start: Int = 0) -> [NewRecord]
         let mutex = try store.write { tx in sqlite3_db_mutex(tx.db.sqliteConnection) }
         #expect(mutex == nil)
     }
+
+    /// The page cache holds a large batch's id index (8 MiB, not SQLite's 2 MiB default).
+    @Test func connectionsHaveAnEightMebibyteCache() throws {
+        let store = try EventStore(path: temporaryDatabase())
+        let cache = try store.write { tx in try Int.fetchOne(tx.db, sql: "PRAGMA cache_size") }
+        #expect(cache == -8192)
+    }
 }
