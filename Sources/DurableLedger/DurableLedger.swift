@@ -142,9 +142,12 @@ public final class DurableLedger: Sendable {
                 try body(&writer)
                 writer.summary.head = try writer.finish()
             } catch {
-                // A record the store thread refused came before the fact that failed here.
+                // A record the store thread refused came before the fact that failed here:
+                // it stores what it was handed (or fails on it) before the batch's error is chosen.
+                var storeFailure: (any Error)?
+                do { _ = try writer.store.drain() } catch let failure { storeFailure = failure }
                 writer.store.stop()
-                throw writer.store.failure ?? error
+                throw storeFailure ?? error
             }
             return writer.summary
         }
@@ -354,20 +357,19 @@ struct BatchWriter {
         summary.appendedCount += 1
         if keepFacts { summary.appended.append(.init(seq: ledger.seq, fact: fact)) }
         if interval > 0 && ledger.seq % interval == 0 {
-            // A snapshot of the state exactly at this position, written after its record.
-            _ = try stored()
+            // A snapshot of the state exactly at this position, stored by the store thread after its record.
             try ledger.checkRunningSums()
-            try tx.saveSnapshot(seq: ledger.seq, state: LedgerSnapshot.encode(ledger))
+            try flush(snapshot: (ledger.seq, LedgerSnapshot.encode(ledger)))
             summary.snapshots.append(ledger.seq)
         } else if pending.count >= 2048 {
             try flush()
         }
     }
 
-    /// Hands the staged records to the store thread.
-    mutating func flush() throws {
-        guard !pending.isEmpty else { return }
-        try store.submit(pending, versions: pendingVersions)
+    /// Hands the staged records to the store thread, and a snapshot to store after them.
+    mutating func flush(snapshot: (seq: UInt64, state: [UInt8])? = nil) throws {
+        guard !pending.isEmpty || snapshot != nil else { return }
+        try store.submit(pending, versions: pendingVersions, snapshot: snapshot)
         pending.removeAll(keepingCapacity: true)
         pendingVersions.removeAll(keepingCapacity: true)
     }

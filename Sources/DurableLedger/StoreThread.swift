@@ -5,14 +5,16 @@ import LedgerStore
 /// folds the next facts: the fold hands over records (numbered, with their
 /// stream versions) in batches through a short bounded queue, and a thread
 /// of its own appends them in order, through the SQLite C API only
-/// (`RecordAppender`). Whoever else needs the connection (a lookup by id, a
+/// (`RecordAppender`). A hand-over may end with a snapshot of the state at
+/// its last record, stored after that record (so a snapshot does not stop
+/// the fold until everything before it is stored). Whoever else needs the connection (a lookup by id, a
 /// snapshot, the head at the end) first waits for the thread to be done
 /// with everything handed over (`drain`); the first failure of the thread
 /// is thrown there, or at the next hand-over. `stop` joins the thread; it
 /// must run before the transaction ends, committed or rolled back.
 final class StoreThread: @unchecked Sendable {
     private let condition = NSCondition()
-    private var queue: [(records: [NewRecord], versions: [UInt64])] = []
+    private var queue: [(records: [NewRecord], versions: [UInt64], snapshot: (seq: UInt64, state: [UInt8])?)] = []
     private var busy = false
     private var stopping = false
     private(set) var failure: (any Error)?
@@ -40,7 +42,10 @@ final class StoreThread: @unchecked Sendable {
             busy = true
             condition.unlock()
             var error: (any Error)?
-            do { try appender.append(batch.records, versions: batch.versions) } catch let thrown { error = thrown }
+            do {
+                try appender.append(batch.records, versions: batch.versions)
+                if let (seq, state) = batch.snapshot { try appender.saveSnapshot(seq: seq, state: state) }
+            } catch let thrown { error = thrown }
             condition.lock()
             busy = false
             if let error {
@@ -54,13 +59,14 @@ final class StoreThread: @unchecked Sendable {
         finished.signal()
     }
 
-    /// Hands records over (waiting while the queue is full); throws the thread's failure, if any.
-    func submit(_ records: [NewRecord], versions: [UInt64]) throws {
+    /// Hands records over (waiting while the queue is full), and a snapshot of
+    /// the state at the last of them; throws the thread's failure, if any.
+    func submit(_ records: [NewRecord], versions: [UInt64], snapshot: (seq: UInt64, state: [UInt8])? = nil) throws {
         condition.lock()
         defer { condition.unlock() }
         while queue.count >= Self.depth && failure == nil { condition.wait() }
         if let failure { throw failure }
-        queue.append((records, versions))
+        queue.append((records, versions, snapshot))
         condition.broadcast()
     }
 

@@ -223,10 +223,11 @@ public struct StoreTransaction {
             throw StoreError.database("no record at seq \(seq) to snapshot")
         }
         let hash = RecordHash.snapshotHash(seq: seq, recordHash: recordHash, state: state)
-        try db.execute(
-            sql: "INSERT INTO snapshot (seq, state, hash) VALUES (?, ?, ?) ON CONFLICT(seq) DO NOTHING",
-            arguments: [Int64(seq), Data(state), Data(hash)])
+        try db.execute(sql: Self.insertSnapshot, arguments: [Int64(seq), Data(state), Data(hash)])
     }
+
+    /// A snapshot row; a snapshot already at its position stays (snapshots are append-only).
+    static let insertSnapshot = "INSERT INTO snapshot (seq, state, hash) VALUES (?, ?, ?) ON CONFLICT(seq) DO NOTHING"
 
     public func recordHash(at seq: UInt64) throws -> [UInt8]? {
         try Data.fetchOne(db, sql: "SELECT hash FROM record WHERE seq = ?", arguments: [Int64(seq)]).map { [UInt8]($0) }

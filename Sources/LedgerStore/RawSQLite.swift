@@ -28,22 +28,37 @@ enum RawSQLite {
         try check(code, db)
     }
 
-    static func insert(
-        _ statement: SQLiteStatement, connection db: SQLiteConnection, seq: UInt64, stream: String, version: UInt64, type: String,
+    /// The columns of a record row, in the order `bindRecord` binds them.
+    static let recordColumns = "(seq, stream, version, type, external_id, time, payload, hash)"
+
+    /// Binds one record's eight values from parameter `first` on (row `i` of a
+    /// many-row INSERT starts at 8·i + 1).
+    static func bindRecord(
+        _ statement: SQLiteStatement, connection db: SQLiteConnection, first: Int32, seq: UInt64, stream: String, version: UInt64, type: String,
         externalID: String?, time: Int64?, payload: [UInt8], hash: [UInt8]
     ) throws {
-        sqlite3_reset(statement)
-        try check(sqlite3_bind_int64(statement, 1, Int64(seq)), db)
-        try bind(stream, 2, statement, db)
-        try check(sqlite3_bind_int64(statement, 3, Int64(version)), db)
-        try bind(type, 4, statement, db)
-        if let externalID { try bind(externalID, 5, statement, db) } else { try check(sqlite3_bind_null(statement, 5), db) }
-        if let time { try check(sqlite3_bind_int64(statement, 6, time), db) } else { try check(sqlite3_bind_null(statement, 6), db) }
-        try bind(payload, 7, statement, db)
-        try bind(hash, 8, statement, db)
+        try check(sqlite3_bind_int64(statement, first, Int64(seq)), db)
+        try bind(stream, first + 1, statement, db)
+        try check(sqlite3_bind_int64(statement, first + 2, Int64(version)), db)
+        try bind(type, first + 3, statement, db)
+        if let externalID { try bind(externalID, first + 4, statement, db) } else { try check(sqlite3_bind_null(statement, first + 4), db) }
+        if let time { try check(sqlite3_bind_int64(statement, first + 5, time), db) } else { try check(sqlite3_bind_null(statement, first + 5), db) }
+        try bind(payload, first + 6, statement, db)
+        try bind(hash, first + 7, statement, db)
+    }
+
+    /// Runs a bound statement that returns no row, and resets it.
+    static func execute(_ statement: SQLiteStatement, connection db: SQLiteConnection) throws {
         let code = sqlite3_step(statement)
         defer { sqlite3_reset(statement) }
         guard code == SQLITE_DONE else { throw StoreError.database(String(cString: sqlite3_errmsg(db))) }
+    }
+
+    static func insertSnapshot(_ statement: SQLiteStatement, connection db: SQLiteConnection, seq: UInt64, state: [UInt8], hash: [UInt8]) throws {
+        try check(sqlite3_bind_int64(statement, 1, Int64(seq)), db)
+        try bind(state, 2, statement, db)
+        try bind(hash, 3, statement, db)
+        try execute(statement, connection: db)
     }
 
     static func forEachRow(_ statement: Statement, db: Database, _ body: (SQLiteStatement) throws -> Bool) throws {

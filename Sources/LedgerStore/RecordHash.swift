@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// The hash chain. A record's hash is
 ///
@@ -44,6 +45,13 @@ public enum RecordHash {
         return hasher.finalize()
     }
 
+    /// A digest's 32 bytes as an array, copied at once (`Array(digest)` walks
+    /// its iterator byte by byte: a tenth of storing a record).
+    @inline(__always)
+    public static func bytes(_ digest: SHA256.Digest) -> [UInt8] {
+        digest.withUnsafeBytes { [UInt8]($0) }
+    }
+
     @inline(__always)
     static func appendField(_ text: String, to bytes: inout [UInt8]) {
         var text = text
@@ -65,7 +73,7 @@ public enum RecordHash {
         appendInteger(seq, to: &bytes)
         bytes += recordHash
         bytes += state
-        return Array(SHA256.hash(data: bytes))
+        return Self.bytes(SHA256.hash(data: bytes))
     }
 
     static func appendInteger(_ value: UInt64, to bytes: inout [UInt8]) {
@@ -122,7 +130,12 @@ public struct ChainVerifier {
         let digest = RecordHash.digest(
             previous: head.hash, seq: record.seq, stream: record.stream, version: record.version, type: record.type,
             externalID: record.externalID, time: record.time, payload: record.payload, scratch: &scratch)
-        let matches = digest.withUnsafeBytes { $0.elementsEqual(record.hash) }
+        // Compared as memory (`elementsEqual` walked both byte by byte: a sixtieth of a replay).
+        let matches = digest.withUnsafeBytes { computed in
+            record.hash.withUnsafeBytes { stored in
+                stored.count == computed.count && memcmp(stored.baseAddress!, computed.baseAddress!, computed.count) == 0
+            }
+        }
         guard matches else {
             throw Break(seq: record.seq, reason: "the stored hash does not follow from the previous record and this record's content")
         }
