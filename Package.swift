@@ -86,6 +86,7 @@ let package = Package(
             name: "LedgerStoreTests",
             dependencies: [
                 "LedgerStore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]

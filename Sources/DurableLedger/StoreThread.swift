@@ -6,18 +6,18 @@ import LedgerStore
 /// stream versions) in batches through a short bounded queue, and a thread
 /// of its own appends them in order, through the SQLite C API only
 /// (`RecordAppender`). A hand-over may end with a snapshot of the state at
-/// its last record, stored after that record (so a snapshot does not stop
-/// the fold until everything before it is stored). Whoever else needs the connection (a lookup by id, a
-/// snapshot, the head at the end) first waits for the thread to be done
-/// with everything handed over (`drain`); the first failure of the thread
-/// is thrown there, or at the next hand-over. `stop` joins the thread; it
+/// its last record, stored after that record, so a snapshot does not hold
+/// up the fold. Whoever else needs the connection (a lookup by id or of a
+/// stream's version, the head at the end) first waits for the thread to be
+/// done with everything handed over (`drain`); the first failure of the
+/// thread is thrown there, or at the next hand-over. `stop` joins the thread; it
 /// must run before the transaction ends, committed or rolled back.
 final class StoreThread: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [(records: [NewRecord], versions: [UInt64], snapshot: (seq: UInt64, state: [UInt8])?)] = []
     private var busy = false
     private var stopping = false
-    private(set) var failure: (any Error)?
+    private var failure: (any Error)?
     private let appender: RecordAppender
     private let finished = DispatchSemaphore(value: 0)
 

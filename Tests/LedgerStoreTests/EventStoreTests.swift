@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 @testable import LedgerStore
@@ -37,6 +38,45 @@ func records(_ stream: String, _ count: Int, from start: Int = 0) -> [NewRecord]
         }
         #expect(read == first + second)
         #expect(try store.head() == Head(seq: 7, hash: second.last!.hash))
+    }
+
+    /// The appender's many-row statements and its remainder of single rows
+    /// store every record in order on an unbroken chain, and a snapshot it
+    /// stores after its last record is hashed as the format says:
+    /// SHA-256(seq as 8 big-endian bytes, that record's hash, the state).
+    @Test func appenderStoresWholeStatementsTheRestAndASnapshotAfterThem() throws {
+        let store = try EventStore(path: temporaryDatabase())
+        let count = 2 * RecordAppender.rowsPerInsert + 5
+        let batch = records("a", count - 3) + records("b", 3)
+        let state: [UInt8] = Array("the state".utf8)
+        try store.write { tx in
+            let appender = try tx.appender()
+            try appender.append(batch, versions: (1...UInt64(count - 3)).map { $0 } + [1, 2, 3])
+            try appender.saveSnapshot(seq: UInt64(count), state: state)
+            try tx.setHead(appender.head)
+        }
+        var read: [StoredRecord] = []
+        var chain = ChainVerifier()
+        let snapshot = try store.read { tx in
+            try tx.forEachRecord { record in
+                try chain.check(record)
+                read.append(record)
+                return true
+            }
+            try chain.finish(storedHead: tx.head())
+            return try tx.snapshot(at: UInt64(count))
+        }
+        #expect(read.map(\.seq) == Array(1...UInt64(count)))
+        #expect(read.map(\.externalID) == batch.map(\.externalID))
+        #expect(read.map(\.payload) == batch.map(\.payload))
+        var hashed = withUnsafeBytes(of: UInt64(count).bigEndian) { Array($0) }
+        hashed += read.last!.hash + state
+        #expect(snapshot?.state == state)
+        #expect(snapshot?.hash == Array(SHA256.hash(data: hashed)))
+        // A snapshot anywhere but after the last record is refused.
+        #expect(throws: StoreError.self) {
+            try store.write { tx in try tx.appender().saveSnapshot(seq: 3, state: state) }
+        }
     }
 
     @Test func theDatabaseRefusesUpdateAndDelete() throws {
