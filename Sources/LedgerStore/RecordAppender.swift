@@ -25,9 +25,15 @@ public final class RecordAppender: @unchecked Sendable {
     init(_ tx: StoreTransaction) throws {
         head = try tx.head()
         let row = "(?, ?, ?, ?, ?, ?, ?, ?)"
-        insert = try tx.db.cachedStatement(sql: "INSERT INTO record \(RawSQLite.recordColumns) VALUES \(row)")
+        // OR FAIL, not the default ABORT: an ABORT statement that writes many
+        // rows keeps a statement journal (every page it touches copied first,
+        // to a temporary file past 64 KiB: 170 MB written for 100,000 records)
+        // so that it can undo itself alone. A failed append fails its whole
+        // transaction, which is rolled back, so that undo is never wanted.
+        insert = try tx.db.cachedStatement(sql: "INSERT OR FAIL INTO record \(RawSQLite.recordColumns) VALUES \(row)")
         insertMany = try tx.db.cachedStatement(
-            sql: "INSERT INTO record \(RawSQLite.recordColumns) VALUES " + Array(repeating: row, count: Self.rowsPerInsert).joined(separator: ", "))
+            sql: "INSERT OR FAIL INTO record \(RawSQLite.recordColumns) VALUES "
+                + Array(repeating: row, count: Self.rowsPerInsert).joined(separator: ", "))
         insertSnapshot = try tx.db.cachedStatement(sql: StoreTransaction.insertSnapshot)
         guard let connection = tx.db.sqliteConnection else { throw StoreError.database("the connection is closed") }
         self.connection = connection

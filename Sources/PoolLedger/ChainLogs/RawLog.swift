@@ -34,12 +34,28 @@ public struct RawLog: Sendable, Equatable {
 
     /// The id of the fact a log becomes: `tx:log_index`.
     public var factID: String {
-        // Built in one allocation (made for every log imported).
-        var id = transactionHash
-        id.reserveCapacity(transactionHash.utf8.count + 21)
-        id.append(":")
-        id.append(String(logIndex))
-        return id
+        // Written into one allocation (made for every log imported).
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        let count = withUnsafeMutableBytes(of: &digits) { buffer in
+            var value = logIndex, at = buffer.count
+            repeat {
+                at -= 1
+                buffer[at] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            } while value > 0
+            return buffer.count - at
+        }
+        var hash = transactionHash
+        return hash.withUTF8 { tx in
+            String(unsafeUninitializedCapacity: tx.count + 1 + count) { out in
+                let colon = out.initialize(fromContentsOf: tx)
+                out[colon] = UInt8(ascii: ":")
+                withUnsafeBytes(of: digits) { buffer in
+                    for index in 0..<count { out[colon + 1 + index] = buffer[buffer.count - count + index] }
+                }
+                return tx.count + 1 + count
+            }
+        }
     }
 
     /// The log as a node's `eth_getLogs` returns it (one JSON object), with `blockTimestamp` when it has a time.
@@ -129,12 +145,17 @@ public enum ABIWord {
         let start = prefixed ? 2 : 0
         return value.withBigEndianBytes { bytes in
             String(unsafeUninitializedCapacity: start + digits) { out in
-                if prefixed { (out[0], out[1]) = (UInt8(ascii: "0"), UInt8(ascii: "x")) }
+                // Through raw pointers: this runs for every address of every log read.
+                guard let base = out.baseAddress, let word = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
+                if prefixed { (base[0], base[1]) = (UInt8(ascii: "0"), UInt8(ascii: "x")) }
                 let symbols = Hex.symbols.utf8Start
-                for index in 0..<digits {
-                    // Digit `index` from the right: the high or low half of byte 31 - index/2.
-                    let byte = bytes[31 - (index >> 1)]
-                    out[start + digits - 1 - index] = symbols[Int(index & 1 == 0 ? byte & 0xF : byte >> 4)]
+                // Nibble `nibble` of the word's 64, from the left: the last `digits` of them.
+                var nibble = 64 - digits, index = start
+                while nibble < 64 {
+                    let byte = word[nibble >> 1]
+                    base[index] = symbols[Int(nibble & 1 == 0 ? byte >> 4 : byte & 0xF)]
+                    nibble += 1
+                    index += 1
                 }
                 return start + digits
             }
