@@ -47,9 +47,11 @@ extension DurableLedger {
         result.append = try batch(expectedVersions: [:], keepFacts: false) { writer in
             writer.ledger.tracksIDs = false
             // V3 pools whose PoolCreated was read but not yet their Initialize.
-            var announced: [String: (token0: String, token1: String, fee: UInt32, tickSpacing: Int32)] = [:]
+            var announced: [String: Terms] = [:]
             // Whether each pool was in the ledger before this batch (its facts may be stored already).
             var existed: [String: Bool] = [:]
+            // Pools in the ledger by the address their logs come from: one lookup per log in place of four.
+            var known: [String: KnownPool] = [:]
             // V2 pairs: their logs grouped into the pair's calls.
             var groupers: [String: PairCall.Grouper] = [:]
             var last: (block: UInt64, logIndex: UInt64)?
@@ -79,7 +81,7 @@ extension DurableLedger {
                 var step = Step.none
                 do throws(Rejection) {
                     step = try Self.route(log, factories: factories, names: names, skipUnknown: skipUnknown, ledger: &writer.ledger,
-                                          announced: &announced, existed: &existed, result: &result)
+                                          announced: &announced, existed: &existed, known: &known, result: &result)
                 } catch {
                     throw LocatedRejection(log.location, error)
                 }
@@ -89,11 +91,11 @@ extension DurableLedger {
                     // Changed where it is in the table (one lookup, no copy out and back).
                     let calls = try groupers[pairLog.address, default: PairCall.Grouper(pair: pairLog.address)].add(pairLog)
                     for call in calls { try foldPairCall(call) }
-                case .fold(let fact, let replacing):
+                case .fold(let fact, let replacing, let poolExisted):
                     if let (old0, old1) = replacing, case .concentrated(let v3)? = writer.ledger[fact.pool]?.body,
                        old0 != v3.feeProtocol % 16 || old1 != v3.feeProtocol >> 4 {
                         // The log states the fee protocol it replaced: it must be the ledger's (unless the fact is in the log already).
-                        let stored = existed[fact.pool] == true ? try writer.lookUp(externalID: fact.id!) : nil
+                        let stored = poolExisted ? try writer.lookUp(externalID: fact.id!) : nil
                         if stored == nil {
                             throw LocatedRejection(log.location, Rejection(.protocolFeeMismatch, "SetFeeProtocol replaces \(old0), \(old1), but the pool's fee protocol is \(v3.feeProtocol % 16), \(v3.feeProtocol >> 4)"))
                         }
@@ -107,7 +109,7 @@ extension DurableLedger {
                         return
                     }
                     if case .poolCreated = fact.body { result.poolsCreated += 1 }
-                    try writer.fold(fact, at: log.location, lookUpID: existed[fact.pool] == true)
+                    try writer.fold(fact, at: log.location, lookUpID: poolExisted)
                 }
             }
             // Each pair's last transaction, pools in address order.
@@ -119,17 +121,34 @@ extension DurableLedger {
         return result
     }
 
-    /// `fold` carries, for a SetFeeProtocol, the fee protocol its log says it replaced.
-    enum Step { case none, fold(Fact, replacing: (UInt8, UInt8)? = nil), pairLog(PairLog) }
+    /// `fold` carries, for a SetFeeProtocol, the fee protocol its log says it
+    /// replaced, and whether the pool was in the ledger before the batch.
+    enum Step { case none, fold(Fact, replacing: (UInt8, UInt8)? = nil, poolExisted: Bool), pairLog(PairLog) }
+
+    typealias Terms = (token0: String, token1: String, fee: UInt32, tickSpacing: Int32)
+
+    /// A pool in the ledger, as its logs' address routes to it. Nothing here
+    /// changes once the pool exists: its name (the names are the batch's), its
+    /// model and creation terms, and whether it existed before the batch.
+    struct KnownPool {
+        let name: String
+        let model: PoolModel
+        let terms: Terms
+        let existed: Bool
+    }
 
     /// What one raw log is: a factory's creation (a V2 pair's pool_created
     /// now; a V3 pool's terms until its Initialize), a V3 pool's fact, a V2
     /// pair's log, or nothing (skipped).
     static func route(
         _ log: RawLog, factories: Set<String>, names: ChainNames, skipUnknown: Bool, ledger: inout Ledger,
-        announced: inout [String: (token0: String, token1: String, fee: UInt32, tickSpacing: Int32)],
-        existed: inout [String: Bool], result: inout RawLogSummary
+        announced: inout [String: Terms],
+        existed: inout [String: Bool], known: inout [String: KnownPool], result: inout RawLogSummary
     ) throws(Rejection) -> Step {
+        if let pool = known[log.address] {
+            return try poolLog(log, pool: pool.name, existing: (pool.model, pool.terms), created: nil, poolExisted: pool.existed,
+                               names: names, skipUnknown: skipUnknown, announced: &announced, result: &result)
+        }
         if factories.contains(log.address) {
             if PairRawLog.isPairCreated(log) {
                 let (token0Address, token1Address, pairAddress) = try PairRawLog.pairCreated(log)
@@ -143,7 +162,7 @@ extension DurableLedger {
                 }
                 return .fold(Fact(.poolCreated(PoolCreated(
                     pool: pair, token0: token0, token1: token1, decimals0: names.decimals(token0Address), decimals1: names.decimals(token1Address),
-                    feePPM: names.feePPM(pairAddress) ?? 3000)), id: log.factID, time: log.time, block: log.block))
+                    feePPM: names.feePPM(pairAddress) ?? 3000)), id: log.factID, time: log.time, block: log.block), poolExisted: existed[pair]!)
             }
             if !ConcentratedPoolLog.isPoolCreated(log) && skipUnknown {
                 result.unknownEvents += 1
@@ -174,6 +193,20 @@ extension DurableLedger {
             throw Rejection(.unknownAddress, "address \(log.address) is no pool that a factory log (from \(factories.sorted().joined(separator: ", "))) or an earlier import created")
         }
         if existed[pool] == nil { existed[pool] = existing != nil }
+        let poolExisted = existed[pool]!
+        if let existing {
+            // From now on this address routes here in one lookup (a factory's address never does: its logs are the factory's).
+            known[log.address] = KnownPool(name: pool, model: existing.model, terms: existing.terms, existed: poolExisted)
+        }
+        return try poolLog(log, pool: pool, existing: existing, created: created, poolExisted: poolExisted,
+                           names: names, skipUnknown: skipUnknown, announced: &announced, result: &result)
+    }
+
+    /// A pool's log (not a factory's), its pool found: a V2 pair's log, or a V3 pool's fact.
+    static func poolLog(
+        _ log: RawLog, pool: String, existing: (model: PoolModel, terms: Terms)?, created: Terms?, poolExisted: Bool,
+        names: ChainNames, skipUnknown: Bool, announced: inout [String: Terms], result: inout RawLogSummary
+    ) throws(Rejection) -> Step {
         if let existing, existing.model == .constantProduct {
             do throws(Rejection) { return .pairLog(try PairRawLog.pairLog(log).named(names)) } catch where error.rule == .input(.unknownEvent) && skipUnknown {
                 result.unknownEvents += 1
@@ -190,11 +223,11 @@ extension DurableLedger {
         }
         let fact = try event.fact(pool: pool, log: log, created: created ?? existing!.terms, names: names)
         if case .poolCreated = fact.body, existing == nil { announced[pool] = nil }
-        if case .setFeeProtocol(let old0, let old1, _, _) = event { return .fold(fact, replacing: (old0, old1)) }
-        return .fold(fact)
+        if case .setFeeProtocol(let old0, let old1, _, _) = event { return .fold(fact, replacing: (old0, old1), poolExisted: poolExisted) }
+        return .fold(fact, poolExisted: poolExisted)
     }
 
-    static func terms(_ pool: PoolState) -> (token0: String, token1: String, fee: UInt32, tickSpacing: Int32) {
+    static func terms(_ pool: PoolState) -> Terms {
         var spacing: Int32 = 0
         if case .concentrated(let v3) = pool.body { spacing = v3.tickSpacing }
         return (pool.token0, pool.token1, pool.feePPM, spacing)

@@ -91,9 +91,14 @@ public struct StreamVersions: Sendable {
 
     /// The version of the next record of `stream`; `stored` gives the stream's version in the store.
     public mutating func next(_ stream: String, stored: () throws -> UInt64) rethrows -> UInt64 {
-        let version = try last[stream] ?? stored()
-        last[stream] = version + 1
-        return version + 1
+        // Changed in place: one lookup (hashing the stream's name) per record.
+        if let index = last.index(forKey: stream) {
+            last.values[index] += 1
+            return last.values[index]
+        }
+        let version = try stored() + 1
+        last[stream] = version
+        return version
     }
 }
 

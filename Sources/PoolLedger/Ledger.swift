@@ -96,7 +96,7 @@ public struct Ledger: Sendable, Equatable {
         if try Self.foldPairSwap(swap, time: fact.time, seq: next, into: &pools.values[index]) {
             seq = next
         } else {
-            try foldOther(fact)
+            try foldOther(fact, index: index)
         }
     }
 
@@ -122,8 +122,9 @@ public struct Ledger: Sendable, Equatable {
         return true
     }
 
-    mutating func foldOther(_ fact: Fact) throws(Rejection) {
-        if let index = pools.index(forKey: fact.pool) {
+    /// `index`: the pool's, when the caller has found it already (a lookup hashes the pool's id).
+    mutating func foldOther(_ fact: Fact, index known: [String: PoolState].Index? = nil) throws(Rejection) {
+        if let index = known ?? pools.index(forKey: fact.pool) {
             let next = seq + 1
             if try Self.foldConcentrated(fact, seq: next, into: &pools.values[index]) {
                 seq = next
