@@ -8,7 +8,7 @@ import PoolMath
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmark helpers for tools/bench: the fixed workload, the in-memory fold, state --at latency.",
-        subcommands: [Workload.self, FoldBench.self, StateAt.self, ConcentratedSwaps.self, ConcentratedWorkload.self])
+        subcommands: [Workload.self, FoldBench.self, StateAt.self, ConcentratedSwaps.self, ConcentratedWorkload.self, ContractSwaps.self])
 
     /// A concentrated pool's history for the re-fold benchmark at a given
     /// number of positions: a pool like `v3-swaps`' (0.3 %, spacing 60, price
@@ -58,6 +58,56 @@ struct Bench: ParsableCommand {
             }
             Terminal.endProgress()
             Terminal.output("facts=\(1 + positions + swaps) positions=\(positions) swaps=\(swaps) tick=\(pool.tick)\n")
+        }
+    }
+
+    /// The contract's own work on a recorded concentrated pool, apart from
+    /// everything the ledger adds: the pool built from a facts file's other
+    /// facts, then each swap fact's swap run by the pool model alone
+    /// (`UniswapV3Pool.swap` with the fact's input and limit; no laws, no law
+    /// accounts, no journal, no decoding, no store), timed. Each swap's price
+    /// after must be the fact's. What it shows: the part of a re-fold's cost
+    /// that is the contract's own, at any number of positions.
+    struct ContractSwaps: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "v3-contract", abstract: "Run a facts file's V3 swaps through the pool model alone (no laws); print swaps/s and swap steps.")
+        @Argument(help: "JSON Lines file of facts (one concentrated pool: its creation and positions, then swaps).") var file: String
+
+        func run() throws {
+            let facts = try FoldBench.parse(try Terminal.read(file))
+            var ledger = Ledger()
+            ledger.tracksIDs = false
+            var swaps: [Swap] = []
+            for fact in facts {
+                if case .swap(let swap) = fact.body { swaps.append(swap) } else if swaps.isEmpty { try ledger.fold(fact) } else {
+                    throw ValidationError("a \(fact.body.typeName) after the first swap: this bench runs swaps only after the opening")
+                }
+            }
+            guard let first = swaps.first, case .concentrated(let opening)? = ledger[first.pool]?.body else {
+                throw ValidationError("no swap of a concentrated pool in \(file)")
+            }
+            let runs = swaps.map { swap in
+                let zeroForOne = !swap.amount0In.isZero
+                return (zeroForOne: zeroForOne, amount: SignedAmount(zeroForOne ? swap.amount0In : swap.amount1In),
+                        limit: swap.sqrtPriceLimitX96 ?? ConcentratedPool.extremeLimit(zeroForOne: zeroForOne), after: swap.sqrtPriceX96After)
+            }
+            var pool = opening
+            var steps = 0
+            // Untimed: the steps the swaps take, and that they reproduce the facts.
+            for (index, run) in runs.enumerated() {
+                _ = try pool.swap(zeroForOne: run.zeroForOne, amountSpecified: run.amount, sqrtPriceLimitX96: run.limit) { _ in steps += 1 }
+                guard pool.sqrtPriceX96 == run.after else {
+                    throw ValidationError("swap \(index + 1): the pool model gives sqrt price \(pool.sqrtPriceX96), the fact \(String(describing: run.after))")
+                }
+            }
+            pool = opening
+            let clock = ContinuousClock()
+            let start = clock.now
+            for run in runs {
+                _ = try pool.swap(zeroForOne: run.zeroForOne, amountSpecified: run.amount, sqrtPriceLimitX96: run.limit)
+            }
+            let seconds = (clock.now - start).seconds
+            Terminal.output("swaps=\(runs.count) positions=\(opening.positions.count) steps=\(steps) steps_per_swap=\(Double(steps) / Double(max(runs.count, 1))) seconds=\(seconds) swaps_per_second=\(Int(Double(runs.count) / seconds))\n")
         }
     }
 
