@@ -58,6 +58,53 @@ extension UInt256: ExpressibleByArgument {
     public static var defaultCompletionKind: CompletionKind { .default }
 }
 
+extension TypedAmount: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+    public static var defaultCompletionKind: CompletionKind { .default }
+}
+
+/// A pool's two tokens, as amounts typed in token units are converted: read
+/// from the ledger only when one of `amounts` carries a symbol (so a command
+/// in base units reads nothing more than before).
+struct PoolTokens {
+    let token0: (symbol: String, decimals: UInt8)
+    let token1: (symbol: String, decimals: UInt8)
+
+    init?(pool: String, amounts: [TypedAmount?], database: DatabaseOptions) throws {
+        guard amounts.contains(where: { $0?.symbol != nil }) else { return nil }
+        guard let state = try database.open().ledger()[pool] else {
+            throw Failure(message: "\(Rejection(.unknownPool, "no pool \"\(pool)\": an amount in token units needs the pool's tokens"))")
+        }
+        token0 = (state.token0, state.decimals0)
+        token1 = (state.token1, state.decimals1)
+    }
+
+    /// Token 0 or 1 by its symbol.
+    func token(_ symbol: String, field: String) throws -> (symbol: String, decimals: UInt8) {
+        if symbol == token0.symbol { return token0 }
+        if symbol == token1.symbol { return token1 }
+        throw Failure(message: "\(Rejection(.unknownToken, "\(field): \(symbol) is not a token of the pool (its tokens: \(token0.symbol), \(token1.symbol))"))")
+    }
+
+    /// The other token than `token`.
+    func other(than token: (symbol: String, decimals: UInt8)) -> (symbol: String, decimals: UInt8) {
+        token.symbol == token0.symbol ? token1 : token0
+    }
+}
+
+/// An amount in base units: as typed, or converted from token units with the
+/// decimals of `token` (the token the amount is of; `tokens` is non-nil
+/// whenever an amount has a symbol).
+func baseUnits(_ amount: TypedAmount, field: String, of token: (symbol: String, decimals: UInt8)?, in tokens: PoolTokens?) throws -> UInt256 {
+    if case .baseUnits(let value) = amount { return value }
+    guard let tokens, let token else { preconditionFailure("an amount with a symbol reads the pool's tokens first") }
+    do throws(Rejection) {
+        return try amount.baseUnits(field: field, token: token, others: [tokens.other(than: token).symbol])
+    } catch {
+        throw Failure(message: error.description)
+    }
+}
+
 /// Runs one command against the ledger and prints the fact it appended.
 func appendSingle(_ command: CommandBody, options: FactOptions, database: DatabaseOptions) throws {
     let ledger = try database.open()

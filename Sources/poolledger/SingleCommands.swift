@@ -53,15 +53,21 @@ struct Deposit: ParsableCommand {
 
     @Argument(help: "Pool id.") var pool: String
     @Argument(help: "Provider.") var provider: String
-    @Argument(help: "Desired amount of token0, in base units.") var amount0: UInt256
-    @Argument(help: "Desired amount of token1, in base units.") var amount1: UInt256
-    @Option(help: "Least token0 to deposit.") var min0: UInt256 = .zero
-    @Option(help: "Least token1 to deposit.") var min1: UInt256 = .zero
+    @Argument(help: "Desired amount of token0: base units, or a decimal and the token's symbol (10WETH).") var amount0: TypedAmount
+    @Argument(help: "Desired amount of token1: base units, or a decimal and the token's symbol (20000DAI).") var amount1: TypedAmount
+    @Option(help: "Least token0 to deposit.") var min0: TypedAmount = .baseUnits(.zero)
+    @Option(help: "Least token1 to deposit.") var min1: TypedAmount = .baseUnits(.zero)
     @OptionGroup var fact: FactOptions
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        try appendSingle(.addLiquidity(AddLiquidity(pool: pool, provider: provider, amount0Desired: amount0, amount1Desired: amount1, amount0Min: min0, amount1Min: min1)), options: fact, database: database)
+        let tokens = try PoolTokens(pool: pool, amounts: [amount0, amount1, min0, min1], database: database)
+        try appendSingle(.addLiquidity(AddLiquidity(
+            pool: pool, provider: provider,
+            amount0Desired: try baseUnits(amount0, field: "amount0", of: tokens?.token0, in: tokens),
+            amount1Desired: try baseUnits(amount1, field: "amount1", of: tokens?.token1, in: tokens),
+            amount0Min: try baseUnits(min0, field: "--min0", of: tokens?.token0, in: tokens),
+            amount1Min: try baseUnits(min1, field: "--min1", of: tokens?.token1, in: tokens))), options: fact, database: database)
     }
 }
 
@@ -70,14 +76,18 @@ struct Withdraw: ParsableCommand {
 
     @Argument(help: "Pool id.") var pool: String
     @Argument(help: "Provider.") var provider: String
-    @Argument(help: "Shares to burn.") var shares: UInt256
-    @Option(help: "Least token0 to receive.") var min0: UInt256 = .zero
-    @Option(help: "Least token1 to receive.") var min1: UInt256 = .zero
+    @Argument(help: "Shares to burn, in base units.") var shares: UInt256
+    @Option(help: "Least token0 to receive: base units, or a decimal and the token's symbol.") var min0: TypedAmount = .baseUnits(.zero)
+    @Option(help: "Least token1 to receive: base units, or a decimal and the token's symbol.") var min1: TypedAmount = .baseUnits(.zero)
     @OptionGroup var fact: FactOptions
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        try appendSingle(.removeLiquidity(RemoveLiquidity(pool: pool, provider: provider, shares: shares, amount0Min: min0, amount1Min: min1)), options: fact, database: database)
+        let tokens = try PoolTokens(pool: pool, amounts: [min0, min1], database: database)
+        try appendSingle(.removeLiquidity(RemoveLiquidity(
+            pool: pool, provider: provider, shares: shares,
+            amount0Min: try baseUnits(min0, field: "--min0", of: tokens?.token0, in: tokens),
+            amount1Min: try baseUnits(min1, field: "--min1", of: tokens?.token1, in: tokens))), options: fact, database: database)
     }
 }
 
@@ -88,16 +98,18 @@ struct SwapCommand: ParsableCommand {
         discussion: """
             Examples:
               poolledger swap WETH-DAI bob --in DAI 1000000000000000000 --min-out 990000000000000000
-              poolledger swap WETH-DAI bob --out WETH 500000000000000000 --max-in 2000000000000000000
+              poolledger swap WETH-DAI bob --out WETH 0.5WETH --max-in 2000DAI
+            An amount is base units, or a decimal and the token's symbol, converted
+            with the token's decimals exactly (never rounded).
             """)
 
     @Argument(help: "Pool id.") var pool: String
     @Argument(help: "Trader.") var trader: String
     @Option(name: .customLong("in"), help: "Sell exactly AMOUNT of this token.") var tokenIn: String?
     @Option(name: .customLong("out"), help: "Buy exactly AMOUNT of this token.") var tokenOut: String?
-    @Argument(help: "The exact amount, in base units.") var amount: UInt256
-    @Option(help: "With --in: the least output accepted.") var minOut: UInt256 = .zero
-    @Option(help: "With --out: the most input accepted.") var maxIn: UInt256?
+    @Argument(help: "The exact amount: base units, or a decimal and the token's symbol (1000.5DAI).") var amount: TypedAmount
+    @Option(help: "With --in: the least output accepted.") var minOut: TypedAmount = .baseUnits(.zero)
+    @Option(help: "With --out: the most input accepted.") var maxIn: TypedAmount?
     @OptionGroup var fact: FactOptions
     @OptionGroup var database: DatabaseOptions
 
@@ -106,9 +118,18 @@ struct SwapCommand: ParsableCommand {
     }
 
     func run() throws {
-        let command: CommandBody = tokenIn.map {
-            .swapExactIn(SwapExactIn(pool: pool, trader: trader, tokenIn: $0, amountIn: amount, minAmountOut: minOut))
-        } ?? .swapExactOut(SwapExactOut(pool: pool, trader: trader, tokenOut: tokenOut!, amountOut: amount, maxAmountIn: maxIn))
+        let tokens = try PoolTokens(pool: pool, amounts: [amount, minOut, maxIn], database: database)
+        // The amount is of the token named by --in or --out; the bound of the other.
+        let named = try tokens.map { try $0.token(tokenIn ?? tokenOut!, field: tokenIn != nil ? "--in" : "--out") }
+        let other = named.map { tokens!.other(than: $0) }
+        let exact = try baseUnits(amount, field: "amount", of: named, in: tokens)
+        let command: CommandBody = if let tokenIn {
+            .swapExactIn(SwapExactIn(pool: pool, trader: trader, tokenIn: tokenIn, amountIn: exact,
+                                     minAmountOut: try baseUnits(minOut, field: "--min-out", of: other, in: tokens)))
+        } else {
+            .swapExactOut(SwapExactOut(pool: pool, trader: trader, tokenOut: tokenOut!, amountOut: exact,
+                                       maxAmountIn: try maxIn.map { try baseUnits($0, field: "--max-in", of: other, in: tokens) }))
+        }
         try appendSingle(command, options: fact, database: database)
     }
 }
