@@ -108,6 +108,7 @@ let package = Package(
             name: "poolledgerTests",
             dependencies: [
                 "PoolLedger", "PoolMath", "TestSupport",
+                .product(name: "BigInt", package: "BigInt"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -1,0 +1,141 @@
+import PoolMath
+
+/// One row of the timeline export: a pool just after one of its facts, and
+/// every position's figures at that point, all exact decimal strings (token
+/// amounts in whole tokens, values in the valuation's unit, as `audit --json`
+/// writes them), for notebooks to plot and join.
+///
+/// Per position: `value` (what it holds now), `hodl_value` (its basis held
+/// instead), `il_value`, `fee_value` (lifetime fees, collected or not) and
+/// `collected_fee_value` (the part of `fee_value` a V3 position has already
+/// collected, so no longer in `value`; always 0 for a V2 share, whose fees
+/// stay in its value). So `value + collected_fee_value == hodl_value +
+/// il_value + fee_value` exactly, in every row.
+public struct TimelineRow: Sendable, Equatable {
+    public struct Position: Sendable, Equatable {
+        /// The provider (V2) or the position's owner (V3).
+        public var holder: String
+        /// V3 ranges; nil for a V2 share.
+        public var tickLower: Int32?
+        public var tickUpper: Int32?
+        /// V3 liquidity, or a V2 provider's shares.
+        public var liquidity: String
+        /// Nil while the pool has no price to value at.
+        public var value: String?
+        public var hodlValue: String?
+        public var ilValue: String?
+        public var feeValue: String?
+        public var collectedFeeValue: String?
+        public var netValue: String?
+    }
+
+    public var seq: UInt64
+    public var block: UInt64?
+    public var time: UInt64?
+    public var fact: String
+    public var price: String?
+    public var tick: Int32?
+    /// Reserves (V2) or balances (V3), in whole tokens.
+    public var reserve0: String
+    public var reserve1: String
+    public var positions: [Position]
+
+    /// The row for the audit fold just after `fact` (folded), valued with
+    /// `valuation` (nil: token1 at the pool's price at that point); only
+    /// `holder`'s positions when given.
+    public init(fold: AuditFold, fact: Fact, valuation: Valuation? = nil, holder: String? = nil) throws(AuditError) {
+        guard let pool = fold.pool else { throw AuditError("the timeline of pool \(fold.poolID) starts before its creation") }
+        seq = pool.seq
+        block = fact.block
+        time = fact.time
+        self.fact = fact.body.typeName
+        price = pool.priceText
+        reserve0 = pool.reserve0.decimalString(decimals: Int(pool.decimals0))
+        reserve1 = pool.reserve1.decimalString(decimals: Int(pool.decimals1))
+        positions = []
+        switch pool.body {
+        case .constantProduct:
+            tick = nil
+            guard let audit = try fold.audit(valuation: valuation) else { return }
+            let decimals = audit.valuation?.decimals ?? 0
+            let valued = audit.valuation != nil
+            for provider in audit.providers where holder == nil || provider.provider == holder {
+                positions.append(Position(
+                    holder: provider.provider, tickLower: nil, tickUpper: nil, liquidity: provider.shares.description,
+                    value: valued ? provider.value.decimalString(decimals: decimals) : nil,
+                    hodlValue: valued ? provider.hodlValue.decimalString(decimals: decimals) : nil,
+                    ilValue: valued ? provider.ilValue.decimalString(decimals: decimals) : nil,
+                    feeValue: valued ? provider.feeValue.decimalString(decimals: decimals) : nil,
+                    collectedFeeValue: valued ? UInt256.zero.decimalString(decimals: decimals) : nil,
+                    netValue: valued ? provider.netValue.decimalString(decimals: decimals) : nil))
+            }
+        case .concentrated(let v3):
+            tick = v3.tick
+            guard let audit = try fold.concentratedAudit(valuation: valuation) else { return }
+            let decimals = audit.valuation?.decimals ?? 0
+            let valued = audit.valuation != nil
+            for position in audit.positions where holder == nil || position.position.key.owner == holder {
+                // The lifetime fees' value less the uncollected fees' (which `value` holds): exact by construction.
+                let collected = SignedAmount(position.feeValue) - (SignedAmount(position.value) - SignedAmount(position.principalValue))
+                positions.append(Position(
+                    holder: position.position.key.owner, tickLower: position.position.key.tickLower, tickUpper: position.position.key.tickUpper,
+                    liquidity: position.liquidity.description,
+                    value: valued ? position.value.decimalString(decimals: decimals) : nil,
+                    hodlValue: valued ? position.hodlValue.decimalString(decimals: decimals) : nil,
+                    ilValue: valued ? position.ilValue.decimalString(decimals: decimals) : nil,
+                    feeValue: valued ? position.feeValue.decimalString(decimals: decimals) : nil,
+                    collectedFeeValue: valued ? collected.decimalString(decimals: decimals) : nil,
+                    netValue: valued ? position.netValue.decimalString(decimals: decimals) : nil))
+            }
+        }
+    }
+
+    // MARK: CSV: one line per position (one with empty position fields when there is none)
+
+    public static let csvHeader = "seq,block,time,fact,price,tick,reserve0,reserve1,holder,tick_lower,tick_upper,liquidity,value,hodl_value,il_value,fee_value,collected_fee_value,net_value"
+
+    public var csvLines: [String] {
+        let pool = [String(seq), block.map(String.init) ?? "", time.map(String.init) ?? "", fact, price ?? "", tick.map(String.init) ?? "", reserve0, reserve1]
+        let rows: [[String]] = positions.isEmpty ? [Array(repeating: "", count: 10)] : positions.map { position in
+            [position.holder, position.tickLower.map(String.init) ?? "", position.tickUpper.map(String.init) ?? "", position.liquidity,
+             position.value ?? "", position.hodlValue ?? "", position.ilValue ?? "", position.feeValue ?? "",
+             position.collectedFeeValue ?? "", position.netValue ?? ""]
+        }
+        return rows.map { (pool + $0).map(Self.csvField).joined(separator: ",") }
+    }
+
+    /// RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled.
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    // MARK: JSON Lines: one object per fact
+
+    public var json: JSON {
+        func string(_ text: String?) -> JSON { text.map(JSON.string) ?? .null }
+        return .object([
+            ("seq", .number(String(seq))),
+            ("block", block.map { .number(String($0)) } ?? .null),
+            ("time", time.map { .number(String($0)) } ?? .null),
+            ("fact", .string(fact)),
+            ("price", string(price)),
+            ("tick", tick.map { .number(String($0)) } ?? .null),
+            ("reserve0", .string(reserve0)),
+            ("reserve1", .string(reserve1)),
+            ("positions", .array(positions.map { position in
+                var members: [(key: String, value: JSON)] = [("holder", .string(position.holder))]
+                if let lower = position.tickLower, let upper = position.tickUpper {
+                    members += [("tick_lower", .number(String(lower))), ("tick_upper", .number(String(upper)))]
+                }
+                members += [
+                    ("liquidity", .string(position.liquidity)),
+                    ("value", string(position.value)), ("hodl_value", string(position.hodlValue)),
+                    ("il_value", string(position.ilValue)), ("fee_value", string(position.feeValue)),
+                    ("collected_fee_value", string(position.collectedFeeValue)), ("net_value", string(position.netValue)),
+                ]
+                return .object(members)
+            })),
+        ])
+    }
+}
