@@ -97,7 +97,8 @@ struct PoolTokens {
 /// whenever an amount has a symbol).
 func baseUnits(_ amount: TypedAmount, field: String, of token: (symbol: String, decimals: UInt8)?, in tokens: PoolTokens?) throws -> UInt256 {
     if case .baseUnits(let value) = amount { return value }
-    guard let tokens, let token else { preconditionFailure("an amount with a symbol reads the pool's tokens first") }
+    // (The command reads the pool's tokens whenever an amount has a symbol; an error, not a trap, should one not.)
+    guard let tokens, let token else { throw Failure(message: "\(field): \(amount) needs the pool's tokens, which were not read") }
     do throws(Rejection) {
         return try amount.baseUnits(field: field, token: token, others: [tokens.other(than: token).symbol])
     } catch {

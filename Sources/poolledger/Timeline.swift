@@ -45,20 +45,20 @@ struct Timeline: ParsableCommand {
         try Terminal.writeLines(to: out) { writeLine in
             // The fold's callback is optional, so escaping; it runs only within this call.
             try withoutActuallyEscaping(writeLine) { write in
-            if !json { write(TimelineRow.csvHeader) }
-            var folded: UInt64 = 0
-            var valuation: Valuation?
-            _ = try ledger.auditFold(pool: pool) { fold, fact in
-                folded += 1
-                if folded % 10_000 == 0 { Terminal.progress("timeline \(pool): \(folded) of \(count) facts") }
-                guard folded % every == 0 || folded == count else { return }
-                if valuation == nil, let price0, let price1, let state = fold.pool {
-                    valuation = try Valuation.prices(price0: price0, price1: price1, pool: state)
+                if !json { write(TimelineRow.csvHeader) }
+                var folded: UInt64 = 0
+                var valuation: Valuation?
+                _ = try ledger.auditFold(pool: pool) { fold, fact in
+                    folded += 1
+                    if folded % 10_000 == 0 { Terminal.progress("timeline \(pool): \(folded) of \(count) facts") }
+                    guard folded % every == 0 || folded == count else { return }
+                    if valuation == nil, let price0, let price1, let state = fold.pool {
+                        valuation = try Valuation.prices(price0: price0, price1: price1, pool: state)
+                    }
+                    let row = try TimelineRow(fold: fold, fact: fact, valuation: valuation, holder: holder)
+                    if json { write(row.json.compact) } else { row.csvLines.forEach(write) }
                 }
-                let row = try TimelineRow(fold: fold, fact: fact, valuation: valuation, holder: holder)
-                if json { write(row.json.compact) } else { row.csvLines.forEach(write) }
-            }
-            Terminal.endProgress()
+                Terminal.endProgress()
             }
         }
     }

@@ -21,12 +21,26 @@ public struct TimelineRow: Sendable, Equatable {
         /// V3 liquidity, or a V2 provider's shares.
         public var liquidity: String
         /// Nil while the pool has no price to value at.
-        public var value: String?
-        public var hodlValue: String?
-        public var ilValue: String?
-        public var feeValue: String?
-        public var collectedFeeValue: String?
-        public var netValue: String?
+        public var figures: Figures?
+    }
+
+    /// A position's values, in the valuation's unit.
+    public struct Figures: Sendable, Equatable {
+        public var value: String
+        public var hodlValue: String
+        public var ilValue: String
+        public var feeValue: String
+        public var collectedFeeValue: String
+        public var netValue: String
+
+        init(decimals: Int, value: UInt256, hodlValue: UInt256, ilValue: SignedAmount, feeValue: SignedAmount, collectedFeeValue: SignedAmount, netValue: SignedAmount) {
+            self.value = value.decimalString(decimals: decimals)
+            self.hodlValue = hodlValue.decimalString(decimals: decimals)
+            self.ilValue = ilValue.decimalString(decimals: decimals)
+            self.feeValue = feeValue.decimalString(decimals: decimals)
+            self.collectedFeeValue = collectedFeeValue.decimalString(decimals: decimals)
+            self.netValue = netValue.decimalString(decimals: decimals)
+        }
     }
 
     public var seq: UInt64
@@ -57,35 +71,27 @@ public struct TimelineRow: Sendable, Equatable {
         case .constantProduct:
             tick = nil
             guard let audit = try fold.audit(valuation: valuation) else { return }
-            let decimals = audit.valuation?.decimals ?? 0
-            let valued = audit.valuation != nil
             for provider in audit.providers where holder == nil || provider.provider == holder {
                 positions.append(Position(
                     holder: provider.provider, tickLower: nil, tickUpper: nil, liquidity: provider.shares.description,
-                    value: valued ? provider.value.decimalString(decimals: decimals) : nil,
-                    hodlValue: valued ? provider.hodlValue.decimalString(decimals: decimals) : nil,
-                    ilValue: valued ? provider.ilValue.decimalString(decimals: decimals) : nil,
-                    feeValue: valued ? provider.feeValue.decimalString(decimals: decimals) : nil,
-                    collectedFeeValue: valued ? UInt256.zero.decimalString(decimals: decimals) : nil,
-                    netValue: valued ? provider.netValue.decimalString(decimals: decimals) : nil))
+                    figures: audit.valuation.map { valuation in
+                        Figures(decimals: valuation.decimals, value: provider.value, hodlValue: provider.hodlValue, ilValue: provider.ilValue,
+                                feeValue: provider.feeValue, collectedFeeValue: .zero, netValue: provider.netValue)
+                    }))
             }
         case .concentrated(let v3):
             tick = v3.tick
             guard let audit = try fold.concentratedAudit(valuation: valuation) else { return }
-            let decimals = audit.valuation?.decimals ?? 0
-            let valued = audit.valuation != nil
             for position in audit.positions where holder == nil || position.position.key.owner == holder {
-                // The lifetime fees' value less the uncollected fees' (which `value` holds): exact by construction.
-                let collected = SignedAmount(position.feeValue) - (SignedAmount(position.value) - SignedAmount(position.principalValue))
+                let key = position.position.key
                 positions.append(Position(
-                    holder: position.position.key.owner, tickLower: position.position.key.tickLower, tickUpper: position.position.key.tickUpper,
-                    liquidity: position.liquidity.description,
-                    value: valued ? position.value.decimalString(decimals: decimals) : nil,
-                    hodlValue: valued ? position.hodlValue.decimalString(decimals: decimals) : nil,
-                    ilValue: valued ? position.ilValue.decimalString(decimals: decimals) : nil,
-                    feeValue: valued ? position.feeValue.decimalString(decimals: decimals) : nil,
-                    collectedFeeValue: valued ? collected.decimalString(decimals: decimals) : nil,
-                    netValue: valued ? position.netValue.decimalString(decimals: decimals) : nil))
+                    holder: key.owner, tickLower: key.tickLower, tickUpper: key.tickUpper, liquidity: position.liquidity.description,
+                    figures: audit.valuation.map { valuation in
+                        // The lifetime fees' value less the uncollected fees' (which `value` holds): exact by construction.
+                        let collected = SignedAmount(position.feeValue) - (SignedAmount(position.value) - SignedAmount(position.principalValue))
+                        return Figures(decimals: valuation.decimals, value: position.value, hodlValue: position.hodlValue, ilValue: position.ilValue,
+                                       feeValue: SignedAmount(position.feeValue), collectedFeeValue: collected, netValue: position.netValue)
+                    }))
             }
         }
     }
@@ -97,9 +103,10 @@ public struct TimelineRow: Sendable, Equatable {
     public var csvLines: [String] {
         let pool = [String(seq), block.map(String.init) ?? "", time.map(String.init) ?? "", fact, price ?? "", tick.map(String.init) ?? "", reserve0, reserve1]
         let rows: [[String]] = positions.isEmpty ? [Array(repeating: "", count: 10)] : positions.map { position in
-            [position.holder, position.tickLower.map(String.init) ?? "", position.tickUpper.map(String.init) ?? "", position.liquidity,
-             position.value ?? "", position.hodlValue ?? "", position.ilValue ?? "", position.feeValue ?? "",
-             position.collectedFeeValue ?? "", position.netValue ?? ""]
+            let figures = position.figures
+            return [position.holder, position.tickLower.map(String.init) ?? "", position.tickUpper.map(String.init) ?? "", position.liquidity,
+                    figures?.value ?? "", figures?.hodlValue ?? "", figures?.ilValue ?? "", figures?.feeValue ?? "",
+                    figures?.collectedFeeValue ?? "", figures?.netValue ?? ""]
         }
         return rows.map { (pool + $0).map(Self.csvField).joined(separator: ",") }
     }
@@ -130,9 +137,9 @@ public struct TimelineRow: Sendable, Equatable {
                 }
                 members += [
                     ("liquidity", .string(position.liquidity)),
-                    ("value", string(position.value)), ("hodl_value", string(position.hodlValue)),
-                    ("il_value", string(position.ilValue)), ("fee_value", string(position.feeValue)),
-                    ("collected_fee_value", string(position.collectedFeeValue)), ("net_value", string(position.netValue)),
+                    ("value", string(position.figures?.value)), ("hodl_value", string(position.figures?.hodlValue)),
+                    ("il_value", string(position.figures?.ilValue)), ("fee_value", string(position.figures?.feeValue)),
+                    ("collected_fee_value", string(position.figures?.collectedFeeValue)), ("net_value", string(position.figures?.netValue)),
                 ]
                 return .object(members)
             })),

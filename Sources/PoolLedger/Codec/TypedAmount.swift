@@ -66,7 +66,8 @@ public enum TypedAmount: Sendable, Equatable {
             // whole·10^d + fraction·10^(d - digits), as one integer of digits.
             let padded = whole + fraction + String(repeating: "0", count: Int(token.decimals) - fraction.count)
             // Leading zeros ("0.5DAI") are only the typed form; the integer has none.
-            let digits = padded.drop { $0 == "0" }.isEmpty ? "0" : String(padded.drop { $0 == "0" })
+            let significant = padded.drop { $0 == "0" }
+            let digits = significant.isEmpty ? "0" : String(significant)
             guard case .success(let value) = UInt256.parseDecimal(digits) else {
                 throw Rejection(.invalidAmount, "\(field): \(self) is more than 2^256 - 1 base units of \(symbol)")
             }

@@ -67,11 +67,11 @@ public struct PositionManager: Sendable, Equatable {
         guard token.liquidity >= liquidity else {
             throw Self.refusal("LIQUIDITY", "token id \(tokenID) holds \(token.liquidity) liquidity, not the \(liquidity) decreased")
         }
-        // tokensOwed += uint128(amount) + uint128(mulDiv(...)): each term cast, the sums wrapping.
-        token.tokensOwed0 = token.tokensOwed0 &+ amount0.low &+ Self.fees(growthInside0, token.feeGrowthInside0LastX128, token.liquidity)
-        token.tokensOwed1 = token.tokensOwed1 &+ amount1.low &+ Self.fees(growthInside1, token.feeGrowthInside1LastX128, token.liquidity)
-        token.feeGrowthInside0LastX128 = growthInside0
-        token.feeGrowthInside1LastX128 = growthInside1
+        // tokensOwed += uint128(amount) + uint128(mulDiv(...)): each term cast, the
+        // sums wrapping (so in either order); the fees on the liquidity before the decrease.
+        token.tokensOwed0 = token.tokensOwed0 &+ amount0.low
+        token.tokensOwed1 = token.tokensOwed1 &+ amount1.low
+        Self.settle(&token, growthInside0, growthInside1)
         token.liquidity -= liquidity
         tokens[tokenID] = token
     }
