@@ -32,18 +32,26 @@ extension DurableLedger {
     public func importRawLogs(
         _ lines: JSONLines.Reader, format: RawLogReader.Format,
         factories: Set<String> = [ConcentratedPoolLog.mainnetFactory, PairRawLog.mainnetFactory],
+        positionManagers: Set<String> = [mainnetPositionManager],
         names: ChainNames = ChainNames(), skipUnknown: Bool = false, progressEvery: Int = 0, progress: (Int) -> Void = { _ in }
     ) throws -> RawLogSummary {
-        try importChainLogs(lines, format: .raw(format), factories: factories, names: names, skipUnknown: skipUnknown, progressEvery: progressEvery, progress: progress)
+        try importChainLogs(lines, format: .raw(format), factories: factories, positionManagers: positionManagers, names: names,
+                            skipUnknown: skipUnknown, progressEvery: progressEvery, progress: progress)
     }
 
+    /// A position manager's logs (`positionManagers`, the mainnet
+    /// NonfungiblePositionManager by default) join the pool logs of the same
+    /// call into `nft_*` facts (`ManagerCallAssembler`).
     public func importChainLogs(
         _ lines: JSONLines.Reader, format: ChainLogFormat,
         factories: Set<String> = [ConcentratedPoolLog.mainnetFactory, PairRawLog.mainnetFactory],
+        positionManagers: Set<String> = [mainnetPositionManager],
         names: ChainNames = ChainNames(), skipUnknown: Bool = false, progressEvery: Int = 0, progress: (Int) -> Void = { _ in }
     ) throws -> RawLogSummary {
         var result = RawLogSummary()
         let factories = Set(factories.map { $0.lowercased() })
+        var managerNames: [String: String] = [:]
+        for address in positionManagers { managerNames[address.lowercased()] = names.name(address.lowercased()) }
         result.append = try batch(expectedVersions: [:], keepFacts: false) { writer in
             writer.ledger.tracksIDs = false
             // V3 pools whose PoolCreated was read but not yet their Initialize.
@@ -55,6 +63,27 @@ extension DurableLedger {
             // V2 pairs: their logs grouped into the pair's calls.
             var groupers: [String: PairCall.Grouper] = [:]
             var last: (block: UInt64, logIndex: UInt64)?
+            var assembler = ManagerCallAssembler(managers: managerNames)
+            // The pool each NFT was minted in (this batch's mints; earlier ones are looked up in the ledger).
+            var tokenPools: [NFTKey: String] = [:]
+
+            /// Folds a V3 fact (or one the assembler held) at its log.
+            func foldFact(_ fact: Fact, at location: LocatedRejection.Location) throws {
+                try writer.fold(fact, at: location, lookUpID: existed[fact.pool] == true)
+                if case .nftMinted(let mint) = fact.body { tokenPools[NFTKey(manager: mint.manager, tokenID: mint.tokenID)] = mint.pool }
+            }
+            /// The pool logs held for a manager log that did not come: they fold alone.
+            func release() throws {
+                let held = assembler.held
+                for (fact, entry) in zip(assembler.take(), held) { try foldFact(fact, at: entry.location) }
+            }
+            func poolOf(_ key: NFTKey) -> String? {
+                if let pool = tokenPools[key] { return pool }
+                for id in writer.ledger.poolIDs {
+                    if case .concentrated(let v3)? = writer.ledger[id]?.body, v3.managers[key.manager]?.tokens[key.tokenID] != nil { return id }
+                }
+                return nil
+            }
 
             func foldPairCall(_ call: PairCall) throws {
                 // The pair's log is named: its address is the pool's id.
@@ -70,13 +99,28 @@ extension DurableLedger {
                     }
                 }, body)
             }
-            try forEachLog { log in
+            func handle(_ log: RawLog) throws {
                 result.logs += 1
                 if progressEvery > 0 && result.logs % progressEvery == 0 { progress(result.logs) }
                 if let last, (log.block, log.logIndex) <= last {
                     throw LocatedRejection(log.location, Rejection(.logOrder, "logs must come in (block, log index) order: this one follows block \(last.block) log_index \(last.logIndex)"))
                 }
                 last = (log.block, log.logIndex)
+                if let manager = managerNames[log.address] {
+                    let made: (alone: [Fact], nft: Fact?)
+                    let held = assembler.held
+                    do throws(Rejection) {
+                        made = try assembler.managerLog(log, manager: manager, names: names) { poolOf(NFTKey(manager: manager, tokenID: $0)) }
+                    } catch where error.rule == .input(.unknownEvent) && skipUnknown {
+                        result.unknownEvents += 1
+                        return
+                    } catch {
+                        throw LocatedRejection(log.location, error)
+                    }
+                    for fact in made.alone { try foldFact(fact, at: held.first { $0.fact == fact }?.location ?? log.location) }
+                    if let nft = made.nft { try foldFact(nft, at: log.location) }
+                    return
+                }
                 // Decided first (typed rejections, located at the log), folded after.
                 var step = Step.none
                 do throws(Rejection) {
@@ -85,6 +129,13 @@ extension DurableLedger {
                 } catch {
                     throw LocatedRejection(log.location, error)
                 }
+                // Held pool logs wait for the manager's log of their call; any other log releases them.
+                if case .fold(let fact, _, _) = step, assembler.holds(fact) {
+                    let held = assembler.held
+                    for fact in assembler.hold(fact, log: log) { try foldFact(fact, at: held.first { $0.fact == fact }?.location ?? log.location) }
+                    return
+                }
+                if case .none = step {} else { try release() }
                 switch consume step {
                 case .none: return
                 case .pairLog(let pairLog):
@@ -112,6 +163,25 @@ extension DurableLedger {
                     try writer.fold(fact, at: log.location, lookUpID: poolExisted)
                 }
             }
+            var failedAtALog = false
+            do {
+                try forEachLog { log in
+                    do { try handle(log) } catch {
+                        failedAtALog = true
+                        throw error
+                    }
+                }
+            } catch {
+                // The input failed after a held pool log: that log comes first in file order, so
+                // its own refusal (not one that only its missing manager log explains) is the error.
+                if !failedAtALog {
+                    do { try release() } catch let located as LocatedRejection where located.rejection.rule != .invariant(.managerPositions) {
+                        throw located
+                    } catch { /* explained by the missing manager log: the input's own error stands */ }
+                }
+                throw error
+            }
+            try release()
             // Each pair's last transaction, pools in address order.
             for pair in groupers.keys.sorted() {
                 var grouper = groupers[pair]!

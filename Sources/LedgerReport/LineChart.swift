@@ -21,12 +21,37 @@ public struct LineChart: Sendable {
         }
     }
 
+    /// A translucent horizontal band over the left axis (a V3 position's
+    /// price range), drawn under the lines and cut at the plot's edges.
+    public struct Band: Sendable {
+        public var name: String
+        public var color: String
+        public var low: Double
+        public var high: Double
+        /// Where the band starts and ends along x; nil: the plot's edge.
+        public var from: Double?
+        public var to: Double?
+
+        public init(name: String, color: String, low: Double, high: Double, from: Double? = nil, to: Double? = nil) {
+            self.name = name
+            self.color = color
+            self.low = low
+            self.high = high
+            self.from = from
+            self.to = to
+        }
+    }
+
     public var title: String
     public var xLabel: String
     public var leftLabel: String
     public var rightLabel: String?
     public var series: [Series]
+    public var bands: [Band] = []
+    /// The left axis' range when given (a band may reach past it); else the left series' range.
+    public var leftBounds: (low: Double, high: Double)?
     public var width = 920.0
+    /// The chart's height without the bands' legend rows, which add to it.
     public var height = 340.0
 
     public init(title: String, xLabel: String, leftLabel: String, rightLabel: String? = nil, series: [Series]) {
@@ -44,14 +69,16 @@ public struct LineChart: Sendable {
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let xs = series.flatMap { $0.points.map(\.x) }
         let xRange = Self.range(xs)
-        let leftRange = Self.range(series.filter { $0.axis == .left }.flatMap { $0.points.map(\.y) })
+        let leftRange = leftBounds ?? Self.range(series.filter { $0.axis == .left }.flatMap { $0.points.map(\.y) })
         let rightRange = Self.range(series.filter { $0.axis == .right }.flatMap { $0.points.map(\.y) })
         func px(_ x: Double) -> Double { left + (x - xRange.low) / (xRange.high - xRange.low) * plotWidth }
         func py(_ y: Double, _ range: (low: Double, high: Double)) -> Double {
             top + plotHeight - (y - range.low) / (range.high - range.low) * plotHeight
         }
 
-        var svg = "<svg viewBox=\"0 0 \(Self.f(width)) \(Self.f(height))\" width=\"\(Self.f(width))\" height=\"\(Self.f(height))\" role=\"img\" aria-label=\"\(escapeHTML(title))\">\n"
+        let bandLegend = bandLegendLayout(leftRange)
+        let fullHeight = height + (bandLegend.isEmpty ? 0 : Double((bandLegend.map { $0.row }.max() ?? 0) + 1) * 18 + 4)
+        var svg = "<svg viewBox=\"0 0 \(Self.f(width)) \(Self.f(fullHeight))\" width=\"\(Self.f(width))\" height=\"\(Self.f(fullHeight))\" role=\"img\" aria-label=\"\(escapeHTML(title))\">\n"
         svg += "<title>\(escapeHTML(title))</title>\n"
         svg += "<rect x=\"\(Self.f(left))\" y=\"\(Self.f(top))\" width=\"\(Self.f(plotWidth))\" height=\"\(Self.f(plotHeight))\" fill=\"#fbfbfd\" stroke=\"#c8c8d0\"/>\n"
         // Grid and tick labels.
@@ -78,6 +105,14 @@ public struct LineChart: Sendable {
             svg += "<text x=\"\(Self.f(x))\" y=\"\(Self.f(top + plotHeight / 2))\" transform=\"rotate(90 \(Self.f(x)) \(Self.f(top + plotHeight / 2)))\" text-anchor=\"middle\" class=\"axis\">\(escapeHTML(rightLabel))</text>\n"
         }
         svg += "<text x=\"\(Self.f(left))\" y=\"22\" class=\"chart-title\">\(escapeHTML(title))</text>\n"
+        // Bands under the lines, cut to the plot (no clipPath: it would need a url() reference).
+        for band in bands {
+            let low = max(band.low, leftRange.low), high = min(band.high, leftRange.high)
+            let from = max(band.from ?? xRange.low, xRange.low), to = min(band.to ?? xRange.high, xRange.high)
+            guard high > low, to >= from, low.isFinite, high.isFinite else { continue }
+            let x0 = px(from), x1 = px(to)
+            svg += "<rect x=\"\(Self.f(x0))\" y=\"\(Self.f(py(high, leftRange)))\" width=\"\(Self.f(max(1, x1 - x0)))\" height=\"\(Self.f(max(1, py(low, leftRange) - py(high, leftRange))))\" fill=\"\(band.color)\" fill-opacity=\"0.14\" stroke=\"\(band.color)\" stroke-opacity=\"0.5\"/>\n"
+        }
         // Lines.
         for line in series where !line.points.isEmpty {
             let range = line.axis == .left ? leftRange : rightRange
@@ -99,8 +134,31 @@ public struct LineChart: Sendable {
             svg += "<text x=\"\(Self.f(x + 28))\" y=\"\(Self.f(height - 8))\" class=\"legend\">\(escapeHTML(name))</text>\n"
             x += 40 + Double(name.count) * 7
         }
+        for entry in bandLegend {
+            let y = height + 4 + Double(entry.row) * 18
+            svg += "<rect x=\"\(Self.f(entry.x))\" y=\"\(Self.f(y - 10))\" width=\"22\" height=\"12\" fill=\"\(entry.color)\" fill-opacity=\"0.25\" stroke=\"\(entry.color)\"/>\n"
+            svg += "<text x=\"\(Self.f(entry.x + 28))\" y=\"\(Self.f(y))\" class=\"legend\">\(escapeHTML(entry.text))</text>\n"
+        }
         svg += "</svg>"
         return svg
+    }
+
+    /// The bands' legend, in rows under the series' legend: a band cut at the
+    /// axis says so, so that a range wider than the chart is not read as its edge.
+    func bandLegendLayout(_ range: (low: Double, high: Double)) -> [(x: Double, row: Int, text: String, color: String)] {
+        var entries: [(x: Double, row: Int, text: String, color: String)] = []
+        var x = left, row = 0
+        for band in bands {
+            let text = band.name + (band.low < range.low || band.high > range.high ? " (clipped)" : "")
+            let span = 40 + Double(text.count) * 7
+            if x > left, x + span > width - right {
+                x = left
+                row += 1
+            }
+            entries.append((x: x, row: row, text: text, color: band.color))
+            x += span
+        }
+        return entries
     }
 
     /// The data's range, widened when flat so that a constant line sits mid-chart.

@@ -56,7 +56,22 @@ public enum PoolReport {
                 ])))
         }
 
-        var html = """
+        var html = pageHead(pool)
+        html += "<p class=\"meta\">At seq \(pool.seq); fee \(pool.feePPM) ppm; 1 \(escapeHTML(pool.token0)) = \(escapeHTML(pool.priceText ?? "-")) \(escapeHTML(pool.token1)). "
+        html += "\(points.count) sampled points. Values in \(escapeHTML(unit)) at the pool's price, exact figures from <code>poolledger audit</code>.</p>\n"
+        html += summaryTable(audit)
+        html += conservation(audit)
+        for section in sections {
+            html += sectionHTML(title: section.title, note: section.note, svg: section.chart.svg())
+        }
+        html += pageEnd
+        return html
+    }
+
+    /// The page up to its heading: inline CSS only, so that it shows offline
+    /// and the same anywhere (V2 and V3 pages share it).
+    static func pageHead(_ pool: PoolState) -> String {
+        """
             <!DOCTYPE html>
             <html lang="en">
             <head>
@@ -82,27 +97,29 @@ public enum PoolReport {
             <h1>Pool \(escapeHTML(pool.pool)): \(escapeHTML(pool.token0)) / \(escapeHTML(pool.token1))</h1>
 
             """
-        html += "<p class=\"meta\">At seq \(pool.seq); fee \(pool.feePPM) ppm; 1 \(escapeHTML(pool.token0)) = \(escapeHTML(pool.priceText ?? "-")) \(escapeHTML(pool.token1)). "
-        html += "\(points.count) sampled points. Values in \(escapeHTML(unit)) at the pool's price, exact figures from <code>poolledger audit</code>.</p>\n"
-        html += summaryTable(audit)
-        html += conservation(audit)
-        for section in sections {
-            html += "<section>\n<h2>\(escapeHTML(section.title))</h2>\n<p class=\"note\">\(escapeHTML(section.note))</p>\n"
-            html += section.chart.svg() + "\n</section>\n"
-        }
-        html += "</body>\n</html>\n"
-        return html
+    }
+
+    static let pageEnd = "</body>\n</html>\n"
+
+    /// One chart in its own section, under its title and note.
+    static func sectionHTML(title: String, note: String, svg: String) -> String {
+        "<section>\n<h2>\(escapeHTML(title))</h2>\n<p class=\"note\">\(escapeHTML(note))</p>\n" + svg + "\n</section>\n"
+    }
+
+    /// A value cell as `audit` prints it (rounded to 6 places); with `exact`,
+    /// the exact decimal (`audit --json`'s) in its title, shown on hover.
+    static func cell(_ amount: SignedAmount, decimals: Int, signed: Bool = true, exact: Bool = false) -> String {
+        let text = amount.roundedString(decimals: decimals, places: 6)
+        // Coloured by what is shown: a loss that rounds to zero is not red.
+        let shown = text.contains { ("1"..."9").contains($0) }
+        let kind = !signed || !shown ? "" : text.hasPrefix("-") ? " class=\"neg\"" : " class=\"pos\""
+        let title = exact ? " title=\"\(amount.decimalString(decimals: decimals))\"" : ""
+        return "<td\(kind)\(title)>\(text)</td>"
     }
 
     static func summaryTable(_ audit: PoolAudit) -> String {
         let decimals = audit.valuation?.decimals ?? 0
-        func cell(_ amount: SignedAmount, signed: Bool = true) -> String {
-            let text = amount.roundedString(decimals: decimals, places: 6)
-            // Coloured by what is shown: a loss that rounds to zero is not red.
-            let shown = text.contains { ("1"..."9").contains($0) }
-            let kind = !signed || !shown ? "" : text.hasPrefix("-") ? " class=\"neg\"" : " class=\"pos\""
-            return "<td\(kind)>\(text)</td>"
-        }
+        func cell(_ amount: SignedAmount, signed: Bool = true) -> String { Self.cell(amount, decimals: decimals, signed: signed) }
         var html = "<div class=\"summary\"><table>\n<tr><th>provider</th><th>shares %</th><th>value</th><th>HODL value</th><th>impermanent loss</th><th>IL %</th><th>fee value</th><th>net</th><th>profitable</th></tr>\n"
         for provider in audit.providers {
             html += "<tr><td>\(escapeHTML(provider.provider))</td>"

@@ -58,6 +58,12 @@ public enum CommandBody: Sendable, Equatable {
     case flash(FlashLoan)
     case setFeeProtocol(ProtocolFeeSet)
     case collectProtocol(CollectProtocol)
+    case mintNFTPosition(MintNFTPosition)
+    case increaseLiquidity(ChangeNFTLiquidity)
+    case decreaseLiquidity(ChangeNFTLiquidity)
+    case collectNFT(CollectNFT)
+    case transferNFT(MoveNFT)
+    case burnNFT(MoveNFT)
 
     public var pool: String {
         switch self {
@@ -74,6 +80,10 @@ public enum CommandBody: Sendable, Equatable {
         case .flash(let c): return c.pool
         case .setFeeProtocol(let c): return c.pool
         case .collectProtocol(let c): return c.pool
+        case .mintNFTPosition(let c): return c.pool
+        case .increaseLiquidity(let c), .decreaseLiquidity(let c): return c.pool
+        case .collectNFT(let c): return c.pool
+        case .transferNFT(let c), .burnNFT(let c): return c.pool
         }
     }
 
@@ -93,6 +103,12 @@ public enum CommandBody: Sendable, Equatable {
         case .flash: return "flash"
         case .setFeeProtocol: return "set_fee_protocol"
         case .collectProtocol: return "collect_protocol"
+        case .mintNFTPosition: return "mint_nft_position"
+        case .increaseLiquidity: return "increase_liquidity"
+        case .decreaseLiquidity: return "decrease_liquidity"
+        case .collectNFT: return "collect_nft"
+        case .transferNFT: return "transfer_nft"
+        case .burnNFT: return "burn_nft"
         }
     }
 }

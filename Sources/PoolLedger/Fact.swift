@@ -102,6 +102,12 @@ public enum FactBody: Sendable, Equatable {
     case flash(Flash)
     case protocolFeeSet(ProtocolFeeSet)
     case protocolFeesCollected(ProtocolFeesCollected)
+    case nftMinted(NFTLiquidityChanged)
+    case nftLiquidityIncreased(NFTLiquidityChanged)
+    case nftLiquidityDecreased(NFTLiquidityChanged)
+    case nftCollected(NFTCollected)
+    case nftTransferred(NFTTransferred)
+    case nftBurned(NFTTransferred)
 
     public var pool: String {
         switch self {
@@ -118,6 +124,9 @@ public enum FactBody: Sendable, Equatable {
         case .flash(let f): return f.pool
         case .protocolFeeSet(let f): return f.pool
         case .protocolFeesCollected(let f): return f.pool
+        case .nftMinted(let f), .nftLiquidityIncreased(let f), .nftLiquidityDecreased(let f): return f.pool
+        case .nftCollected(let f): return f.pool
+        case .nftTransferred(let f), .nftBurned(let f): return f.pool
         }
     }
 
@@ -137,6 +146,12 @@ public enum FactBody: Sendable, Equatable {
         case .flash: return "flash"
         case .protocolFeeSet: return "protocol_fee_set"
         case .protocolFeesCollected: return "protocol_fees_collected"
+        case .nftMinted: return "nft_minted"
+        case .nftLiquidityIncreased: return "nft_liquidity_increased"
+        case .nftLiquidityDecreased: return "nft_liquidity_decreased"
+        case .nftCollected: return "nft_collected"
+        case .nftTransferred: return "nft_transferred"
+        case .nftBurned: return "nft_burned"
         }
     }
 }

@@ -30,6 +30,8 @@ public enum LedgerRule: String, Sendable, CaseIterable {
     case amountMismatch = "AMOUNT_MISMATCH"
     /// A concentrated pool's `swap` fact that no input reproduces (amounts, price, tick or liquidity after).
     case swapMismatch = "SWAP_MISMATCH"
+    /// An `nft_*` fact whose manager half disagrees with its pool half (range, token id, amounts).
+    case managerLogMismatch = "MANAGER_LOG_MISMATCH"
 }
 
 /// What is wrong with a line of input before any rule is applied.
@@ -70,6 +72,8 @@ public enum InvariantRule: String, Sendable, CaseIterable {
     case balancesCover = "INVARIANT_BALANCES_COVER"
     /// A law's running account (kept fact by fact) differs from its full recomputation from the state.
     case runningSum = "INVARIANT_RUNNING_SUM"
+    /// Concentrated pools: a position manager's position in each range holds exactly the liquidity of its NFTs there.
+    case managerPositions = "INVARIANT_MANAGER_POSITIONS"
 }
 
 /// Every rule a fact, a command or a line can break.

@@ -33,6 +33,7 @@ struct Audit: ParsableCommand {
     @Option(help: ArgumentHelp("Price of one whole token0 in the numéraire (with --price1).", valueName: "P")) var price0: String?
     @Option(help: ArgumentHelp("Price of one whole token1 in the numéraire (with --price0).", valueName: "P")) var price1: String?
     @Flag(help: "Also list providers who have left the pool (no shares now).") var all = false
+    @Option(help: ArgumentHelp("Only this holder's positions: its direct positions and the NFTs it holds (V3), or its shares (V2).", valueName: "ADDR")) var holder: String?
     @Flag(help: "Print the audit as JSON.") var json = false
     @Flag(help: "Leave each position's entries (deposits, withdrawals, transfers) out of the JSON.") var noHistory = false
     @OptionGroup var database: DatabaseOptions
@@ -55,10 +56,12 @@ struct Audit: ParsableCommand {
         }
         switch state.body {
         case .constantProduct:
-            guard let audit = try fold.audit(valuation: valuation, includeExited: all) else { return }
+            guard var audit = try fold.audit(valuation: valuation, includeExited: all) else { return }
+            if let holder { audit.providers = audit.providers.filter { $0.provider == holder } }
             Terminal.output(json ? AuditJSON.encode(audit, history: !noHistory).pretty + "\n" : AuditText.describe(audit))
         case .concentrated:
-            guard let audit = try fold.concentratedAudit(valuation: valuation, includeExited: all) else { return }
+            guard var audit = try fold.concentratedAudit(valuation: valuation, includeExited: all) else { return }
+            if let holder { audit = audit.holding(holder) }
             Terminal.output(json ? AuditJSON.encode(audit, history: !noHistory).pretty + "\n" : AuditText.describe(audit))
         }
     }
@@ -131,15 +134,15 @@ extension AuditText {
         var text = "audit of concentrated pool \(pool.pool) (\(pool.token0)/\(pool.token1)) at seq \(pool.seq)\n"
         text += "  price  1 \(pool.token0) = \(pool.priceText ?? "?") \(pool.token1) (tick \(v3.tick), active liquidity \(v3.liquidity))"
         text += audit.valuation == nil ? "; nothing to value\n" : "; values in \(unit)\n"
-        if audit.positions.isEmpty { text += "  no positions\n" }
-        for position in audit.positions {
+        if audit.positions.isEmpty && audit.nfts.isEmpty { text += "  no positions\n" }
+        func describe(_ position: RangePositionAudit, title: String) {
             let key = position.position.key
-            text += "\n  \(key.owner)  ticks \(key.tickLower)...\(key.tickUpper) (price \(tickPrice(key.tickLower))...\(tickPrice(key.tickUpper)))  \(position.inRange ? "in range" : "out of range")  liquidity \(position.liquidity)\n"
+            text += "\n  \(title)  ticks \(key.tickLower)...\(key.tickUpper) (price \(tickPrice(key.tickLower))...\(tickPrice(key.tickUpper)))  \(position.inRange ? "in range" : "out of range")  liquidity \(position.liquidity)\n"
             text += "    principal    \(pair(position.principal0, position.principal1))\n"
             text += "    claimable    \(pair(position.claimable0, position.claimable1))  (burn all + collect)\n"
             text += "    fees         uncollected \(pair(position.uncollectedFees0, position.uncollectedFees1)); lifetime \(pair(position.lifetimeFees0, position.lifetimeFees1))\n"
             text += "    basis        \(pair(position.position.scaledBasis0 / Positions.liquidityScale, position.position.scaledBasis1 / Positions.liquidityScale))\n"
-            guard audit.valuation != nil else { continue }
+            guard audit.valuation != nil else { return }
             text += "    value        \(value(position.value))  (principal \(value(position.principalValue)))\n"
             text += "    hodl value   \(value(position.hodlValue))\n"
             let percent = position.ilPercent.map { " (\($0.roundedString(decimals: 18, places: 4)) %)" } ?? ""
@@ -147,10 +150,22 @@ extension AuditText {
             text += "    fees value   +\(value(position.feeValue))\n"
             text += "    net          \(signed(position.netValue))  \(position.profitable ? "profitable" : "not profitable") since deposit\n"
         }
+        for position in audit.positions {
+            let owner = position.position.key.owner
+            let manager = audit.v3.managers[owner] != nil
+            describe(position, title: manager ? "\(owner) (position manager: the sum of its NFTs below)" : owner)
+        }
+        for nft in audit.nfts {
+            describe(nft.audit, title: "NFT \(nft.key.tokenID) of \(nft.holder ?? "(burned)") (manager \(nft.key.manager))")
+            text += "    tokens owed  \(pair(nft.tokensOwed0, nft.tokensOwed1))  (as the manager's positions() returns them)\n"
+        }
         text += "\n  conservation\n"
         text += "    balance0 \(pool.reserve0), owed to positions and protocol \(audit.owed0)\n"
         text += "    balance1 \(pool.reserve1), owed to positions and protocol \(audit.owed1)\n"
         text += "    \(audit.holds ? "holds: the balances cover everything owed" : "BROKEN: the balances do not cover what is owed")\n"
+        for range in audit.managerRanges {
+            text += "    manager \(range.key.owner) ticks \(range.key.tickLower)...\(range.key.tickUpper): pool position \(range.poolLiquidity), NFTs \(range.nftLiquidity) \(range.holds ? "(holds)" : "(BROKEN)")\n"
+        }
         return text
     }
 }

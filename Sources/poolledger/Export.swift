@@ -73,6 +73,18 @@ struct Log: ParsableCommand {
                 what = "protocol fee 1/\(f.feeProtocol0) of token0's swap fees, 1/\(f.feeProtocol1) of token1's (0: none)"
             case .protocolFeesCollected(let f):
                 what = "protocol collects \(amount(f.amount0, 0)) + \(amount(f.amount1, 1)) to \(f.recipient)"
+            case .nftMinted(let f):
+                what = "NFT \(f.tokenID) minted to \(f.holder ?? "?") with \(f.liquidity) liquidity in ticks \(f.tickLower)...\(f.tickUpper) for \(amount(f.amount0, 0)) + \(amount(f.amount1, 1)) (manager \(f.manager))"
+            case .nftLiquidityIncreased(let f):
+                what = "NFT \(f.tokenID) adds \(f.liquidity) liquidity in ticks \(f.tickLower)...\(f.tickUpper) for \(amount(f.amount0, 0)) + \(amount(f.amount1, 1))"
+            case .nftLiquidityDecreased(let f):
+                what = "NFT \(f.tokenID) removes \(f.liquidity) liquidity in ticks \(f.tickLower)...\(f.tickUpper), owed \(amount(f.amount0, 0)) + \(amount(f.amount1, 1))"
+            case .nftCollected(let f):
+                what = "NFT \(f.tokenID) collects \(amount(f.amount0, 0)) + \(amount(f.amount1, 1)) to \(f.recipient) (the pool pays \(amount(f.poolAmount0, 0)) + \(amount(f.poolAmount1, 1)))"
+            case .nftTransferred(let f):
+                what = "NFT \(f.tokenID) moves from \(f.from) to \(f.to)"
+            case .nftBurned(let f):
+                what = "NFT \(f.tokenID) of \(f.from) burned"
             }
             var extras: [String] = []
             if let time = fact.time { extras.append("t=\(time)") }

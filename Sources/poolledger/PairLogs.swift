@@ -24,7 +24,11 @@ struct ImportLogs: ParsableCommand {
             the ledger's, Mint and Burn amounts re-derived, a Collect at most what is owed); a V2 pair's \
             logs are grouped into its calls, every Sync compared. A log of an address no factory log or \
             earlier import created, or with an event its contract does not emit, is refused naming it \
-            (--skip-unknown: counted and reported instead). The file is read and decoded on one thread, \
+            (--skip-unknown: counted and reported instead). A position manager's logs (the mainnet \
+            NonfungiblePositionManager, or --position-manager) join the pool's Mint, Burn and Collect of \
+            the same call into NFT facts (nft_minted, nft_liquidity_increased, nft_liquidity_decreased, \
+            nft_collected, nft_transferred, nft_burned), each checked against its pool log; a manager log \
+            that disagrees with its pool log is refused naming both. The file is read and decoded on one thread, \
             folded on another, and the records hashed and stored on a third.
 
             Decoded rows of one Uniswap V2 pair (--pool with --token0/--token1; JSON Lines, or CSV with a \
@@ -46,6 +50,8 @@ struct ImportLogs: ParsableCommand {
     @Option(help: "Format (default: detected from the content).") var format: Format?
     @Option(help: ArgumentHelp("A factory whose pool-creation logs are trusted (repeatable; default: the Uniswap V2 and V3 mainnet factories).", valueName: "ADDRESS"))
     var factory: [String] = []
+    @Option(help: ArgumentHelp("A position manager whose logs join its pool logs into NFT positions (repeatable; default: the Uniswap V3 mainnet NonfungiblePositionManager).", valueName: "ADDRESS"))
+    var positionManager: [String] = []
     @Flag(help: "Count and report logs of unknown addresses or events instead of refusing them.") var skipUnknown = false
     @Option(help: ArgumentHelp("Raw logs: names for addresses (CSV address,symbol,decimals[,fee_ppm], or a JSON array of such objects): tokens, pools (their ledger id; a V2 fork's fee), holders.", valueName: "FILE"))
     var tokens: String?
@@ -71,7 +77,7 @@ struct ImportLogs: ParsableCommand {
         switch chosen {
         case .jsonArray, .jsonLines, .csv:
             let raw: RawLogReader.Format = chosen == .jsonArray ? .jsonArray : chosen == .jsonLines ? .jsonLines : .csv
-            let result = try ledger.importRawLogs(lines, format: raw, factories: factories, names: try names(), skipUnknown: skipUnknown, progressEvery: 100_000) {
+            let result = try ledger.importRawLogs(lines, format: raw, factories: factories, positionManagers: managers, names: try names(), skipUnknown: skipUnknown, progressEvery: 100_000) {
                 Terminal.progress("import-logs: \($0) logs")
             }
             logs = result.logs
@@ -81,7 +87,7 @@ struct ImportLogs: ParsableCommand {
         case .decodedJson where pool == nil, .decodedCsv where pool == nil:
             // Decoded rows of many pools: encoded back to raw logs and routed the same way.
             let result = try ledger.importChainLogs(lines, format: .decoded(chosen == .decodedCsv ? .csv : .jsonLines), factories: factories,
-                                                    names: try names(), skipUnknown: skipUnknown, progressEvery: 100_000) {
+                                                    positionManagers: managers, names: try names(), skipUnknown: skipUnknown, progressEvery: 100_000) {
                 Terminal.progress("import-logs: \($0) logs")
             }
             logs = result.logs
@@ -106,6 +112,10 @@ struct ImportLogs: ParsableCommand {
             format: "read %d logs; appended %d facts, skipped %d already in the ledger, %d snapshots; head seq %llu (%.2f s, %.0f logs/s)",
             logs, summary.appendedCount, summary.skipped, summary.snapshots.count, summary.head.seq, seconds,
             Double(logs) / max(seconds, 1e-9)) + extra)
+    }
+
+    var managers: Set<String> {
+        positionManager.isEmpty ? [mainnetPositionManager] : Set(positionManager.map { $0.lowercased() })
     }
 
     var factories: Set<String> {

@@ -7,9 +7,13 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a pool's audit and its history as one self-contained HTML page.",
         discussion: """
-            Charts (inline SVG, no network): the pool's price, its reserves, fee value against \
-            impermanent loss over all providers, and each of the largest providers' value against \
-            holding. tools/render-report renders the page to a PNG with headless Chromium.
+            Charts (inline SVG, no network), each in its own section under the audit's table. \
+            A constant-product pool: its price, its reserves, fee value against impermanent loss \
+            over all providers, and each of the largest providers' value against holding. A \
+            concentrated (Uniswap V3) pool: its price with each of the largest positions' ranges \
+            as bands, the active liquidity by price now (from the initialized ticks), fee value \
+            against impermanent loss over all positions, and each of the largest positions' value \
+            against holding. tools/render-report renders the page to a PNG with headless Chromium.
             """)
 
     @Argument(help: "Pool id.") var pool: String
@@ -27,24 +31,32 @@ struct Report: ParsableCommand {
         let head = try ledger.head().seq
         if let at, at > head { throw Failure(message: "seq \(at) is beyond the end of the log (seq \(head))") }
         let count = try ledger.factCount(pool: pool, through: at)
-        var timeline = AuditTimeline(factCount: count, maxPoints: points)
+        // Both sample as the log streams by (memory holds the samples, never the
+        // history); the pool's model, known from its first fact, picks which one sees it.
+        var pairTimeline = AuditTimeline(factCount: count, maxPoints: points)
+        var rangeTimeline = ConcentratedTimeline(factCount: count, maxPoints: points)
         var folded: UInt64 = 0
         let fold = try ledger.auditFold(pool: pool, through: at) { fold, _ in
-            // Known from the first fact. The page's tables are the constant-product
-            // audit's; a range position's audit is text and JSON for now.
             switch fold.pool?.body {
-            case .constantProduct?, nil: break
-            case .concentrated?: throw Failure(message: "report draws constant-product pools; \"\(pool)\" is concentrated: use `poolledger audit \(pool)` (or --json)")
+            case .constantProduct?, nil: try pairTimeline.observe(fold)
+            case .concentrated?: try rangeTimeline.observe(fold)
             }
-            try timeline.observe(fold)
             folded += 1
             if folded % 10_000 == 0 { Terminal.progress("report \(pool): \(folded) of \(count) facts") }
         }
         Terminal.endProgress()
-        guard let audit = try fold.audit() else {
+        guard let state = fold.pool else {
             throw Failure(message: "UNKNOWN_POOL: no pool \"\(pool)\" at seq \(at ?? head)")
         }
-        try Terminal.write(PoolReport.html(audit: audit, timeline: timeline), to: out)
-        Terminal.output("wrote \(out): \(timeline.points.count) points, \(audit.providers.count) providers\n")
+        switch state.body {
+        case .constantProduct:
+            guard let audit = try fold.audit() else { return }
+            try Terminal.write(PoolReport.html(audit: audit, timeline: pairTimeline), to: out)
+            Terminal.output("wrote \(out): \(pairTimeline.points.count) points, \(audit.providers.count) providers\n")
+        case .concentrated:
+            guard let audit = try fold.concentratedAudit() else { return }
+            try Terminal.write(ConcentratedReport.html(audit: audit, timeline: rangeTimeline), to: out)
+            Terminal.output("wrote \(out): \(rangeTimeline.points.count) points, \(audit.positions.count) positions\n")
+        }
     }
 }

@@ -37,7 +37,8 @@ extension BigUInt {
                 try trial.transfer(from: c.from, to: c.to, amount: BigUInt(c.shares))
             case .setFeeTo(let c):
                 trial.feeTo = c.feeTo
-            case .mintPosition, .burnPosition, .collect, .flash, .setFeeProtocol, .collectProtocol:
+            case .mintPosition, .burnPosition, .collect, .flash, .setFeeProtocol, .collectProtocol,
+                 .mintNFTPosition, .increaseLiquidity, .decreaseLiquidity, .collectNFT, .transferNFT, .burnNFT:
                 return false
             }
         } catch {

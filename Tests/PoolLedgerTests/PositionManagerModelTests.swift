@@ -849,3 +849,185 @@ private struct NPMRun {
         expectRefused(&manager, "transfer by the former holder") { try $0.transfer(tokenID: one, from: "alice", to: "carol") }
     }
 }
+
+// MARK: - Through the ledger: commands, facts, swaps, audit
+
+/// NFT histories run as commands through the ledger, with swaps across the
+/// ranges between them: after every step each NFT's holder, liquidity,
+/// checkpoints and tokens owed equal the model's (fed the pool position's
+/// fee growth inside, the pool side, which the pool's own tests check), its
+/// lifetime fees in the audit equal what the model credited plus what it
+/// would credit now, and the manager's position in each range holds the sum
+/// of the model's NFTs there.
+@Suite struct PositionManagerLedgerTests {
+    static let pool = "nft"
+    static let manager = mainnetPositionManager
+    static let ranges: [(Int32, Int32)] = [(-600, 600), (-600, 0), (0, 1_200), (-60, 60), (-1_200, 1_200)]
+
+    fileprivate struct Run {
+        var rng: NPMRandom
+        var ledger = Ledger()
+        var fold = AuditFold(pool: PositionManagerLedgerTests.pool)
+        var model = NPMModel()
+        /// Fees the model credited to each token (BigInt, never wrapping at these sizes).
+        var credited: [BigInt: (BigInt, BigInt)] = [:]
+        var nextID = 1
+        var log: [String] = []
+
+        init(seed: UInt64) throws {
+            rng = NPMRandom(state: seed)
+            try execute(.createPool(PoolCreated(pool: PositionManagerLedgerTests.pool, token0: "A", token1: "B", feePPM: 3000, model: .concentrated, tickSpacing: 60, sqrtPriceX96: Q96.one)))
+            try execute(.mintPosition(MintPosition(pool: PositionManagerLedgerTests.pool, owner: "lp", tickLower: -887_220, tickUpper: 887_220, liquidity: UInt256.powerOfTen(22)!)))
+        }
+
+        var v3: ConcentratedPool { ledger.pools[PositionManagerLedgerTests.pool]!.concentrated! }
+
+        @discardableResult
+        mutating func execute(_ body: CommandBody) throws -> [Fact] {
+            let facts = try ledger.execute(Command(body))
+            for fact in facts { try fold.fold(fact, seq: ledger.seq) }
+            return facts
+        }
+
+        func growth(_ lower: Int32, _ upper: Int32) -> (BigInt, BigInt) {
+            let info = v3.positions[ConcentratedPool.PositionKey(owner: PositionManagerLedgerTests.manager, tickLower: lower, tickUpper: upper)]
+            return (big(info?.feeGrowthInside0LastX128 ?? .zero), big(info?.feeGrowthInside1LastX128 ?? .zero))
+        }
+
+        mutating func amount(_ low: Int, _ high: Int) -> UInt256 {
+            // 10^low ... 10^high, log-uniform-ish.
+            let exponent = low + rng.below(high - low + 1)
+            return UInt256.powerOfTen(exponent)! * UInt256(UInt64(1 + rng.below(9)))
+        }
+
+        mutating func credit(_ id: BigInt, _ before: ModelToken?, released: (BigInt, BigInt), collected: (BigInt, BigInt)) {
+            let after = model.tokens[id]
+            let owedBefore = (before?.tokensOwed0 ?? 0, before?.tokensOwed1 ?? 0), owedAfter = (after?.tokensOwed0 ?? 0, after?.tokensOwed1 ?? 0)
+            let c = credited[id] ?? (0, 0)
+            credited[id] = (c.0 + owedAfter.0 - owedBefore.0 + collected.0 - released.0, c.1 + owedAfter.1 - owedBefore.1 + collected.1 - released.1)
+        }
+
+        mutating func step() throws {
+            let live = model.tokens.keys.sorted()
+            let choice = live.isEmpty ? 0 : rng.below(100)
+            let id = live.isEmpty ? BigInt(0) : live[rng.below(live.count)]
+            let uid = NPMWord.u256(id)
+            switch choice {
+            case 0..<15:
+                let (lower, upper) = PositionManagerLedgerTests.ranges[rng.below(PositionManagerLedgerTests.ranges.count)]
+                let holder = NPMRun.holders[rng.below(NPMRun.holders.count)]
+                let liquidity = amount(15, 21)
+                let newID = BigInt(nextID)
+                nextID += 1
+                log.append("mint #\(newID) \(holder) [\(lower), \(upper)] L \(liquidity)")
+                try execute(.mintNFTPosition(MintNFTPosition(pool: PositionManagerLedgerTests.pool, holder: holder, tokenID: NPMWord.u256(newID), tickLower: lower, tickUpper: upper, liquidity: liquidity)))
+                let g = growth(lower, upper)
+                try model.mint(tokenID: newID, holder: holder, tickLower: lower, tickUpper: upper, liquidity: big(liquidity), growthInside0: g.0, growthInside1: g.1)
+                credited[newID] = (0, 0)
+            case 15..<27:
+                let liquidity = amount(15, 21)
+                log.append("increase #\(id) by \(liquidity)")
+                let before = model.tokens[id]!
+                try execute(.increaseLiquidity(ChangeNFTLiquidity(pool: PositionManagerLedgerTests.pool, tokenID: uid, liquidity: liquidity)))
+                let g = growth(before.tickLower, before.tickUpper)
+                try model.increaseLiquidity(tokenID: id, liquidity: big(liquidity), growthInside0: g.0, growthInside1: g.1)
+                credit(id, before, released: (0, 0), collected: (0, 0))
+            case 27..<42:
+                let before = model.tokens[id]!
+                guard before.liquidity > 0 else { return }
+                // Some, most or all of it.
+                let share = [1, 2, 3, 4][rng.below(4)]
+                let liquidity = share == 4 ? before.liquidity : max(1, before.liquidity * BigInt(share) / 4)
+                log.append("decrease #\(id) by \(liquidity)")
+                let facts = try execute(.decreaseLiquidity(ChangeNFTLiquidity(pool: PositionManagerLedgerTests.pool, tokenID: uid, liquidity: NPMWord.u256(liquidity))))
+                guard case .nftLiquidityDecreased(let f) = facts[0].body else { Issue.record("decrease decided \(facts)"); return }
+                let g = growth(before.tickLower, before.tickUpper)
+                try model.decreaseLiquidity(tokenID: id, liquidity: liquidity, amount0: big(f.amount0), amount1: big(f.amount1), growthInside0: g.0, growthInside1: g.1)
+                credit(id, before, released: (big(f.amount0), big(f.amount1)), collected: (0, 0))
+            case 42..<58:
+                let before = model.tokens[id]!
+                let max0 = rng.chance(60) ? NPMWord.q128 - 1 : BigInt(rng.below(1_000_000)) * BigInt(10).power(9) + 1
+                let max1 = rng.chance(60) ? NPMWord.q128 - 1 : BigInt(rng.below(1_000_000)) * BigInt(10).power(9)
+                log.append("collect #\(id) max \(max0), \(max1)")
+                let facts = try execute(.collectNFT(CollectNFT(pool: PositionManagerLedgerTests.pool, tokenID: uid, amount0Max: NPMWord.u256(max0), amount1Max: NPMWord.u256(max1))))
+                guard case .nftCollected(let f) = facts[0].body else { Issue.record("collect decided \(facts)"); return }
+                let g = growth(before.tickLower, before.tickUpper)
+                let (want0, want1) = try model.collect(tokenID: id, amount0Max: max0, amount1Max: max1, poke: before.liquidity > 0 ? g : nil)
+                #expect(big(f.amount0) == want0 && big(f.amount1) == want1, "collect #\(id): the manager's amounts \(f.amount0), \(f.amount1), the model's \(want0), \(want1)")
+                #expect(f.poolAmount0 <= f.amount0 && f.poolAmount1 <= f.amount1, "the pool pays at most what the manager asked")
+                credit(id, before, released: (0, 0), collected: (want0, want1))
+            case 58..<68:
+                let before = model.tokens[id]!
+                let to = NPMRun.holders.filter { $0 != before.holder }[rng.below(NPMRun.holders.count - 1)]
+                log.append("transfer #\(id) to \(to)")
+                try execute(.transferNFT(MoveNFT(pool: PositionManagerLedgerTests.pool, tokenID: uid, to: to)))
+                try model.transfer(tokenID: id, from: before.holder, to: to)
+            case 68..<72:
+                let before = model.tokens[id]!
+                guard before.liquidity == 0, before.tokensOwed0 == 0, before.tokensOwed1 == 0 else { return }
+                log.append("burn #\(id)")
+                try execute(.burnNFT(MoveNFT(pool: PositionManagerLedgerTests.pool, tokenID: uid, to: zeroAddress)))
+                try model.burn(tokenID: id)
+            default:
+                let zeroForOne = rng.chance(50)
+                let amountIn = amount(16, 21)
+                log.append("swap \(zeroForOne ? "A" : "B") \(amountIn)")
+                try execute(.swapExactIn(SwapExactIn(pool: PositionManagerLedgerTests.pool, trader: "t", tokenIn: zeroForOne ? "A" : "B", amountIn: amountIn)))
+            }
+        }
+
+        /// Every NFT against the model, the audit's lifetime fees, the manager law; nil when all agree.
+        func mismatch() throws -> String? {
+            let book = v3.managers[PositionManagerLedgerTests.manager] ?? PositionManager()
+            let ids = Set(book.tokens.keys.map { big($0) })
+            guard ids == Set(model.tokens.keys) else { return "token ids \(ids.sorted()), the model's \(model.tokens.keys.sorted())" }
+            let audit = try #require(try fold.concentratedAudit())
+            var sums: [String: BigInt] = [:]
+            for (id, want) in model.tokens {
+                let got = book.tokens[NPMWord.u256(id)]!
+                guard got.holder == want.holder, big(got.liquidity) == want.liquidity, big(got.tokensOwed0) == want.tokensOwed0,
+                      big(got.tokensOwed1) == want.tokensOwed1, big(got.feeGrowthInside0LastX128) == want.feeGrowthInside0LastX128,
+                      big(got.feeGrowthInside1LastX128) == want.feeGrowthInside1LastX128, got.tickLower == want.tickLower, got.tickUpper == want.tickUpper
+                else { return "token \(id): ledger \(got), model \(want)" }
+                // Lifetime fees: credited so far plus what the NFT's liquidity earned since its checkpoint.
+                let inside = v3.feeGrowthInside(tickLower: want.tickLower, tickUpper: want.tickUpper)
+                var scratch = model
+                let pending0 = try scratch.feesSince(big(inside.0), want.feeGrowthInside0LastX128, liquidity: want.liquidity)
+                let pending1 = try scratch.feesSince(big(inside.1), want.feeGrowthInside1LastX128, liquidity: want.liquidity)
+                let c = credited[id]!
+                guard let row = audit.nfts.first(where: { $0.key.tokenID == NPMWord.u256(id) }) else { return "token \(id) has no audit row" }
+                guard big(row.audit.lifetimeFees0) == c.0 + pending0, big(row.audit.lifetimeFees1) == c.1 + pending1,
+                      row.holder == want.holder, big(row.tokensOwed0) == want.tokensOwed0, big(row.tokensOwed1) == want.tokensOwed1 else {
+                    return "token \(id): audit lifetime fees \(row.audit.lifetimeFees0), \(row.audit.lifetimeFees1), the model's \(c.0 + pending0), \(c.1 + pending1)"
+                }
+                sums["\(want.tickLower):\(want.tickUpper)", default: 0] += want.liquidity
+            }
+            for (lower, upper) in PositionManagerLedgerTests.ranges {
+                let pooled = big(v3.positions[ConcentratedPool.PositionKey(owner: PositionManagerLedgerTests.manager, tickLower: lower, tickUpper: upper)]?.liquidity ?? 0)
+                guard pooled == sums["\(lower):\(upper)"] ?? 0 else { return "range [\(lower), \(upper)]: the manager's pool position \(pooled), the model's NFTs \(sums["\(lower):\(upper)"] ?? 0)" }
+            }
+            guard audit.managerRanges.allSatisfy(\.holds) else { return "the audit's manager law does not hold" }
+            return nil
+        }
+    }
+
+    @Test func randomNFTHistoriesWithSwapsMatchTheModel() throws {
+        var steps = 0, collects = 0
+        for seed in UInt64(1)...40 {
+            var run = try Run(seed: seed)
+            for _ in 0..<70 {
+                try run.step()
+                steps += 1
+                if let mismatch = try run.mismatch() {
+                    Issue.record("seed \(seed), after \(run.log.suffix(6).joined(separator: "; ")): \(mismatch)")
+                    return
+                }
+            }
+            collects += run.ledger.pools[Self.pool]!.concentrated!.managers.isEmpty ? 0 : 1
+            // The whole history re-folds from its facts alone, with the state the commands left.
+            try run.ledger.checkRunningSums()
+        }
+        #expect(steps == 40 * 70)
+        #expect(collects > 30, "most histories end with NFTs held")
+    }
+}

@@ -156,10 +156,9 @@ extension AuditJSON {
             ("liquidity", .string(v3.liquidity.description)),
             ("numeraire", audit.valuation.map { $0.numeraire.map(JSON.string) ?? .string("given prices") } ?? .null),
         ]
-        members.append(("positions", .array(audit.positions.map { position in
+        func rowFields(_ position: RangePositionAudit) -> [(key: String, value: JSON)] {
             let key = position.position.key
             var fields: [(key: String, value: JSON)] = [
-                ("owner", .string(key.owner)),
                 ("tick_lower", .number(String(key.tickLower))),
                 ("tick_upper", .number(String(key.tickUpper))),
                 ("price_lower", tickPrice(key.tickLower)),
@@ -203,7 +202,25 @@ extension AuditJSON {
                     ])
                 })))
             }
-            return .object(fields)
+            return fields
+        }
+        members.append(("positions", .array(audit.positions.map { position in
+            .object([("owner", .string(position.position.key.owner))] + rowFields(position))
+        })))
+        // Per NFT: the row fields, and in base units what the manager's positions() returns and the lifetime fees.
+        members.append(("nfts", .array(audit.nfts.map { nft in
+            let head: [(key: String, value: JSON)] = [
+                ("token_id", .string(nft.key.tokenID.description)),
+                ("manager", .string(nft.key.manager)),
+                ("holder", nft.holder.map(JSON.string) ?? .null),
+            ]
+            let owed: [(key: String, value: JSON)] = [
+                ("tokens_owed0", .string(nft.tokensOwed0.description)),
+                ("tokens_owed1", .string(nft.tokensOwed1.description)),
+                ("fees0", .string(nft.audit.lifetimeFees0.description)),
+                ("fees1", .string(nft.audit.lifetimeFees1.description)),
+            ]
+            return .object(head + rowFields(nft.audit) + owed)
         })))
         members.append(("conservation", .object([
             ("balance0", .string(pool.reserve0.description)),
@@ -211,6 +228,16 @@ extension AuditJSON {
             ("owed0", .string(audit.owed0.description)),
             ("owed1", .string(audit.owed1.description)),
             ("holds", .bool(audit.holds)),
+            ("managers", .array(audit.managerRanges.map { range in
+                .object([
+                    ("manager", .string(range.key.owner)),
+                    ("tick_lower", .number(String(range.key.tickLower))),
+                    ("tick_upper", .number(String(range.key.tickUpper))),
+                    ("pool_liquidity", .string(range.poolLiquidity.description)),
+                    ("nft_liquidity", .string(range.nftLiquidity.description)),
+                    ("holds", .bool(range.holds)),
+                ])
+            })),
         ])))
         return .object(members)
     }

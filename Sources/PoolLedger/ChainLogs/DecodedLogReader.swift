@@ -18,7 +18,11 @@ import PoolMath
 /// Uniswap V2 factory `PairCreated` (token0, token1, pair) and pair `Mint`
 /// (sender, amount0, amount1), `Burn` (sender, amount0, amount1, to), `Swap`
 /// (sender, amount0In, amount1In, amount0Out, amount1Out, to), `Sync`,
-/// `Transfer` (from, to, value). A V3 `Mint`, `Burn` or `Swap` is told from
+/// `Transfer` (from, to, value); the V3 NonfungiblePositionManager's
+/// `IncreaseLiquidity` and `DecreaseLiquidity` (tokenId, liquidity, amount0,
+/// amount1), `Collect` (tokenId, recipient, amount0, amount1) and ERC-721
+/// `Transfer` (from, to, tokenId). A manager's `Collect` and `Transfer` are
+/// told from the pool's and the pair's by their `tokenId`. A V3 `Mint`, `Burn` or `Swap` is told from
 /// the V2 one by its arguments (tickLower; sqrtPriceX96).
 public enum DecodedLogReader {
     public enum Format: Sendable { case jsonLines, csv }
@@ -116,6 +120,15 @@ public enum DecodedLogReader {
         case "Burn" where fields["tickLower"] != nil:
             topics = [ConcentratedPoolLog.Topic.burn, try address("owner"), try signed("tickLower", bits: 24), try signed("tickUpper", bits: 24)]
             words = [try bounded("amount", bits: 128), try amount("amount0"), try amount("amount1")]
+        case "IncreaseLiquidity", "DecreaseLiquidity":
+            topics = [event == "IncreaseLiquidity" ? ManagerLog.Topic.increaseLiquidity : ManagerLog.Topic.decreaseLiquidity, try amount("tokenId")]
+            words = [try bounded("liquidity", bits: 128), try amount("amount0"), try amount("amount1")]
+        case "Collect" where fields["tokenId"] != nil:
+            topics = [ManagerLog.Topic.collect, try amount("tokenId")]
+            words = [try address("recipient"), try bounded("amount0", bits: 128), try bounded("amount1", bits: 128)]
+        case "Transfer" where fields["tokenId"] != nil:
+            topics = [ManagerLog.Topic.transfer, try address("from"), try address("to"), try amount("tokenId")]
+            words = []
         case "Collect":
             topics = [ConcentratedPoolLog.Topic.collect, try address("owner"), try signed("tickLower", bits: 24), try signed("tickUpper", bits: 24)]
             words = [try address("recipient"), try bounded("amount0", bits: 128), try bounded("amount1", bits: 128)]

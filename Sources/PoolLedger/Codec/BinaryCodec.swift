@@ -4,9 +4,14 @@ import PoolMath
 ///
 ///     byte 0    format version (1)
 ///     byte 1    type: 1 pool_created, 2 liquidity_added, 3 liquidity_removed,
-///               4 swap, 5 shares_transferred, 6 fee_to_set
+///               4 swap, 5 shares_transferred, 6 fee_to_set, 7 reserves_synced,
+///               8 position_minted, 9 position_burned, 10 fees_collected, 11 flash,
+///               12 protocol_fee_set, 13 protocol_fees_collected, 14 nft_minted,
+///               15 nft_liquidity_increased, 16 nft_liquidity_decreased,
+///               17 nft_collected, 18 nft_transferred, 19 nft_burned
 ///     byte 2    flags: 1 id, 2 time, 4 block, 8 protocol_fee_shares, 16 fee_to (non-null;
 ///               on a swap: sqrt_price_limit_x96), 32/64/128 concentrated-pool fields
+///               (on tags 14 to 17: 32 is pool_log)
 ///     fields    in the contract's order for the type
 ///     optional  id, time, block (as the flags say)
 ///
@@ -75,6 +80,14 @@ public enum BinaryCodec {
         case .flash: tag = 11
         case .protocolFeeSet: tag = 12
         case .protocolFeesCollected: tag = 13
+        case .nftMinted(let f), .nftLiquidityIncreased(let f), .nftLiquidityDecreased(let f):
+            if case .nftMinted = fact.body { tag = 14 } else if case .nftLiquidityIncreased = fact.body { tag = 15 } else { tag = 16 }
+            if f.poolLog != nil { flags |= Flag.extra1 }
+        case .nftCollected(let f):
+            tag = 17
+            if f.poolLog != nil { flags |= Flag.extra1 }
+        case .nftTransferred: tag = 18
+        case .nftBurned: tag = 19
         }
         out.append(version)
         out.append(tag)
@@ -122,6 +135,21 @@ public enum BinaryCodec {
             put(f.pool, &out); put(UInt64(f.feeProtocol0), &out); put(UInt64(f.feeProtocol1), &out)
         case .protocolFeesCollected(let f):
             put(f.pool, &out); put(f.recipient, &out); put(f.amount0, &out); put(f.amount1, &out)
+        case .nftMinted(let f), .nftLiquidityIncreased(let f), .nftLiquidityDecreased(let f):
+            put(f.pool, &out); put(f.manager, &out); put(f.tokenID, &out)
+            if let holder = f.holder { put(holder, &out) }
+            put(signed: Int64(f.tickLower), &out); put(signed: Int64(f.tickUpper), &out)
+            put(f.liquidity, &out); put(f.amount0, &out); put(f.amount1, &out)
+            if let log = f.poolLog { put(log, &out) }
+        case .nftCollected(let f):
+            put(f.pool, &out); put(f.manager, &out); put(f.tokenID, &out)
+            put(signed: Int64(f.tickLower), &out); put(signed: Int64(f.tickUpper), &out)
+            put(f.recipient, &out); put(f.amount0, &out); put(f.amount1, &out); put(f.poolAmount0, &out); put(f.poolAmount1, &out)
+            if let log = f.poolLog { put(log, &out) }
+        case .nftTransferred(let f):
+            put(f.pool, &out); put(f.manager, &out); put(f.tokenID, &out); put(f.from, &out); put(f.to, &out)
+        case .nftBurned(let f):
+            put(f.pool, &out); put(f.manager, &out); put(f.tokenID, &out); put(f.from, &out)
         }
         if let id = fact.id { put(id, &out) }
         if let time = fact.time { put(time, &out) }
@@ -229,12 +257,38 @@ public enum BinaryCodec {
         case 13:
             let pool = try reader.string(), recipient = try reader.string()
             body = .protocolFeesCollected(ProtocolFeesCollected(pool: pool, recipient: recipient, amount0: try reader.amount(), amount1: try reader.amount()))
+        case 14, 15, 16:
+            let pool = try reader.string(), manager = try reader.string(), tokenID = try reader.amount()
+            let holder = tag == 14 ? try reader.string() : nil
+            let lower = Int32(try reader.signed(in: Self.ticks)), upper = Int32(try reader.signed(in: Self.ticks))
+            let liquidity = try reader.amount(), amount0 = try reader.amount(), amount1 = try reader.amount()
+            let change = NFTLiquidityChanged(
+                pool: pool, manager: manager, tokenID: tokenID, holder: holder, tickLower: lower, tickUpper: upper,
+                liquidity: liquidity, amount0: amount0, amount1: amount1, poolLog: flags & Flag.extra1 != 0 ? try reader.string() : nil)
+            body = tag == 14 ? .nftMinted(change) : tag == 15 ? .nftLiquidityIncreased(change) : .nftLiquidityDecreased(change)
+        case 17:
+            let pool = try reader.string(), manager = try reader.string(), tokenID = try reader.amount()
+            let lower = Int32(try reader.signed(in: Self.ticks)), upper = Int32(try reader.signed(in: Self.ticks))
+            let recipient = try reader.string()
+            let amount0 = try reader.amount(), amount1 = try reader.amount(), pool0 = try reader.amount(), pool1 = try reader.amount()
+            body = .nftCollected(NFTCollected(
+                pool: pool, manager: manager, tokenID: tokenID, tickLower: lower, tickUpper: upper, recipient: recipient,
+                amount0: amount0, amount1: amount1, poolAmount0: pool0, poolAmount1: pool1,
+                poolLog: flags & Flag.extra1 != 0 ? try reader.string() : nil))
+        case 18:
+            let pool = try reader.string(), manager = try reader.string(), tokenID = try reader.amount()
+            body = .nftTransferred(NFTTransferred(pool: pool, manager: manager, tokenID: tokenID, from: try reader.string(), to: try reader.string()))
+        case 19:
+            let pool = try reader.string(), manager = try reader.string(), tokenID = try reader.amount()
+            body = .nftBurned(NFTTransferred(pool: pool, manager: manager, tokenID: tokenID, from: try reader.string(), to: zeroAddress))
         default:
             throw Rejection(.malformedRecord, "unknown fact type tag \(tag)")
         }
         let extras = Flag.extra1 | Flag.extra2 | Flag.extra3
+        let poolLogTag = (14...17).contains(tag)
         if tag != 1 && tag != 4 && tag != 6 && flags & Flag.feeTo != 0 || tag != 2 && tag != 3 && flags & Flag.protocolFee != 0
-            || tag != 1 && tag != 4 && flags & extras != 0 || tag == 1 && flags & Flag.extra3 != 0 {
+            || tag != 1 && tag != 4 && !poolLogTag && flags & extras != 0 || tag == 1 && flags & Flag.extra3 != 0
+            || poolLogTag && flags & (Flag.extra2 | Flag.extra3) != 0 {
             throw Rejection(.malformedRecord, "flags \(flags) do not fit fact type \(tag)")
         }
         let id = flags & Flag.id != 0 ? try reader.string() : nil

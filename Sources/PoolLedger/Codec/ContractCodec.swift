@@ -99,11 +99,37 @@ public enum ContractCodec {
             body = .protocolFeesCollected(ProtocolFeesCollected(
                 pool: try fields.string("pool"), recipient: try fields.string("recipient"),
                 amount0: try fields.amount("amount0"), amount1: try fields.amount("amount1")))
+        case "nft_minted", "nft_liquidity_increased", "nft_liquidity_decreased":
+            let change = NFTLiquidityChanged(
+                pool: try fields.string("pool"), manager: try fields.string("manager"), tokenID: try fields.amount("token_id"),
+                holder: type == "nft_minted" ? try fields.string("holder") : nil,
+                tickLower: Int32(try fields.signedInteger("tick_lower", in: tickRange)),
+                tickUpper: Int32(try fields.signedInteger("tick_upper", in: tickRange)),
+                liquidity: try fields.amount("liquidity"), amount0: try fields.amount("amount0"), amount1: try fields.amount("amount1"),
+                poolLog: try fields.optionalString("pool_log"))
+            body = type == "nft_minted" ? .nftMinted(change) : type == "nft_liquidity_increased" ? .nftLiquidityIncreased(change) : .nftLiquidityDecreased(change)
+        case "nft_collected":
+            body = .nftCollected(NFTCollected(
+                pool: try fields.string("pool"), manager: try fields.string("manager"), tokenID: try fields.amount("token_id"),
+                tickLower: Int32(try fields.signedInteger("tick_lower", in: tickRange)),
+                tickUpper: Int32(try fields.signedInteger("tick_upper", in: tickRange)),
+                recipient: try fields.string("recipient"),
+                amount0: try fields.amount("amount0"), amount1: try fields.amount("amount1"),
+                poolAmount0: try fields.amount("pool_amount0"), poolAmount1: try fields.amount("pool_amount1"),
+                poolLog: try fields.optionalString("pool_log")))
+        case "nft_transferred":
+            body = .nftTransferred(NFTTransferred(
+                pool: try fields.string("pool"), manager: try fields.string("manager"), tokenID: try fields.amount("token_id"),
+                from: try fields.string("from"), to: try fields.string("to")))
+        case "nft_burned":
+            body = .nftBurned(NFTTransferred(
+                pool: try fields.string("pool"), manager: try fields.string("manager"), tokenID: try fields.amount("token_id"),
+                from: try fields.string("holder"), to: zeroAddress))
         case "reserves_synced":
             body = .reservesSynced(ReservesSynced(
                 pool: try fields.string("pool"), reserve0: try fields.amount("reserve0"), reserve1: try fields.amount("reserve1")))
         default:
-            throw Rejection(.unknownType, "type \(quoted(type)) is not a fact type (pool_created, liquidity_added, liquidity_removed, swap, shares_transferred, fee_to_set, reserves_synced, position_minted, position_burned, fees_collected, flash, protocol_fee_set, protocol_fees_collected)")
+            throw Rejection(.unknownType, "type \(quoted(type)) is not a fact type (pool_created, liquidity_added, liquidity_removed, swap, shares_transferred, fee_to_set, reserves_synced, position_minted, position_burned, fees_collected, flash, protocol_fee_set, protocol_fees_collected, nft_minted, nft_liquidity_increased, nft_liquidity_decreased, nft_collected, nft_transferred, nft_burned)")
         }
         let fact = Fact(body, id: try fields.optionalString("id"), time: try fields.optionalInteger("time", in: timeRange),
                         block: try fields.optionalInteger("block", in: timeRange))
@@ -219,8 +245,39 @@ public enum ContractCodec {
             body = .collectProtocol(CollectProtocol(
                 pool: try fields.string("pool"), recipient: try fields.string("recipient"),
                 amount0Requested: try fields.optionalAmount("amount0_requested"), amount1Requested: try fields.optionalAmount("amount1_requested")))
+        case "mint_nft_position":
+            body = .mintNFTPosition(MintNFTPosition(
+                pool: try fields.string("pool"), manager: try fields.optionalString("manager") ?? mainnetPositionManager,
+                holder: try fields.string("holder"), tokenID: try fields.optionalAmount("token_id"),
+                tickLower: Int32(try fields.signedInteger("tick_lower", in: tickRange)),
+                tickUpper: Int32(try fields.signedInteger("tick_upper", in: tickRange)),
+                liquidity: try fields.amount("liquidity"),
+                amount0Max: try fields.optionalAmount("amount0_max"), amount1Max: try fields.optionalAmount("amount1_max")))
+        case "increase_liquidity":
+            body = .increaseLiquidity(ChangeNFTLiquidity(
+                pool: try fields.string("pool"), manager: try fields.optionalString("manager"), tokenID: try fields.amount("token_id"),
+                liquidity: try fields.amount("liquidity"),
+                amount0Limit: try fields.optionalAmount("amount0_max"), amount1Limit: try fields.optionalAmount("amount1_max")))
+        case "decrease_liquidity":
+            body = .decreaseLiquidity(ChangeNFTLiquidity(
+                pool: try fields.string("pool"), manager: try fields.optionalString("manager"), tokenID: try fields.amount("token_id"),
+                liquidity: try fields.amount("liquidity"),
+                amount0Limit: try fields.optionalAmount("amount0_min"), amount1Limit: try fields.optionalAmount("amount1_min")))
+        case "collect_nft":
+            body = .collectNFT(CollectNFT(
+                pool: try fields.string("pool"), manager: try fields.optionalString("manager"), tokenID: try fields.amount("token_id"),
+                recipient: try fields.optionalString("recipient"),
+                amount0Max: try fields.optionalAmount("amount0_max"), amount1Max: try fields.optionalAmount("amount1_max")))
+        case "transfer_nft":
+            body = .transferNFT(MoveNFT(
+                pool: try fields.string("pool"), manager: try fields.optionalString("manager"), tokenID: try fields.amount("token_id"),
+                from: try fields.optionalString("from"), to: try fields.string("to")))
+        case "burn_nft":
+            body = .burnNFT(MoveNFT(
+                pool: try fields.string("pool"), manager: try fields.optionalString("manager"), tokenID: try fields.amount("token_id"),
+                to: zeroAddress))
         default:
-            throw Rejection(.unknownType, "cmd \(quoted(name)) is not a command (create_pool, add_liquidity, remove_liquidity, swap_exact_in, swap_exact_out, transfer_shares, set_fee_to, mint_position, burn_position, collect, flash, set_fee_protocol, collect_protocol)")
+            throw Rejection(.unknownType, "cmd \(quoted(name)) is not a command (create_pool, add_liquidity, remove_liquidity, swap_exact_in, swap_exact_out, transfer_shares, set_fee_to, mint_position, burn_position, collect, flash, set_fee_protocol, collect_protocol, mint_nft_position, increase_liquidity, decrease_liquidity, collect_nft, transfer_nft, burn_nft)")
         }
         let command = Command(body, id: try fields.optionalString("id"), time: try fields.optionalInteger("time", in: timeRange),
                               block: try fields.optionalInteger("block", in: timeRange))
@@ -288,6 +345,24 @@ public enum ContractCodec {
             members.append(("fee_protocol1", .number(String(f.feeProtocol1))))
         case .protocolFeesCollected(let f):
             add("pool", f.pool); add("recipient", f.recipient); add("amount0", f.amount0); add("amount1", f.amount1)
+        case .nftMinted(let f), .nftLiquidityIncreased(let f), .nftLiquidityDecreased(let f):
+            add("pool", f.pool); add("manager", f.manager); add("token_id", f.tokenID)
+            if let holder = f.holder { add("holder", holder) }
+            members.append(("tick_lower", .number(String(f.tickLower))))
+            members.append(("tick_upper", .number(String(f.tickUpper))))
+            add("liquidity", f.liquidity); add("amount0", f.amount0); add("amount1", f.amount1)
+            if let log = f.poolLog { add("pool_log", log) }
+        case .nftCollected(let f):
+            add("pool", f.pool); add("manager", f.manager); add("token_id", f.tokenID)
+            members.append(("tick_lower", .number(String(f.tickLower))))
+            members.append(("tick_upper", .number(String(f.tickUpper))))
+            add("recipient", f.recipient); add("amount0", f.amount0); add("amount1", f.amount1)
+            add("pool_amount0", f.poolAmount0); add("pool_amount1", f.poolAmount1)
+            if let log = f.poolLog { add("pool_log", log) }
+        case .nftTransferred(let f):
+            add("pool", f.pool); add("manager", f.manager); add("token_id", f.tokenID); add("from", f.from); add("to", f.to)
+        case .nftBurned(let f):
+            add("pool", f.pool); add("manager", f.manager); add("token_id", f.tokenID); add("holder", f.from)
         }
         if let id = fact.id { add("id", id) }
         if let time = fact.time { members.append(("time", .number(String(time)))) }
@@ -356,6 +431,37 @@ public enum ContractCodec {
             add("pool", c.pool); add("recipient", c.recipient)
             if let requested = c.amount0Requested { add("amount0_requested", requested) }
             if let requested = c.amount1Requested { add("amount1_requested", requested) }
+        case .mintNFTPosition(let c):
+            add("pool", c.pool); add("manager", c.manager); add("holder", c.holder)
+            if let id = c.tokenID { add("token_id", id) }
+            addTicks(c.tickLower, c.tickUpper); add("liquidity", c.liquidity)
+            if let max = c.amount0Max { add("amount0_max", max) }
+            if let max = c.amount1Max { add("amount1_max", max) }
+        case .increaseLiquidity(let c), .decreaseLiquidity(let c):
+            let limit: String
+            if case .increaseLiquidity = command.body { limit = "max" } else { limit = "min" }
+            add("pool", c.pool)
+            if let manager = c.manager { add("manager", manager) }
+            add("token_id", c.tokenID); add("liquidity", c.liquidity)
+            if let value = c.amount0Limit { add("amount0_\(limit)", value) }
+            if let value = c.amount1Limit { add("amount1_\(limit)", value) }
+        case .collectNFT(let c):
+            add("pool", c.pool)
+            if let manager = c.manager { add("manager", manager) }
+            add("token_id", c.tokenID)
+            if let recipient = c.recipient { add("recipient", recipient) }
+            if let max = c.amount0Max { add("amount0_max", max) }
+            if let max = c.amount1Max { add("amount1_max", max) }
+        case .transferNFT(let c):
+            add("pool", c.pool)
+            if let manager = c.manager { add("manager", manager) }
+            add("token_id", c.tokenID)
+            if let from = c.from { add("from", from) }
+            add("to", c.to)
+        case .burnNFT(let c):
+            add("pool", c.pool)
+            if let manager = c.manager { add("manager", manager) }
+            add("token_id", c.tokenID)
         }
         if let id = command.id { add("id", id) }
         if let time = command.time { members.append(("time", .number(String(time)))) }

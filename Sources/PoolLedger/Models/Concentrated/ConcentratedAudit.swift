@@ -45,6 +45,8 @@ public struct RangePosition: Sendable, Equatable {
 /// Every range position of one concentrated pool.
 public struct ConcentratedBook: Sendable, Equatable {
     public private(set) var positions: [ConcentratedPool.PositionKey: RangePosition] = [:]
+    /// Every NFT's history, its key the manager's pool position (the NFT's range).
+    public private(set) var nfts: [NFTKey: RangePosition] = [:]
 
     public init() {}
 
@@ -56,34 +58,31 @@ public struct ConcentratedBook: Sendable, Equatable {
             return (UInt256(high: 0, low: info?.tokensOwed0 ?? 0), UInt256(high: 0, low: info?.tokensOwed1 ?? 0))
         }
         switch fact.body {
+        case .nftMinted(let f), .nftLiquidityIncreased(let f), .nftLiquidityDecreased(let f):
+            let minted: Bool
+            if case .nftLiquidityDecreased = fact.body { minted = false } else { minted = true }
+            // The manager's pool position moves as a direct one would; the NFT as its own.
+            let change = f.poolChange
+            Self.change(&positions[change.key, default: RangePosition(key: change.key)], change, minted: minted, seq: seq, time: fact.time,
+                        held: UInt256(high: 0, low: old.positions[change.key]?.liquidity ?? 0), owedBefore: owed(old, change.key), owedAfter: owed(new, change.key))
+            let nft = NFTKey(manager: f.manager, tokenID: f.tokenID)
+            Self.change(&nfts[nft, default: RangePosition(key: change.key)], change, minted: minted, seq: seq, time: fact.time,
+                        held: UInt256(high: 0, low: old.managers[f.manager]?.tokens[f.tokenID]?.liquidity ?? 0),
+                        owedBefore: Self.nftOwed(old, nft), owedAfter: Self.nftOwed(new, nft))
+        case .nftCollected(let f):
+            let key = f.poolPosition
+            // The manager's poke credited the pool position's fees before it collected.
+            Self.collect(&positions[key, default: RangePosition(key: key)], f.poolAmount0, f.poolAmount1, seq: seq, time: fact.time,
+                         owedBefore: owed(old, key), owedAfter: owed(new, key))
+            let nft = NFTKey(manager: f.manager, tokenID: f.tokenID)
+            Self.collect(&nfts[nft, default: RangePosition(key: key)], f.amount0, f.amount1, seq: seq, time: fact.time,
+                         owedBefore: Self.nftOwed(old, nft), owedAfter: Self.nftOwed(new, nft))
         case .positionMinted(let change), .positionBurned(let change):
             let key = ConcentratedPool.PositionKey(owner: change.owner, tickLower: change.tickLower, tickUpper: change.tickUpper)
-            var position = positions[key] ?? RangePosition(key: key)
             let minted: Bool
             if case .positionMinted = fact.body { minted = true } else { minted = false }
-            let (before0, before1) = owed(old, key), (after0, after1) = owed(new, key)
-            // Tokens owed wrap as uint128 on chain; credits are the wrapped differences.
-            let added0 = after0 &- before0, added1 = after1 &- before1
-            if minted {
-                position.feesCredited0 += added0
-                position.feesCredited1 += added1
-                position.deposited0 += change.amount0
-                position.deposited1 += change.amount1
-                position.scaledBasis0 += change.amount0 * Positions.liquidityScale
-                position.scaledBasis1 += change.amount1 * Positions.liquidityScale
-            } else {
-                position.feesCredited0 = position.feesCredited0 &+ (added0 &- change.amount0)
-                position.feesCredited1 = position.feesCredited1 &+ (added1 &- change.amount1)
-                position.released0 += change.amount0
-                position.released1 += change.amount1
-                let held = UInt256(high: 0, low: old.positions[key]?.liquidity ?? 0)
-                if !held.isZero {
-                    position.scaledBasis0 -= UInt256.mulDiv(position.scaledBasis0, change.liquidity, held)!
-                    position.scaledBasis1 -= UInt256.mulDiv(position.scaledBasis1, change.liquidity, held)!
-                }
-            }
-            position.entries.append(RangeEntry(kind: minted ? .mint : .burn, seq: seq, time: fact.time, liquidity: change.liquidity, amount0: change.amount0, amount1: change.amount1))
-            positions[key] = position
+            Self.change(&positions[key, default: RangePosition(key: key)], change, minted: minted, seq: seq, time: fact.time,
+                        held: UInt256(high: 0, low: old.positions[key]?.liquidity ?? 0), owedBefore: owed(old, key), owedAfter: owed(new, key))
         case .feesCollected(let collect):
             let key = ConcentratedPool.PositionKey(owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper)
             var position = positions[key] ?? RangePosition(key: key)
@@ -94,6 +93,63 @@ public struct ConcentratedBook: Sendable, Equatable {
         default:
             break
         }
+    }
+
+    /// An NFT's tokens owed as the manager keeps them (0 once burned).
+    static func nftOwed(_ pool: ConcentratedPool, _ nft: NFTKey) -> (UInt256, UInt256) {
+        let token = pool.managers[nft.manager]?.tokens[nft.tokenID]
+        return (UInt256(high: 0, low: token?.tokensOwed0 ?? 0), UInt256(high: 0, low: token?.tokensOwed1 ?? 0))
+    }
+
+    /// A collect after a touch that credited fees (the tokens owed after, plus what was paid, less before).
+    static func collect(_ position: inout RangePosition, _ amount0: UInt256, _ amount1: UInt256, seq: UInt64, time: UInt64?,
+                        owedBefore: (UInt256, UInt256), owedAfter: (UInt256, UInt256)) {
+        position.feesCredited0 = position.feesCredited0 &+ (owedAfter.0 &+ amount0 &- owedBefore.0)
+        position.feesCredited1 = position.feesCredited1 &+ (owedAfter.1 &+ amount1 &- owedBefore.1)
+        position.collected0 += amount0
+        position.collected1 += amount1
+        position.entries.append(RangeEntry(kind: .collect, seq: seq, time: time, liquidity: .zero, amount0: amount0, amount1: amount1))
+    }
+
+    /// A mint or burn of `change.liquidity` out of `held`, with the tokens owed before and after it.
+    static func change(_ position: inout RangePosition, _ change: PositionChanged, minted: Bool, seq: UInt64, time: UInt64?,
+                       held: UInt256, owedBefore: (UInt256, UInt256), owedAfter: (UInt256, UInt256)) {
+        let (before0, before1) = owedBefore, (after0, after1) = owedAfter
+        // Tokens owed wrap as uint128 on chain; credits are the wrapped differences.
+        let added0 = after0 &- before0, added1 = after1 &- before1
+        if minted {
+            position.feesCredited0 += added0
+            position.feesCredited1 += added1
+            position.deposited0 += change.amount0
+            position.deposited1 += change.amount1
+            position.scaledBasis0 += change.amount0 * Positions.liquidityScale
+            position.scaledBasis1 += change.amount1 * Positions.liquidityScale
+        } else {
+            position.feesCredited0 = position.feesCredited0 &+ (added0 &- change.amount0)
+            position.feesCredited1 = position.feesCredited1 &+ (added1 &- change.amount1)
+            position.released0 += change.amount0
+            position.released1 += change.amount1
+            if !held.isZero {
+                position.scaledBasis0 -= UInt256.mulDiv(position.scaledBasis0, change.liquidity, held)!
+                position.scaledBasis1 -= UInt256.mulDiv(position.scaledBasis1, change.liquidity, held)!
+            }
+        }
+        position.entries.append(RangeEntry(kind: minted ? .mint : .burn, seq: seq, time: time, liquidity: change.liquidity, amount0: change.amount0, amount1: change.amount1))
+    }
+}
+
+/// An NFT: its manager and token id (token ids are the manager's own).
+public struct NFTKey: Sendable, Hashable, Comparable {
+    public var manager: String
+    public var tokenID: UInt256
+
+    public init(manager: String, tokenID: UInt256) {
+        self.manager = manager
+        self.tokenID = tokenID
+    }
+
+    public static func < (a: NFTKey, b: NFTKey) -> Bool {
+        a.manager != b.manager ? utf8Less(a.manager, b.manager) : a.tokenID < b.tokenID
     }
 }
 
@@ -141,6 +197,19 @@ public struct RangePositionAudit: Sendable, Equatable {
     public var lifetimeFees1: UInt256 { uncollectedFees1 + collectedFees1 }
 }
 
+/// One NFT's audit row: its figures as a position's (`audit`, whose
+/// position key is the manager's pool position it is a share of), its holder
+/// (nil once burned) and its tokens owed as the manager's `positions()`
+/// returns them (fees since the last touch not yet credited: those are in
+/// the uncollected fees).
+public struct NFTPositionAudit: Sendable, Equatable {
+    public var key: NFTKey
+    public var holder: String?
+    public var tokensOwed0: UInt256
+    public var tokensOwed1: UInt256
+    public var audit: RangePositionAudit
+}
+
 /// A concentrated pool's audit: every range position, and the balances set
 /// against everything they owe.
 public struct ConcentratedPoolAudit: Sendable, Equatable {
@@ -153,6 +222,9 @@ public struct ConcentratedPoolAudit: Sendable, Equatable {
     public var owed0: UInt256
     public var owed1: UInt256
 
+    /// One row per NFT of the pool's managers (each one's share of the manager's position), in manager then token id order.
+    public var nfts: [NFTPositionAudit]
+
     /// Audits every open position of the book (every one ever opened, with `includeExited`), in canonical order.
     public init(pool: PoolState, book: ConcentratedBook, valuation: Valuation?, includeExited: Bool) throws(AuditError) {
         guard case .concentrated(let v3) = pool.body else {
@@ -164,47 +236,104 @@ public struct ConcentratedPoolAudit: Sendable, Equatable {
         var owed0 = UInt256(high: 0, low: v3.protocolFees0), owed1 = UInt256(high: 0, low: v3.protocolFees1)
         var audits: [RangePositionAudit] = []
         for key in book.positions.keys.sorted() {
-            let position = book.positions[key]!
             let info = v3.positions[key] ?? ConcentratedPool.PositionInfo()
             let open = info.liquidity > 0 || info.tokensOwed0 > 0 || info.tokensOwed1 > 0
             guard open || includeExited else { continue }
-            let (principal, pending) = v3.claims(of: key, info)
-            let tokensOwed0 = UInt256(high: 0, low: info.tokensOwed0), tokensOwed1 = UInt256(high: 0, low: info.tokensOwed1)
-            func excess(_ a: UInt256, _ b: UInt256) -> UInt256 { a > b ? a - b : .zero }
-            let principalOwed0 = min(excess(position.released0, position.collected0), tokensOwed0)
-            let principalOwed1 = min(excess(position.released1, position.collected1), tokensOwed1)
-            let uncollected0 = tokensOwed0 - principalOwed0 + pending.amount0
-            let uncollected1 = tokensOwed1 - principalOwed1 + pending.amount1
-            let claimable0 = principal.amount0 + tokensOwed0 + pending.amount0
-            let claimable1 = principal.amount1 + tokensOwed1 + pending.amount1
-            owed0 += claimable0
-            owed1 += claimable1
-            var audit = RangePositionAudit(
-                position: position, liquidity: info.liquidity, inRange: key.tickLower <= v3.tick && v3.tick < key.tickUpper,
-                principal0: principal.amount0, principal1: principal.amount1,
-                principalOwed0: principalOwed0, principalOwed1: principalOwed1,
-                uncollectedFees0: uncollected0, uncollectedFees1: uncollected1,
-                collectedFees0: excess(position.collected0, position.released0), collectedFees1: excess(position.collected1, position.released1),
-                claimable0: claimable0, claimable1: claimable1,
-                value: .zero, principalValue: .zero, hodlValue: .zero, ilValue: .zero, feeValue: .zero, netValue: .zero, ilPercent: nil)
-            if let valuation {
-                audit.principalValue = try valuation.value(principal.amount0, principal.amount1)
-                let uncollectedValue = try valuation.value(uncollected0, uncollected1)
-                audit.value = audit.principalValue + uncollectedValue
-                audit.hodlValue = try valuation.value(position.scaledBasis0, position.scaledBasis1, scale: Positions.liquidityScale)
-                audit.feeValue = try valuation.value(audit.lifetimeFees0, audit.lifetimeFees1)
-                audit.ilValue = SignedAmount(audit.principalValue) - SignedAmount(audit.hodlValue)
-                audit.netValue = audit.ilValue + SignedAmount(audit.feeValue)
-                if !audit.hodlValue.isZero {
-                    let percent = UInt256.mulDiv(audit.ilValue.magnitude, UInt256(100) * Positions.liquidityScale, audit.hodlValue)!
-                    audit.ilPercent = SignedAmount(percent, negative: audit.ilValue.isNegative)
-                }
-            }
+            let audit = try Self.row(book.positions[key]!, info, v3: v3, valuation: valuation)
+            owed0 += audit.claimable0
+            owed1 += audit.claimable1
             audits.append(audit)
         }
+        var nfts: [NFTPositionAudit] = []
+        for nft in book.nfts.keys.sorted() {
+            let history = book.nfts[nft]!
+            let token = v3.managers[nft.manager]?.tokens[nft.tokenID]
+            guard token != nil || includeExited else { continue }
+            // The NFT as a position of its own: its liquidity, checkpoints and
+            // tokens owed, settled against the pool's fee growth inside as the
+            // manager settles it (the same mulDiv the pool's positions use).
+            var info = ConcentratedPool.PositionInfo()
+            if let token {
+                info.liquidity = token.liquidity
+                info.feeGrowthInside0LastX128 = token.feeGrowthInside0LastX128
+                info.feeGrowthInside1LastX128 = token.feeGrowthInside1LastX128
+                info.tokensOwed0 = token.tokensOwed0
+                info.tokensOwed1 = token.tokensOwed1
+            }
+            nfts.append(NFTPositionAudit(
+                key: nft, holder: token?.holder, tokensOwed0: UInt256(high: 0, low: info.tokensOwed0), tokensOwed1: UInt256(high: 0, low: info.tokensOwed1),
+                audit: try Self.row(history, info, v3: v3, valuation: valuation)))
+        }
         self.positions = audits
+        self.nfts = nfts
         self.owed0 = owed0
         self.owed1 = owed1
+    }
+
+    /// One position's figures now: `info` is what it holds (liquidity, fee checkpoints, tokens owed), `position` its history.
+    static func row(_ position: RangePosition, _ info: ConcentratedPool.PositionInfo, v3: ConcentratedPool, valuation: Valuation?) throws(AuditError) -> RangePositionAudit {
+        let key = position.key
+        let (principal, pending) = v3.claims(of: key, info)
+        let tokensOwed0 = UInt256(high: 0, low: info.tokensOwed0), tokensOwed1 = UInt256(high: 0, low: info.tokensOwed1)
+        func excess(_ a: UInt256, _ b: UInt256) -> UInt256 { a > b ? a - b : .zero }
+        let principalOwed0 = min(excess(position.released0, position.collected0), tokensOwed0)
+        let principalOwed1 = min(excess(position.released1, position.collected1), tokensOwed1)
+        let uncollected0 = tokensOwed0 - principalOwed0 + pending.amount0
+        let uncollected1 = tokensOwed1 - principalOwed1 + pending.amount1
+        let claimable0 = principal.amount0 + tokensOwed0 + pending.amount0
+        let claimable1 = principal.amount1 + tokensOwed1 + pending.amount1
+        var audit = RangePositionAudit(
+            position: position, liquidity: info.liquidity, inRange: key.tickLower <= v3.tick && v3.tick < key.tickUpper,
+            principal0: principal.amount0, principal1: principal.amount1,
+            principalOwed0: principalOwed0, principalOwed1: principalOwed1,
+            uncollectedFees0: uncollected0, uncollectedFees1: uncollected1,
+            collectedFees0: excess(position.collected0, position.released0), collectedFees1: excess(position.collected1, position.released1),
+            claimable0: claimable0, claimable1: claimable1,
+            value: .zero, principalValue: .zero, hodlValue: .zero, ilValue: .zero, feeValue: .zero, netValue: .zero, ilPercent: nil)
+        if let valuation {
+            audit.principalValue = try valuation.value(principal.amount0, principal.amount1)
+            let uncollectedValue = try valuation.value(uncollected0, uncollected1)
+            audit.value = audit.principalValue + uncollectedValue
+            audit.hodlValue = try valuation.value(position.scaledBasis0, position.scaledBasis1, scale: Positions.liquidityScale)
+            audit.feeValue = try valuation.value(audit.lifetimeFees0, audit.lifetimeFees1)
+            audit.ilValue = SignedAmount(audit.principalValue) - SignedAmount(audit.hodlValue)
+            audit.netValue = audit.ilValue + SignedAmount(audit.feeValue)
+            if !audit.hodlValue.isZero {
+                let percent = UInt256.mulDiv(audit.ilValue.magnitude, UInt256(100) * Positions.liquidityScale, audit.hodlValue)!
+                audit.ilPercent = SignedAmount(percent, negative: audit.ilValue.isNegative)
+            }
+        }
+        return audit
+    }
+
+    /// The manager law, restated for people: per manager and range, its
+    /// position in the pool against its NFTs' liquidity summed from the NFTs.
+    public struct ManagerRange: Sendable, Equatable {
+        public var key: ConcentratedPool.PositionKey
+        public var poolLiquidity: UInt256
+        public var nftLiquidity: UInt256
+        public var holds: Bool { poolLiquidity == nftLiquidity }
+    }
+
+    public var managerRanges: [ManagerRange] {
+        var sums: [ConcentratedPool.PositionKey: UInt256] = [:]
+        for (manager, book) in v3.managers {
+            for token in book.tokens.values {
+                sums[ConcentratedPool.PositionKey(owner: manager, tickLower: token.tickLower, tickUpper: token.tickUpper), default: .zero] += UInt256(high: 0, low: token.liquidity)
+            }
+        }
+        for (key, info) in v3.positions where v3.managers[key.owner] != nil && info.liquidity > 0 { sums[key, default: .zero] += .zero }
+        return sums.keys.sorted().map { key in
+            ManagerRange(key: key, poolLiquidity: UInt256(high: 0, low: v3.positions[key]?.liquidity ?? 0), nftLiquidity: sums[key]!)
+        }
+    }
+
+    /// The audit of one holder: the positions it owns directly and the NFTs it holds (the pool's totals unchanged).
+    public func holding(_ holder: String) -> ConcentratedPoolAudit {
+        var audit = self
+        audit.positions = positions.filter { $0.position.key.owner == holder }
+        audit.nfts = nfts.filter { $0.holder == holder }
+        return audit
     }
 
     /// The balances cover everything owed (the pool's invariant, restated for people).

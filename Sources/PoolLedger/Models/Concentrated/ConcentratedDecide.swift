@@ -85,7 +85,7 @@ extension ConcentratedPool {
                 pool: collect.pool, recipient: collect.recipient,
                 amount0: UInt256(high: 0, low: paid.amount0), amount1: UInt256(high: 0, low: paid.amount1)))
         default:
-            return nil
+            return try decideNFT(command.body)
         }
     }
 }

@@ -28,40 +28,16 @@ extension ConcentratedPool {
         do throws(Rejection) {
             switch fact.body {
             case .positionMinted(let mint):
-                journal.record(position: PositionKey(owner: mint.owner, tickLower: mint.tickLower, tickUpper: mint.tickUpper), of: self)
-                let amounts = try Self.v3Call { () throws(V3MathError) in
-                    try self.mint(owner: mint.owner, tickLower: mint.tickLower, tickUpper: mint.tickUpper, amount: try Self.liquidity(mint.liquidity))
-                }
-                try Self.check(.amountMismatch, "amount0", recorded: mint.amount0, expected: amounts.amount0)
-                try Self.check(.amountMismatch, "amount1", recorded: mint.amount1, expected: amounts.amount1)
-                // The mint succeeded, so its liquidity fits int128.
-                try liquidityBook.change(lower: mint.tickLower, upper: mint.tickUpper, delta: Int128(mint.liquidity.low), tick: tick, ticks: ticks)
-                liquidityBook.touch(before: journal.positions.last!.1, after: positions[journal.positions.last!.0])
-                balance0 = try Self.paidIn(balance0, amounts.amount0, token: "token0")
-                balance1 = try Self.paidIn(balance1, amounts.amount1, token: "token1")
+                try foldMint(mint, journal: &journal)
+                try checkManagerRange(mint.key)
             case .positionBurned(let burn):
-                journal.record(position: PositionKey(owner: burn.owner, tickLower: burn.tickLower, tickUpper: burn.tickUpper), of: self)
-                let amounts = try Self.v3Call { () throws(V3MathError) in
-                    try self.burn(owner: burn.owner, tickLower: burn.tickLower, tickUpper: burn.tickUpper, amount: try Self.liquidity(burn.liquidity))
-                }
-                try Self.check(.payoutMismatch, "amount0", recorded: burn.amount0, expected: amounts.amount0)
-                try Self.check(.payoutMismatch, "amount1", recorded: burn.amount1, expected: amounts.amount1)
-                try liquidityBook.change(lower: burn.tickLower, upper: burn.tickUpper, delta: -Int128(burn.liquidity.low), tick: tick, ticks: ticks)
-                liquidityBook.touch(before: journal.positions.last!.1, after: positions[journal.positions.last!.0])
+                try foldBurn(burn, journal: &journal)
+                try checkManagerRange(burn.key)
             case .feesCollected(let collect):
-                let key = ConcentratedPool.PositionKey(owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper)
-                let owed = positions[key]
-                let owed0 = UInt256(high: 0, low: owed?.tokensOwed0 ?? 0), owed1 = UInt256(high: 0, low: owed?.tokensOwed1 ?? 0)
-                // A collect pays at most what is owed; the log records what it paid.
-                guard collect.amount0 <= owed0, collect.amount1 <= owed1 else {
-                    throw Rejection(.payoutMismatch, "collect of \(collect.amount0), \(collect.amount1) from \(collect.owner) \(collect.tickLower)...\(collect.tickUpper): the position is owed only \(owed0), \(owed1)")
-                }
-                journal.positions.append((key, owed))
-                _ = self.collect(owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper,
-                                 amount0Requested: collect.amount0.low, amount1Requested: collect.amount1.low)
-                liquidityBook.touch(before: owed, after: positions[key])
-                balance0 = try Self.paidOut(balance0, collect.amount0, token: "token0")
-                balance1 = try Self.paidOut(balance1, collect.amount1, token: "token1")
+                try foldCollect(owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper,
+                                amount0: collect.amount0, amount1: collect.amount1, journal: &journal)
+            case .nftMinted, .nftLiquidityIncreased, .nftLiquidityDecreased, .nftCollected, .nftTransferred, .nftBurned:
+                try foldNFT(fact.body, journal: &journal)
             case .swap(let swap):
                 try replaySwap(swap, journal: &journal)
                 liquidityBook.move(from: journal.tick, to: tick, ticks: ticks, changed: &journal.bookMoves)
@@ -97,6 +73,49 @@ extension ConcentratedPool {
             throw error
         }
         return journal
+    }
+
+    /// A mint of `change.liquidity` in the owner's range, checked to take exactly the recorded amounts.
+    mutating func foldMint(_ mint: PositionChanged, journal: inout Journal) throws(Rejection) {
+        journal.record(position: mint.key, of: self)
+        let amounts = try Self.v3Call { () throws(V3MathError) in
+            try self.mint(owner: mint.owner, tickLower: mint.tickLower, tickUpper: mint.tickUpper, amount: try Self.liquidity(mint.liquidity))
+        }
+        try Self.check(.amountMismatch, "amount0", recorded: mint.amount0, expected: amounts.amount0)
+        try Self.check(.amountMismatch, "amount1", recorded: mint.amount1, expected: amounts.amount1)
+        // The mint succeeded, so its liquidity fits int128.
+        try liquidityBook.change(lower: mint.tickLower, upper: mint.tickUpper, delta: Int128(mint.liquidity.low), tick: tick, ticks: ticks)
+        liquidityBook.touch(before: journal.positions.last!.1, after: positions[journal.positions.last!.0])
+        balance0 = try Self.paidIn(balance0, amounts.amount0, token: "token0")
+        balance1 = try Self.paidIn(balance1, amounts.amount1, token: "token1")
+    }
+
+    /// A burn of `change.liquidity` (0: a poke), checked to release exactly the recorded amounts.
+    mutating func foldBurn(_ burn: PositionChanged, journal: inout Journal) throws(Rejection) {
+        journal.record(position: burn.key, of: self)
+        let amounts = try Self.v3Call { () throws(V3MathError) in
+            try self.burn(owner: burn.owner, tickLower: burn.tickLower, tickUpper: burn.tickUpper, amount: try Self.liquidity(burn.liquidity))
+        }
+        try Self.check(.payoutMismatch, "amount0", recorded: burn.amount0, expected: amounts.amount0)
+        try Self.check(.payoutMismatch, "amount1", recorded: burn.amount1, expected: amounts.amount1)
+        try liquidityBook.change(lower: burn.tickLower, upper: burn.tickUpper, delta: -Int128(burn.liquidity.low), tick: tick, ticks: ticks)
+        liquidityBook.touch(before: journal.positions.last!.1, after: positions[journal.positions.last!.0])
+    }
+
+    /// A collect that paid exactly `amount0`/`amount1` (at most what the position is owed).
+    mutating func foldCollect(owner: String, tickLower: Int32, tickUpper: Int32, amount0: UInt256, amount1: UInt256, journal: inout Journal) throws(Rejection) {
+        let key = ConcentratedPool.PositionKey(owner: owner, tickLower: tickLower, tickUpper: tickUpper)
+        let owed = positions[key]
+        let owed0 = UInt256(high: 0, low: owed?.tokensOwed0 ?? 0), owed1 = UInt256(high: 0, low: owed?.tokensOwed1 ?? 0)
+        // A collect pays at most what is owed; the log records what it paid.
+        guard amount0 <= owed0, amount1 <= owed1 else {
+            throw Rejection(.payoutMismatch, "collect of \(amount0), \(amount1) from \(owner) \(tickLower)...\(tickUpper): the position is owed only \(owed0), \(owed1)")
+        }
+        journal.positions.append((key, owed))
+        _ = self.collect(owner: owner, tickLower: tickLower, tickUpper: tickUpper, amount0Requested: amount0.low, amount1Requested: amount1.low)
+        liquidityBook.touch(before: owed, after: positions[key])
+        balance0 = try Self.paidOut(balance0, amount0, token: "token0")
+        balance1 = try Self.paidOut(balance1, amount1, token: "token1")
     }
 
     // MARK: swap

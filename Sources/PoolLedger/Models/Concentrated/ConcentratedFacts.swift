@@ -23,6 +23,8 @@ public struct PositionChanged: Sendable, Equatable {
         self.amount0 = amount0
         self.amount1 = amount1
     }
+
+    public var key: ConcentratedPool.PositionKey { ConcentratedPool.PositionKey(owner: owner, tickLower: tickLower, tickUpper: tickUpper) }
 }
 
 /// `fees_collected` (concentrated pools): tokens owed to a position paid out.

@@ -24,6 +24,9 @@ extension ConcentratedPool {
         var ticks: [(Int32, TickInfo?)] = []
         var words: [(Int16, UInt256?)] = []
         var positions: [(PositionKey, PositionInfo?)] = []
+        /// NFT facts: the NFT as it was (the manager itself when it was new), the manager law's account.
+        var nft: (manager: String, tokenID: UInt256, token: PositionManager.Token?, managerWasNew: Bool)?
+        var managerRange: (PositionKey, UInt256?)?
 
         init(_ pool: ConcentratedPool) {
             sqrtPriceX96 = pool.sqrtPriceX96
@@ -54,6 +57,10 @@ extension ConcentratedPool {
     /// Puts the pool back as the journal found it (entries in reverse, so an
     /// entry recorded twice ends at its first, oldest value).
     mutating func rollBack(_ journal: Journal) {
+        if let nft = journal.nft {
+            if nft.managerWasNew { managers[nft.manager] = nil } else { managers[nft.manager]!.restore(nft.token, id: nft.tokenID) }
+        }
+        if let (key, sum) = journal.managerRange { managerRanges[key] = sum }
         for (key, info) in journal.positions.reversed() { positions[key] = info }
         for (word, bits) in journal.words.reversed() { tickBitmap[word] = bits }
         for (index, info) in journal.ticks.reversed() { ticks[index] = info }

@@ -44,6 +44,7 @@ extension ConcentratedPool {
             throw Rejection(.runningSum, "the liquidity book holds \(liquidityBook.order.count) edge ticks; recomputed from the positions: \(full.order.count)")
         }
         try checkExactCover()
+        try checkManagerRanges()
     }
 
     /// The cover law summed position by position (O(positions)): principal as a

@@ -78,6 +78,12 @@ public struct ConcentratedPool: Sendable, Equatable {
     /// from the contract's code above: a pool changed through `mint`, `burn`
     /// or `swap` directly (a trial run, a benchmark) does not move it.
     public internal(set) var liquidityBook = LiquidityBook()
+    /// The position managers holding positions here, by address: each one's
+    /// NFTs of this pool as the manager's contract keeps them (`nft_*` facts).
+    public internal(set) var managers: [String: PositionManager] = [:]
+    /// The manager law's own account: the liquidity of a manager's NFTs per
+    /// range, summed fact by fact, set against the manager's pool position.
+    public internal(set) var managerRanges: [PositionKey: UInt256] = [:]
 
     static let q128 = UInt256.one << 128
 

@@ -58,7 +58,7 @@ enum ConcentratedStateJSON {
             ("price1_cumulative", zero),
             ("block_timestamp_last", integer(0)),
         ]
-        return StateHash.ModelMembers(beforeTime: beforeTime, afterTime: [
+        var afterTime: [(key: String, value: JSON)] = [
             ("shares", .object([])),
             ("tick_spacing", integer(v3.tickSpacing)),
             ("sqrt_price_x96", amount(v3.sqrtPriceX96)),
@@ -71,7 +71,67 @@ enum ConcentratedStateJSON {
             ("protocol_fees1", amount(v3.protocolFees1)),
             ("ticks", .array(ticks)),
             ("positions", .array(positions)),
-        ])
+        ]
+        // Written only for a pool with NFTs, so every other pool's hash is what it was.
+        let nfts = nftList(v3)
+        if !nfts.isEmpty { afterTime.append(("nfts", .array(nfts))) }
+        return StateHash.ModelMembers(beforeTime: beforeTime, afterTime: afterTime)
+    }
+
+    /// Every NFT of the pool's managers, by manager (UTF-8 bytes) then token
+    /// id, as the manager's `positions(tokenId)` returns it, with its holder.
+    static func nftList(_ v3: ConcentratedPool) -> [JSON] {
+        func amount(_ value: UInt256) -> JSON { .string(value.description) }
+        func amount(_ value: UInt128) -> JSON { .string(value.description) }
+        var list: [JSON] = []
+        for manager in v3.managers.keys.sorted(by: utf8Less) {
+            let book = v3.managers[manager]!
+            for id in book.tokens.keys.sorted() {
+                let token = book.tokens[id]!
+                list.append(.object([
+                    ("manager", .string(manager)),
+                    ("token_id", amount(id)),
+                    ("holder", .string(token.holder)),
+                    ("tick_lower", .number(String(token.tickLower))),
+                    ("tick_upper", .number(String(token.tickUpper))),
+                    ("liquidity", amount(token.liquidity)),
+                    ("fee_growth_inside0_last_x128", amount(token.feeGrowthInside0LastX128)),
+                    ("fee_growth_inside1_last_x128", amount(token.feeGrowthInside1LastX128)),
+                    ("tokens_owed0", amount(token.tokensOwed0)),
+                    ("tokens_owed1", amount(token.tokensOwed1)),
+                ]))
+            }
+        }
+        return list
+    }
+
+    /// The managers' NFTs read back (`nfts`, absent for a pool with none).
+    static func decodeNFTs(_ json: JSON?) throws(Rejection) -> [String: PositionManager] {
+        guard let json else { return [:] }
+        guard case .array(let list) = json else { throw Rejection(.invalidField, "snapshot pool field \"nfts\" must be an array") }
+        var tokens: [String: [UInt256: PositionManager.Token]] = [:]
+        for entry in list {
+            var fields = try FieldReader(entry)
+            let manager = try fields.string("manager")
+            let id = try fields.amount("token_id")
+            let token = PositionManager.Token(
+                holder: try fields.string("holder"),
+                tickLower: Int32(try fields.signedInteger("tick_lower", in: ContractCodec.tickRange)),
+                tickUpper: Int32(try fields.signedInteger("tick_upper", in: ContractCodec.tickRange)),
+                liquidity: try uint128(try fields.amount("liquidity"), "liquidity"),
+                feeGrowthInside0LastX128: try fields.amount("fee_growth_inside0_last_x128"),
+                feeGrowthInside1LastX128: try fields.amount("fee_growth_inside1_last_x128"),
+                tokensOwed0: try uint128(try fields.amount("tokens_owed0"), "tokens_owed0"),
+                tokensOwed1: try uint128(try fields.amount("tokens_owed1"), "tokens_owed1"))
+            try fields.finish("a snapshot NFT")
+            guard token.tickLower < token.tickUpper else {
+                throw Rejection(.invalidField, "snapshot NFT \(id) of \(quoted(manager)) has range \(token.tickLower)...\(token.tickUpper)")
+            }
+            guard tokens[manager, default: [:]].updateValue(token, forKey: id) == nil else {
+                throw Rejection(.duplicateField, "snapshot NFT \(id) of \(quoted(manager)) appears twice")
+            }
+        }
+        return tokens.mapValues { PositionManager(tokens: $0) }
     }
 
     /// Reads the V3 state back (the pool_created fields `tick_spacing` and
@@ -104,6 +164,7 @@ enum ConcentratedStateJSON {
         guard case .array(let positionList)? = fields.raw("positions") else {
             throw Rejection(.missingField, "snapshot pool field \"positions\" must be an array")
         }
+        let managers = try decodeNFTs(fields.raw("nfts"))
         var ticks: [Int32: ConcentratedPool.TickInfo] = [:]
         ticks.reserveCapacity(tickList.count)
         for entry in tickList {
@@ -150,6 +211,7 @@ enum ConcentratedStateJSON {
                 ticks: ticks, positions: positions)
             pool.balance0 = balance0
             pool.balance1 = balance1
+            pool.restoreManagers(managers)
             return pool
         } catch {
             throw Rejection(error)

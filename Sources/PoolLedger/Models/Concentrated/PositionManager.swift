@@ -100,6 +100,45 @@ public struct PositionManager: Sendable, Equatable {
         return (amount0, amount1)
     }
 
+    /// A collect whose amounts are already decided (a recorded fact: the
+    /// amounts the manager's Collect log states): the NFT's fees settled as in
+    /// `collect`, then exactly these amounts taken from its tokens owed; more
+    /// than it is owed is refused. (Both may be 0: the maxima were then above 0
+    /// and the NFT owed nothing.)
+    public mutating func collectExactly(
+        tokenID: UInt256, amount0: UInt128, amount1: UInt128, growthInside0: UInt256?, growthInside1: UInt256?
+    ) throws(Rejection) {
+        var token = try self.token(tokenID)
+        if token.liquidity > 0 {
+            guard let growthInside0, let growthInside1 else {
+                throw Self.refusal("GROWTH_MISSING", "token id \(tokenID) holds liquidity: its collect reads the pool position's fee growth inside")
+            }
+            Self.settle(&token, growthInside0, growthInside1)
+        }
+        guard amount0 <= token.tokensOwed0, amount1 <= token.tokensOwed1 else {
+            throw Self.refusal("COLLECT_EXCEEDS_OWED", "a collect of \(amount0), \(amount1) from token id \(tokenID), which is owed only \(token.tokensOwed0), \(token.tokensOwed1)")
+        }
+        token.tokensOwed0 -= amount0
+        token.tokensOwed1 -= amount1
+        tokens[tokenID] = token
+    }
+
+    /// What a collect would settle: the NFT with its fees since the checkpoint owed (nothing changed).
+    public func settled(tokenID: UInt256, growthInside0: UInt256, growthInside1: UInt256) throws(Rejection) -> Token {
+        var token = try self.token(tokenID)
+        if token.liquidity > 0 { Self.settle(&token, growthInside0, growthInside1) }
+        return token
+    }
+
+    /// The highest token id held (nil: none); a command's default id is one above it.
+    public var highestTokenID: UInt256? { tokens.keys.max() }
+
+    /// Puts one NFT back as it was (a refused fact's journal).
+    mutating func restore(_ token: Token?, id tokenID: UInt256) { tokens[tokenID] = token }
+
+    /// A manager restored from its stored NFTs.
+    init(tokens: [UInt256: Token]) { self.tokens = tokens }
+
     /// ERC-721 `transferFrom`: the NFT, with its liquidity, checkpoints and tokens owed, goes to `to`.
     public mutating func transfer(tokenID: UInt256, from: String, to: String) throws(Rejection) {
         var token = try self.token(tokenID)
@@ -135,7 +174,7 @@ public struct PositionManager: Sendable, Equatable {
         token.feeGrowthInside1LastX128 = growthInside1
     }
 
-    func token(_ tokenID: UInt256) throws(Rejection) -> Token {
+    public func token(_ tokenID: UInt256) throws(Rejection) -> Token {
         // The manager's "Invalid token ID".
         guard let token = tokens[tokenID] else { throw Self.refusal("INVALID_TOKEN_ID", "no token id \(tokenID)") }
         return token
