@@ -79,8 +79,12 @@ extension DurableLedger {
             }
             func poolOf(_ key: NFTKey) -> String? {
                 if let pool = tokenPools[key] { return pool }
+                // Minted by an earlier import: the first pool (in id order) holding it, remembered.
                 for id in writer.ledger.poolIDs {
-                    if case .concentrated(let v3)? = writer.ledger[id]?.body, v3.managers[key.manager]?.tokens[key.tokenID] != nil { return id }
+                    if case .concentrated(let v3)? = writer.ledger[id]?.body, v3.managers[key.manager]?.tokens[key.tokenID] != nil {
+                        tokenPools[key] = id
+                        return id
+                    }
                 }
                 return nil
             }
@@ -113,6 +117,10 @@ extension DurableLedger {
                         made = try assembler.managerLog(log, manager: manager, names: names) { poolOf(NFTKey(manager: manager, tokenID: $0)) }
                     } catch where error.rule == .input(.unknownEvent) && skipUnknown {
                         result.unknownEvents += 1
+                        return
+                    } catch where error.rule == .ledger(.unknownPool) && skipUnknown {
+                        // The manager's call on a pool whose logs are not imported.
+                        result.unknownAddresses += 1
                         return
                     } catch {
                         throw LocatedRejection(log.location, error)

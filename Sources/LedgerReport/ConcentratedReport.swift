@@ -36,22 +36,26 @@ public enum ConcentratedReport {
         return html
     }
 
-    /// The positions charted one by one: the largest by value now (the canonical order breaks ties).
-    static func chartedPositions(_ audit: ConcentratedPoolAudit) -> [RangePositionAudit] {
-        let sorted = audit.positions.sorted { a, b in
-            a.value != b.value ? a.value > b.value : a.position.key < b.position.key
+    /// The positions charted one by one: the largest held by value now (their order in the audit breaks ties).
+    static func chartedPositions(_ audit: ConcentratedPoolAudit) -> [HeldPosition] {
+        let held = HeldPosition.all(audit)
+        let order = held.indices.sorted { a, b in
+            held[a].row.value != held[b].row.value ? held[a].row.value > held[b].row.value : a < b
         }
-        return Array(sorted.prefix(PoolReport.chartedProviders))
+        return order.prefix(PoolReport.chartedProviders).map { held[$0] }
     }
 
-    /// A position as `audit` names it: owner and range.
-    static func name(_ key: ConcentratedPool.PositionKey) -> String {
-        "\(key.owner) ticks \(key.tickLower)...\(key.tickUpper)"
+    /// A position as `audit` names it: who holds it and its range.
+    static func name(_ position: HeldPosition) -> String {
+        let key = position.row.position.key
+        return "\(position.name) ticks \(key.tickLower)...\(key.tickUpper)"
     }
 
     /// The same, short enough for a legend: an address keeps its ends.
-    static func legendName(_ key: ConcentratedPool.PositionKey) -> String {
-        let owner = key.owner.count > 14 ? String(key.owner.prefix(6)) + "…" + String(key.owner.suffix(4)) : key.owner
+    static func legendName(_ position: HeldPosition) -> String {
+        let key = position.row.position.key
+        let owner = position.name.count > 14 && position.name.hasPrefix("0x")
+            ? String(position.name.prefix(6)) + "…" + String(position.name.suffix(4)) : position.name
         return "\(owner) \(key.tickLower)...\(key.tickUpper)"
     }
 
@@ -61,23 +65,23 @@ public enum ConcentratedReport {
 
     // MARK: sections
 
-    static func priceSection(_ audit: ConcentratedPoolAudit, _ timeline: ConcentratedTimeline, charted: [RangePositionAudit]) -> Section {
+    static func priceSection(_ audit: ConcentratedPoolAudit, _ timeline: ConcentratedTimeline, charted: [HeldPosition]) -> Section {
         let pool = audit.pool
         let path = timeline.points.map { (x: Double($0.seq), y: $0.price) }
         let bands = charted.enumerated().map { item -> LineChart.Band in
-            let key = item.element.position.key
+            let key = item.element.row.position.key
             // From the position's first mint: before it the range held nothing.
             return LineChart.Band(
-                name: legendName(key), color: color(item.offset),
+                name: legendName(item.element), color: color(item.offset),
                 low: RangePrice.price(tick: key.tickLower, pool: pool), high: RangePrice.price(tick: key.tickUpper, pool: pool),
-                from: item.element.position.entries.first.map { Double($0.seq) })
+                from: item.element.row.position.entries.first.map { Double($0.seq) })
         }
         var chart = LineChart(title: "\(pool.token0) price in \(pool.token1) and position ranges", xLabel: "seq", leftLabel: pool.token1, series: [
             .init(name: "price", color: "#1f2328", points: path),
         ])
         chart.bands = bands
         chart.leftBounds = axisBounds(core: path.map { $0.y }, edges: bands.flatMap { [$0.low, $0.high] })
-        let others = audit.positions.count - charted.count
+        let others = HeldPosition.all(audit).count - charted.count
         var note = "Price of one \(pool.token0) in \(pool.token1) (whole tokens, from the square-root price) after each sampled fact. "
         note += "Each band is a position's range, tick_lower to tick_upper as prices, from its first mint; "
         note += "a range reaching far past the price path is cut at the axis and marked clipped."
@@ -109,18 +113,18 @@ public enum ConcentratedReport {
             .init(name: "impermanent loss", color: color(1), points: line(\.ilValue)),
             .init(name: "fees + loss", color: color(7), points: line { $0.feeValue + $0.ilValue }, dashed: true),
         ])
-        let note = "Summed over every open position at each point, in \(unit) at the pool's price then: the lifetime fees (collected or not), "
+        let note = "Summed over every open position as people hold them (those held directly and each NFT) at each point, in \(unit) at the pool's price then: the lifetime fees (collected or not), "
             + "what the price moves cost the principal against holding its basis, and the two together."
         return ("Fees against impermanent loss", note, chart.svg())
     }
 
-    static func valueSection(_ audit: ConcentratedPoolAudit, _ timeline: ConcentratedTimeline, _ position: RangePositionAudit) -> Section {
-        let unit = valueUnit(audit), key = position.position.key
-        let held = timeline.points.filter { $0.positions[key] != nil }
+    static func valueSection(_ audit: ConcentratedPoolAudit, _ timeline: ConcentratedTimeline, _ position: HeldPosition) -> Section {
+        let unit = valueUnit(audit), id = position.id
+        let held = timeline.points.filter { $0.positions[id] != nil }
         func series(_ value: (ConcentratedTimeline.PositionPoint) -> Double) -> [(x: Double, y: Double)] {
-            held.map { (x: Double($0.seq), y: value($0.positions[key]!)) }
+            held.map { (x: Double($0.seq), y: value($0.positions[id]!)) }
         }
-        let chart = LineChart(title: "\(legendName(key)): value and HODL value (\(unit))", xLabel: "seq", leftLabel: unit, series: [
+        let chart = LineChart(title: "\(legendName(position)): value and HODL value (\(unit))", xLabel: "seq", leftLabel: unit, series: [
             .init(name: "value", color: color(0), points: series(\.value)),
             .init(name: "HODL value", color: color(3), points: series(\.hodlValue), dashed: true),
             // Collected fees leave the position: with them added back, a collect is no drop.
@@ -128,7 +132,7 @@ public enum ConcentratedReport {
         ])
         let note = "The position's principal and uncollected fees against its basis (deposits net of burns) held instead, "
             + "both valued in \(unit) at the pool's price at each point."
-        return ("\(name(key)): value against holding", note, chart.svg())
+        return ("\(name(position)): value against holding", note, chart.svg())
     }
 
     // MARK: drawing helpers
@@ -183,16 +187,21 @@ public enum ConcentratedReport {
         }
         var html = "<div class=\"summary\"><table>\n<tr><th>owner</th><th>tick lower</th><th>tick upper</th><th>price range</th><th>in range</th><th>liquidity</th>"
         html += "<th>value</th><th>HODL value</th><th>impermanent loss</th><th>IL %</th><th>fee value</th><th>net</th><th>profitable</th></tr>\n"
-        for position in audit.positions {
+        func row(_ owner: String, _ position: RangePositionAudit) {
             let key = position.position.key
-            html += "<tr><td>\(escapeHTML(key.owner))</td><td>\(key.tickLower)</td><td>\(key.tickUpper)</td>" + rangeCell(key, pool: audit.pool)
+            html += "<tr><td>\(escapeHTML(owner))</td><td>\(key.tickLower)</td><td>\(key.tickUpper)</td>" + rangeCell(key, pool: audit.pool)
             html += "<td>\(position.inRange ? "yes" : "no")</td><td>\(position.liquidity)</td>"
             html += cell(SignedAmount(position.value), signed: false) + cell(SignedAmount(position.hodlValue), signed: false) + cell(position.ilValue)
             html += "<td>\(position.ilPercent.map { $0.roundedString(decimals: 18, places: 4) } ?? "-")</td>"
             html += cell(SignedAmount(position.feeValue)) + cell(position.netValue)
             html += "<td>\(position.profitable ? "yes" : "no")</td></tr>\n"
         }
-        if audit.positions.isEmpty { html += "<tr><td colspan=\"13\">no positions</td></tr>\n" }
+        for position in audit.positions {
+            let owner = position.position.key.owner
+            row(audit.v3.managers[owner] == nil ? owner : "\(owner) (position manager: its NFTs below)", position)
+        }
+        for nft in audit.nfts { row("NFT \(nft.key.tokenID) of \(nft.holder ?? "(burned)")", nft.audit) }
+        if audit.positions.isEmpty && audit.nfts.isEmpty { html += "<tr><td colspan=\"13\">no positions</td></tr>\n" }
         return html + "</table></div>\n"
     }
 

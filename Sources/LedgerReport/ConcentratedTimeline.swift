@@ -25,29 +25,25 @@ public struct ConcentratedTimeline: Sendable {
         /// Whole token1 per whole token0.
         public var price: Double
         public var tick: Int32
-        /// Open positions only, as the audit lists them.
-        public var positions: [ConcentratedPool.PositionKey: PositionPoint]
+        /// Open positions as people hold them (`HeldPosition.id`): those held
+        /// directly and each NFT (a manager's own position is the sum of its NFTs).
+        public var positions: [String: PositionPoint]
         /// Summed over `positions`.
         public var feeValue: Double
         public var ilValue: Double
     }
 
     public private(set) var points: [Point] = []
-    let stride: UInt64
-    let factCount: UInt64
-    private var seen: UInt64 = 0
+    var sampler: FactSampler
 
     /// About `maxPoints` samples over a pool with `factCount` facts (the last one always).
     public init(factCount: UInt64, maxPoints: Int = 400) {
-        self.factCount = factCount
-        let points = UInt64(max(1, maxPoints))
-        self.stride = max(1, (factCount + points - 1) / points)
+        sampler = FactSampler(factCount: factCount, maxPoints: maxPoints)
     }
 
     /// Call after every fact of the pool.
     public mutating func observe(_ fold: AuditFold) throws(AuditError) {
-        seen += 1
-        guard seen % stride == 0 || seen == factCount else { return }
+        guard sampler.next() else { return }
         guard let pool = fold.pool, case .concentrated(let v3) = pool.body, let audit = try fold.concentratedAudit() else { return }
         var point = Point(
             seq: pool.seq, time: pool.timeLast,
@@ -56,9 +52,9 @@ public struct ConcentratedTimeline: Sendable {
         // Without a price to value at the point still charts the price.
         if let valuation = audit.valuation {
             let scale = pow(10, Double(valuation.decimals))
-            for position in audit.positions {
-                let figures = Self.figures(position, scale: scale)
-                point.positions[position.position.key] = figures
+            for held in HeldPosition.all(audit) {
+                let figures = Self.figures(held.row, scale: scale)
+                point.positions[held.id] = figures
                 point.feeValue += figures.feeValue
                 point.ilValue += figures.ilValue
             }
@@ -73,6 +69,29 @@ public struct ConcentratedTimeline: Sendable {
             value: Double(position.value) / scale, hodlValue: Double(position.hodlValue) / scale,
             feeValue: Double(position.feeValue) / scale, ilValue: Double(position.ilValue) / scale,
             collectedFeeValue: Double(collected) / scale)
+    }
+}
+
+/// A position as people hold it: one held directly (its owner's, in its
+/// range), or an NFT of a position manager, whose own position in the pool
+/// is the sum of its NFTs and so is not listed again.
+public struct HeldPosition: Sendable {
+    /// Stable across the history: `owner tick_lower...tick_upper`, or `NFT id (manager)`.
+    public var id: String
+    /// As a table or a legend names it.
+    public var name: String
+    public var row: RangePositionAudit
+
+    public static func all(_ audit: ConcentratedPoolAudit) -> [HeldPosition] {
+        var held: [HeldPosition] = []
+        for position in audit.positions where audit.v3.managers[position.position.key.owner] == nil {
+            let key = position.position.key
+            held.append(HeldPosition(id: "\(key.owner) \(key.tickLower)...\(key.tickUpper)", name: key.owner, row: position))
+        }
+        for nft in audit.nfts {
+            held.append(HeldPosition(id: "NFT \(nft.key.tokenID) (\(nft.key.manager))", name: "NFT \(nft.key.tokenID) of \(nft.holder ?? "(burned)")", row: nft.audit))
+        }
+        return held
     }
 }
 

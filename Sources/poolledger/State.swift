@@ -91,6 +91,14 @@ extension State {
             let range = key.tickLower <= v3.tick && v3.tick < key.tickUpper ? "in range" : "out of range"
             text += "    \(key.owner)  \(key.tickLower)...\(key.tickUpper)  liquidity \(position.liquidity)  owed \(position.tokensOwed0), \(position.tokensOwed1)  \(range)\n"
         }
+        for manager in v3.managers.keys.sorted(by: utf8Less) {
+            let book = v3.managers[manager]!
+            text += "  NFTs of manager \(manager)\n"
+            for id in book.tokens.keys.sorted() {
+                let token = book.tokens[id]!
+                text += "    #\(id)  \(token.holder)  \(token.tickLower)...\(token.tickUpper)  liquidity \(token.liquidity)  owed \(token.tokensOwed0), \(token.tokensOwed1)\n"
+            }
+        }
         text += "  state_hash    \(StateHash.hash(pool))\n"
         return text
     }

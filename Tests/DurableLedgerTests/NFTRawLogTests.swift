@@ -197,6 +197,52 @@ import TestSupport
         _ = try imported.verify()
     }
 
+    /// The same logs as an indexer's decoded rows (event and argument names), from this table of the events' ABIs.
+    static func decodedRows(_ logs: [EncodedLog]) -> String {
+        // (event, signature, arguments as (name, indexed, kind)): kind a address, u uint, i int.
+        let events: [(String, String, [(String, Bool, Character)])] = [
+            ("PoolCreated", "PoolCreated(address,address,uint24,int24,address)", [("token0", true, "a"), ("token1", true, "a"), ("fee", true, "u"), ("tickSpacing", false, "i"), ("pool", false, "a")]),
+            ("Initialize", "Initialize(uint160,int24)", [("sqrtPriceX96", false, "u"), ("tick", false, "i")]),
+            ("Mint", "Mint(address,address,int24,int24,uint128,uint256,uint256)", [("sender", false, "a"), ("owner", true, "a"), ("tickLower", true, "i"), ("tickUpper", true, "i"), ("amount", false, "u"), ("amount0", false, "u"), ("amount1", false, "u")]),
+            ("Burn", "Burn(address,int24,int24,uint128,uint256,uint256)", [("owner", true, "a"), ("tickLower", true, "i"), ("tickUpper", true, "i"), ("amount", false, "u"), ("amount0", false, "u"), ("amount1", false, "u")]),
+            ("Collect", "Collect(address,address,int24,int24,uint128,uint128)", [("owner", true, "a"), ("recipient", false, "a"), ("tickLower", true, "i"), ("tickUpper", true, "i"), ("amount0", false, "u"), ("amount1", false, "u")]),
+            ("Swap", "Swap(address,address,int256,int256,uint160,uint128,int24)", [("sender", true, "a"), ("recipient", true, "a"), ("amount0", false, "i"), ("amount1", false, "i"), ("sqrtPriceX96", false, "u"), ("liquidity", false, "u"), ("tick", false, "i")]),
+            ("Transfer", "Transfer(address,address,uint256)", [("from", true, "a"), ("to", true, "a"), ("tokenId", true, "u")]),
+            ("IncreaseLiquidity", "IncreaseLiquidity(uint256,uint128,uint256,uint256)", [("tokenId", true, "u"), ("liquidity", false, "u"), ("amount0", false, "u"), ("amount1", false, "u")]),
+            ("DecreaseLiquidity", "DecreaseLiquidity(uint256,uint128,uint256,uint256)", [("tokenId", true, "u"), ("liquidity", false, "u"), ("amount0", false, "u"), ("amount1", false, "u")]),
+            ("Collect", "Collect(uint256,address,uint256,uint256)", [("tokenId", true, "u"), ("recipient", false, "a"), ("amount0", false, "u"), ("amount1", false, "u")]),
+        ]
+        var lines: [String] = []
+        for log in logs {
+            let (event, _, arguments) = events.first { Keccak256.topic($0.1) == log.topics[0] }!
+            var fields = [("address", log.address), ("block", String(log.blockNumber)), ("tx", log.transactionHash), ("log_index", String(log.logIndex)), ("event", event)]
+            var topic = 1, dataWord = 0
+            let data = Array(log.data.dropFirst(2))
+            for (name, indexed, kind) in arguments {
+                let hex: String
+                if indexed { hex = String(log.topics[topic].dropFirst(2)); topic += 1 } else { hex = String(data[(dataWord * 64)..<(dataWord * 64 + 64)]); dataWord += 1 }
+                let value = UInt256(hexDigits: hex)!
+                switch kind {
+                case "a": fields.append((name, "0x" + String(hex.suffix(40))))
+                case "i": fields.append((name, value >> 255 == .one ? "-" + (UInt256.zero &- value).description : value.description))
+                default: fields.append((name, value.description))
+                }
+            }
+            lines.append("{" + fields.map { "\"\($0.0)\":\"\($0.1)\"" }.joined(separator: ",") + "}")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test func decodedRowsOfThePoolAndTheManagerImportAsTheRawLogs() throws {
+        let logs = try Self.logs()
+        let raw = try importing(logs)
+        let decoded = try DurableLedger(path: temporaryDatabase())
+        _ = try decoded.importChainLogs(JSONLines.Reader(Array(Self.decodedRows(logs).utf8)), format: .decoded(.jsonLines))
+        #expect(try decoded.ledger() == raw.ledger())
+        #expect(try decoded.head().hash == raw.head().hash)
+        #expect(try decoded.facts(pool: Self.pool).contains { $0.fact.body.typeName == "nft_collected" })
+    }
+
     /// The index of the first log with this event signature (and topic 1, when given).
     static func find(_ logs: [EncodedLog], _ signature: String, after: Int = 0) -> Int {
         logs.indices.first { $0 >= after && logs[$0].topics.first == Keccak256.topic(signature) }!
@@ -263,6 +309,25 @@ import TestSupport
         changed.remove(at: secondIncrease)
         let (missing, _) = rejection(changed)
         #expect(missing?.rejection.rule == .invariant(.managerPositions), "\(String(describing: missing))")
+    }
+
+    /// Every manager log of a block range, beside one pool's: the manager's
+    /// calls on pools the file does not hold are `UNKNOWN_POOL`, or with
+    /// `--skip-unknown` counted and passed over.
+    @Test func managerLogsOfPoolsNotImportedAreRefusedOrSkipped() throws {
+        var logs = try Self.logs()
+        let stray = EncodedLog(
+            blockNumber: logs.last!.blockNumber + 1, transactionHash: "0x" + String(repeating: "9f", count: 32), logIndex: 0, address: Self.manager,
+            topics: [Keccak256.topic("IncreaseLiquidity(uint256,uint128,uint256,uint256)"), "0x" + Self.word(UInt256(777))],
+            data: "0x" + Self.word(UInt256(5)) + Self.word(UInt256(1)) + Self.word(UInt256(1)))
+        logs.append(stray)
+        let (failure, _) = rejection(logs)
+        #expect(failure?.rejection.rule == .ledger(.unknownPool), "\(String(describing: failure))")
+        #expect(failure?.location == .log(block: stray.blockNumber, tx: stray.transactionHash, logIndex: 0))
+        let ledger = try DurableLedger(path: temporaryDatabase())
+        let summary = try ledger.importRawLogs(JSONLines.Reader(Array(GenesisLogs.jsonArray(logs).utf8)), format: .jsonArray, skipUnknown: true)
+        #expect(summary.unknownAddresses == 1)
+        #expect(try ledger.ledger()[Self.pool] == (try Self.commandLedger().0).pools[Self.pool])
     }
 
     /// The tick words of NFT 3's range (0...1200), to put on another NFT's Mint.

@@ -101,6 +101,44 @@ import Testing
         #expect(figure(erin, "il_pct", places: 1) != "-8.5")
     }
 
+    /// The bundled NFT history: a row per NFT in `audit --json`'s "nfts", its
+    /// tokens owed what the state's NFTs hold (the manager's positions()), its
+    /// lifetime fees in base units, and `--holder` keeping one holder's rows.
+    @Test func nftRowsCarryTheManagersFiguresAndFilterByHolder() throws {
+        let database = try ledger("v3-nft")
+        func fields(_ json: JSON) -> [String: JSON] {
+            guard case .object(let members) = json else { return [:] }
+            return Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+        }
+        func list(_ json: JSON, _ key: String) -> [[String: JSON]] {
+            guard case .array(let items)? = fields(json)[key] else { return [] }
+            return items.map(fields)
+        }
+        let all = try audit("eth-dai-v3", database)
+        let nfts = list(all, "nfts")
+        #expect(nfts.map { $0["token_id"] } == [.string("1"), .string("2")])
+        #expect(nfts.map { $0["holder"] } == [.string("carol"), .string("frank")])
+        let state = try JSON.parse(try Tool.run(["state", "eth-dai-v3", "--json", "--db", database]).stdout)
+        let stored = list(state, "nfts")
+        #expect(stored.count == 2)
+        for (row, token) in zip(nfts, stored) {
+            for key in ["token_id", "holder", "tick_lower", "tick_upper", "liquidity", "tokens_owed0", "tokens_owed1"] {
+                #expect(row[key] == token[key], "\(key)")
+            }
+            // Lifetime fees in base units are the whole-token figure's digits.
+            guard case .string(let whole)? = row["lifetime_fees0"], case .string(let base)? = row["fees0"] else { Issue.record("no fees"); continue }
+            let parts = whole.split(separator: ".")
+            let digits = String(parts[0]) + String((parts.count > 1 ? String(parts[1]) : "").padding(toLength: 18, withPad: "0", startingAt: 0))
+            #expect(digits.drop { $0 == "0" } == base.drop { $0 == "0" }, "\(whole) vs \(base)")
+        }
+        let carol = try audit("eth-dai-v3", database, ["--holder", "carol"])
+        #expect(list(carol, "nfts").count == 1 && list(carol, "positions").isEmpty)
+        let alice = try audit("eth-dai-v3", database, ["--holder", "alice"])
+        #expect(list(alice, "nfts").isEmpty && list(alice, "positions").count == 1)
+        let law = list(fields(all)["conservation"]!, "managers")
+        #expect(law.count == 2 && law.allSatisfy { $0["holds"] == .bool(true) })
+    }
+
     @Test func auditRefusesWhatItCannotAnswer() throws {
         let database = try ledger("il-b-eth-usdc-6000")
         let unknown = try Tool.run(["audit", "NOPE", "--db", database])

@@ -182,6 +182,39 @@ import Testing
         #expect(sections(html).count == 6)
     }
 
+    /// The bundled NFT history: positions as people hold them. A row per NFT
+    /// with `audit --json`'s exact figures, a value section per NFT (and per
+    /// position held directly), none for the manager's own position, which is
+    /// the sum of its NFTs.
+    @Test func nftPositionsAreChartedAsTheirHoldersHoldThem() throws {
+        let database = try Tool.temporaryDirectory().appendingPathComponent("ledger.sqlite").path
+        let run = try Tool.run(["run", "Events/examples/v3-nft.commands.jsonl", "--db", database])
+        #expect(run.status == 0, "\(run.stderr)")
+        let (html, _) = try report(Self.pool, database)
+        expectSelfContained(html)
+        expectOneChartPerSection(html)
+        let audit = object(try JSON.parse(try Tool.run(["audit", Self.pool, "--json", "--no-history", "--db", database]).stdout))
+        guard case .array(let nftList)? = audit["nfts"], case .array(let positionList)? = audit["positions"] else { Issue.record("no nfts"); return }
+        let nfts = nftList.map(object), positions = positionList.map(object)
+        #expect(nfts.count == 2)
+        let manager = mainnetPositionManager
+        let direct = positions.filter { owner($0) != manager }
+        #expect(sections(html).count == 3 + min(8, direct.count + nfts.count))
+        for nft in nfts {
+            let id = text(nft["token_id"])!, holder = text(nft["holder"])!
+            let (lower, upper) = range(nft)
+            #expect(section(html, titled: "NFT \(id) of \(holder) ticks \(lower)...\(upper): value against holding") != nil, "no value section for NFT \(id)")
+            let row = try #require(html.components(separatedBy: "<tr><td>NFT \(id) of \(holder)</td>").dropFirst().first?.components(separatedBy: "</tr>").first)
+            for key in ["value", "hodl_value", "il_value", "fee_value", "net_value"] {
+                let exact = try #require(text(nft[key]))
+                #expect(row.contains("title=\"\(exact)\""), "NFT \(id) \(key) \(exact)")
+            }
+        }
+        #expect(!html.contains("<h2>\(manager) ticks"), "the manager's own position is charted")
+        // Its rows are in the table, marked.
+        #expect(html.contains("(position manager: its NFTs below)"))
+    }
+
     @Test func recordedPoolIsSampledAndChartsItsLargestPositions() throws {
         let pool = "uniswap-v3-weth-ens"
         let database = try Tool.temporaryDirectory().appendingPathComponent("ledger.sqlite").path

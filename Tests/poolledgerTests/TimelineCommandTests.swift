@@ -112,7 +112,7 @@ import Testing
         #expect(sampledRows.allSatisfy { $0["holder"] == "opening-balance" || $0["holder"] == "" })
     }
 
-    @Test(arguments: ["Events/examples/v3-range.commands.jsonl", "Events/uniswap-v3-weth-ens.jsonl"])
+    @Test(arguments: ["Events/examples/v3-range.commands.jsonl", "Events/uniswap-v3-weth-ens.jsonl", "Events/examples/v3-nft.commands.jsonl"])
     func concentratedHistoriesAsJSONLines(file: String) throws {
         let database = try database(importing: file)
         let facts = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
@@ -134,19 +134,23 @@ import Testing
             }
         }
         // The example collects fees: the collected part is exercised there.
-        if file.contains("v3-range") { #expect(collected) }
+        if file.contains("v3-range") || file.contains("v3-nft") { #expect(collected) }
 
         let audit = object(try JSON.parse(try Tool.run(["audit", pool, "--json", "--no-history", "--db", database]).stdout))
-        guard case .array(let expected)? = audit["positions"], case .array(let got)? = rows.last?["positions"] else {
+        guard case .array(let held)? = audit["positions"], case .array(let got)? = rows.last?["positions"] else {
             Issue.record("no positions to compare")
             return
         }
+        // Positions held directly, then the NFTs, as the audit lists them.
+        var expected = held.map(object)
+        if case .array(let nfts)? = audit["nfts"] { expected += nfts.map(object) }
+        if file.contains("v3-nft") { #expect(expected.contains { $0["token_id"] != nil }) }
         #expect(got.count == expected.count)
-        for (row, position) in zip(got.map(object), expected.map(object)) {
-            for key in ["tick_lower", "tick_upper", "liquidity", "value", "hodl_value", "il_value", "fee_value", "net_value"] {
+        for (row, position) in zip(got.map(object), expected) {
+            for key in ["tick_lower", "tick_upper", "liquidity", "value", "hodl_value", "il_value", "fee_value", "net_value", "token_id"] {
                 #expect(row[key] == position[key], "\(key)")
             }
-            #expect(row["holder"] == position["owner"])
+            #expect(row["holder"] == (position["owner"] ?? position["holder"]))
         }
         #expect(rows.last?["price"] == audit["price"])
         #expect(rows.last?["tick"] == audit["tick"])

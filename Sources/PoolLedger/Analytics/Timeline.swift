@@ -26,21 +26,16 @@ public struct AuditTimeline: Sendable {
     }
 
     public private(set) var points: [Point] = []
-    let stride: UInt64
-    let factCount: UInt64
-    private var seen: UInt64 = 0
+    var sampler: FactSampler
 
     /// About `maxPoints` samples over a pool with `factCount` facts (the last one always).
     public init(factCount: UInt64, maxPoints: Int = 400) {
-        self.factCount = factCount
-        let points = UInt64(max(1, maxPoints))
-        self.stride = max(1, (factCount + points - 1) / points)
+        sampler = FactSampler(factCount: factCount, maxPoints: maxPoints)
     }
 
     /// Call after every fact of the pool.
     public mutating func observe(_ fold: AuditFold) throws(AuditError) {
-        seen += 1
-        guard seen % stride == 0 || seen == factCount else { return }
+        guard sampler.next() else { return }
         guard let pool = fold.pool, let valuation = Valuation.poolPrice(pool),
               let audit = try fold.audit(valuation: valuation) else { return }
         let scale = pow(10, Double(valuation.decimals))
@@ -60,5 +55,25 @@ public struct AuditTimeline: Sendable {
             reserve0: Double(pool.reserve0) / pow(10, Double(pool.decimals0)),
             reserve1: Double(pool.reserve1) / pow(10, Double(pool.decimals1)),
             providers: providers, feeValue: fee, ilValue: il))
+    }
+}
+
+/// Which facts of a pool's log a chart samples: about `maxPoints` evenly
+/// spaced, the last always, so that memory holds the samples, never the history.
+public struct FactSampler: Sendable {
+    let stride: UInt64
+    let factCount: UInt64
+    private var seen: UInt64 = 0
+
+    public init(factCount: UInt64, maxPoints: Int) {
+        self.factCount = factCount
+        let points = UInt64(max(1, maxPoints))
+        self.stride = max(1, (factCount + points - 1) / points)
+    }
+
+    /// Call once per fact: whether this one is sampled.
+    public mutating func next() -> Bool {
+        seen += 1
+        return seen % stride == 0 || seen == factCount
     }
 }

@@ -13,8 +13,10 @@ import PoolMath
 /// il_value + fee_value` exactly, in every row.
 public struct TimelineRow: Sendable, Equatable {
     public struct Position: Sendable, Equatable {
-        /// The provider (V2) or the position's owner (V3).
+        /// The provider (V2), the position's owner or the NFT's holder (V3).
         public var holder: String
+        /// An NFT's token id (its manager's position's share); nil for a position held directly.
+        public var tokenID: String? = nil
         /// V3 ranges; nil for a V2 share.
         public var tickLower: Int32?
         public var tickUpper: Int32?
@@ -93,20 +95,32 @@ public struct TimelineRow: Sendable, Equatable {
                                        feeValue: SignedAmount(position.feeValue), collectedFeeValue: collected, netValue: position.netValue)
                     }))
             }
+            for nft in audit.nfts where holder == nil || nft.holder == holder {
+                let row = nft.audit, key = row.position.key
+                positions.append(Position(
+                    holder: nft.holder ?? zeroAddress, tokenID: nft.key.tokenID.description, tickLower: key.tickLower, tickUpper: key.tickUpper,
+                    liquidity: row.liquidity.description,
+                    figures: audit.valuation.map { valuation in
+                        let collected = SignedAmount(row.feeValue) - (SignedAmount(row.value) - SignedAmount(row.principalValue))
+                        return Figures(decimals: valuation.decimals, value: row.value, hodlValue: row.hodlValue, ilValue: row.ilValue,
+                                       feeValue: SignedAmount(row.feeValue), collectedFeeValue: collected, netValue: row.netValue)
+                    }))
+            }
         }
     }
 
     // MARK: CSV: one line per position (one with empty position fields when there is none)
 
-    public static let csvHeader = "seq,block,time,fact,price,tick,reserve0,reserve1,holder,tick_lower,tick_upper,liquidity,value,hodl_value,il_value,fee_value,collected_fee_value,net_value"
+    /// `token_id` last, so that the columns before it read as they always have.
+    public static let csvHeader = "seq,block,time,fact,price,tick,reserve0,reserve1,holder,tick_lower,tick_upper,liquidity,value,hodl_value,il_value,fee_value,collected_fee_value,net_value,token_id"
 
     public var csvLines: [String] {
         let pool = [String(seq), block.map(String.init) ?? "", time.map(String.init) ?? "", fact, price ?? "", tick.map(String.init) ?? "", reserve0, reserve1]
-        let rows: [[String]] = positions.isEmpty ? [Array(repeating: "", count: 10)] : positions.map { position in
+        let rows: [[String]] = positions.isEmpty ? [Array(repeating: "", count: 11)] : positions.map { position in
             let figures = position.figures
             return [position.holder, position.tickLower.map(String.init) ?? "", position.tickUpper.map(String.init) ?? "", position.liquidity,
                     figures?.value ?? "", figures?.hodlValue ?? "", figures?.ilValue ?? "", figures?.feeValue ?? "",
-                    figures?.collectedFeeValue ?? "", figures?.netValue ?? ""]
+                    figures?.collectedFeeValue ?? "", figures?.netValue ?? "", position.tokenID ?? ""]
         }
         return rows.map { (pool + $0).map(Self.csvField).joined(separator: ",") }
     }
@@ -132,6 +146,7 @@ public struct TimelineRow: Sendable, Equatable {
             ("reserve1", .string(reserve1)),
             ("positions", .array(positions.map { position in
                 var members: [(key: String, value: JSON)] = [("holder", .string(position.holder))]
+                if let id = position.tokenID { members.append(("token_id", .string(id))) }
                 if let lower = position.tickLower, let upper = position.tickUpper {
                     members += [("tick_lower", .number(String(lower))), ("tick_upper", .number(String(upper)))]
                 }

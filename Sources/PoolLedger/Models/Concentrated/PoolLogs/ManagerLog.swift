@@ -115,6 +115,13 @@ public struct ManagerCallAssembler: Sendable {
         return held.map(\.fact)
     }
 
+    /// A manager log with no pool log of its call before it: most likely a
+    /// call on a pool this import does not hold (`UNKNOWN_POOL`, which
+    /// `--skip-unknown` counts and skips, as the pool's own logs).
+    static func unpaired(_ what: String, _ log: RawLog, _ poolEvent: String) -> Rejection {
+        Rejection(.unknownPool, "the manager's \(what) (log \(log.factID)) follows no pool \(poolEvent) of the manager in its transaction (a call on a pool not in this import? --skip-unknown skips it)")
+    }
+
     static func isPoke(_ fact: Fact) -> Bool {
         if case .positionBurned(let burn) = fact.body { return burn.liquidity.isZero && burn.amount0.isZero && burn.amount1.isZero }
         return false
@@ -140,14 +147,14 @@ public struct ManagerCallAssembler: Sendable {
             if from == zeroAddress {
                 // A mint's: its IncreaseLiquidity follows, with the pool's Mint held before it.
                 guard sameTransaction, let last = held.last, case .positionMinted = last.fact.body else {
-                    throw Rejection(.managerLogMismatch, "the manager's Transfer of token id \(tokenID) from the zero address (log \(log.factID)) follows no pool Mint of the manager in its transaction")
+                    throw Self.unpaired("Transfer of token id \(tokenID) from the zero address", log, "Mint")
                 }
                 minted = (tokenID, names.name(to), log.transactionHash)
                 return ([], nil)
             }
             let alone = take()
             guard let pool = lookUp(tokenID) else {
-                throw Rejection(.unknownPool, "the manager's Transfer of token id \(tokenID) (log \(log.factID)): no pool holds that NFT (its mint is not in the ledger)")
+                throw Rejection(.unknownPool, "the manager's Transfer of token id \(tokenID) (log \(log.factID)): no pool holds that NFT (its mint is not in the ledger; --skip-unknown skips the logs of pools not imported)")
             }
             let body: FactBody = to == zeroAddress
                 ? .nftBurned(NFTTransferred(pool: pool, manager: manager, tokenID: tokenID, from: names.name(from), to: zeroAddress))
@@ -158,7 +165,7 @@ public struct ManagerCallAssembler: Sendable {
             let increase: Bool
             if case .increaseLiquidity = event { increase = true } else { increase = false }
             guard sameTransaction, held.count == 1, let poolLog = held.last else {
-                throw Rejection(.managerLogMismatch, "the manager's \(event.eventName) of token id \(tokenID) (log \(log.factID)) follows no pool \(increase ? "Mint" : "Burn") of the manager in its transaction")
+                throw Self.unpaired("\(event.eventName) of token id \(tokenID)", log, increase ? "Mint" : "Burn")
             }
             let change: PositionChanged
             switch poolLog.fact.body {
@@ -186,7 +193,7 @@ public struct ManagerCallAssembler: Sendable {
             return ([], fact(increase ? (holder != nil ? .nftMinted(nft) : .nftLiquidityIncreased(nft)) : .nftLiquidityDecreased(nft)))
         case .collect(let tokenID, let recipient, let amount0, let amount1):
             guard sameTransaction, let poolLog = held.last, case .feesCollected(let collect) = poolLog.fact.body else {
-                throw Rejection(.managerLogMismatch, "the manager's Collect of token id \(tokenID) (log \(log.factID)) follows no pool Collect of the manager in its transaction")
+                throw Self.unpaired("Collect of token id \(tokenID)", log, "Collect")
             }
             guard collect.owner == manager else { throw mismatch("the pool log's owner is \(collect.owner), not the manager \(manager)", poolLog) }
             // The manager asks for what it emits; the pool pays at most that.
