@@ -154,6 +154,27 @@ import Testing
         }
         #expect(rows.last?["price"] == audit["price"])
         #expect(rows.last?["tick"] == audit["tick"])
+
+        // The same as CSV: the identity in every line, and the last fact's lines the audit's rows.
+        let csv = try Tool.run(["timeline", pool, "--csv", "--db", database])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let lines = csv.stdout.split(separator: "\n")
+        let header = fields(lines[0])
+        #expect(header.joined(separator: ",") == TimelineRow.csvHeader)
+        var lastLines: [[String: String]] = []
+        for line in lines.dropFirst() {
+            let row = Dictionary(uniqueKeysWithValues: zip(header, fields(line)))
+            if row["seq"] != lastLines.first?["seq"] { lastLines = [] }
+            lastLines.append(row)
+            _ = try checkIdentity(row, at: row["seq"]!)
+        }
+        #expect(lastLines.count == expected.count)
+        for (row, position) in zip(lastLines, expected) {
+            for key in ["liquidity", "value", "hodl_value", "il_value", "fee_value", "net_value", "token_id"] {
+                #expect(row[key] == (string(position[key]) ?? ""), "\(key)")
+            }
+            #expect(row["holder"] == string(position["owner"] ?? position["holder"]))
+        }
     }
 
     @Test func refusesWhatItCannotAnswer() throws {

@@ -178,6 +178,39 @@ public struct RawLogExport: Sendable {
         case .protocolFeesCollected(let collect):
             let recipient = word(collect.recipient)
             return [log(address, at: place, time: time, [ConcentratedPoolLog.Topic.collectProtocol, recipient, recipient], [collect.amount0, collect.amount1])]
+        case .nftMinted(let f), .nftLiquidityIncreased(let f), .nftLiquidityDecreased(let f):
+            // The manager's call: the pool's Mint or Burn of its position, then its own logs.
+            let manager = names.address(for: f.manager), managerWord = Self.addressWord(manager)
+            let ticks = [Self.signedWord(Int64(f.tickLower)), Self.signedWord(Int64(f.tickUpper))]
+            if case .nftLiquidityDecreased = fact.body {
+                return [
+                    log(address, at: place, time: time, [ConcentratedPoolLog.Topic.burn, managerWord] + ticks, [f.liquidity, f.amount0, f.amount1]),
+                    log(manager, at: place, time: time, [ManagerLog.Topic.decreaseLiquidity, f.tokenID], [f.liquidity, f.amount0, f.amount1]),
+                ]
+            }
+            var logs = [log(address, at: place, time: time, [ConcentratedPoolLog.Topic.mint, managerWord] + ticks, [managerWord, f.liquidity, f.amount0, f.amount1])]
+            if let holder = f.holder {
+                logs.append(log(manager, at: place, time: time, [ManagerLog.Topic.transfer, .zero, word(holder), f.tokenID], []))
+            }
+            logs.append(log(manager, at: place, time: time, [ManagerLog.Topic.increaseLiquidity, f.tokenID], [f.liquidity, f.amount0, f.amount1]))
+            return logs
+        case .nftCollected(let f):
+            let manager = names.address(for: f.manager), managerWord = Self.addressWord(manager)
+            let ticks = [Self.signedWord(Int64(f.tickLower)), Self.signedWord(Int64(f.tickUpper))]
+            var logs: [RawLog] = []
+            // The manager pokes its pool position first while the NFT holds liquidity.
+            if (before.managers[f.manager]?.tokens[f.tokenID]?.liquidity ?? 0) > 0 {
+                logs.append(log(address, at: place, time: time, [ConcentratedPoolLog.Topic.burn, managerWord] + ticks, [.zero, .zero, .zero]))
+            }
+            let recipient = word(f.recipient)
+            logs.append(log(address, at: place, time: time, [ConcentratedPoolLog.Topic.collect, managerWord] + ticks, [recipient, f.poolAmount0, f.poolAmount1]))
+            logs.append(log(manager, at: place, time: time, [ManagerLog.Topic.collect, f.tokenID], [recipient, f.amount0, f.amount1]))
+            return logs
+        case .nftTransferred(let f), .nftBurned(let f):
+            let manager = names.address(for: f.manager)
+            let to: UInt256
+            if case .nftBurned = fact.body { to = .zero } else { to = word(f.to) }
+            return [log(manager, at: place, time: time, [ManagerLog.Topic.transfer, word(f.from), to, f.tokenID], [])]
         default:
             throw Rejection(.unsupportedModel, "a \(fact.body.typeName) fact has no V3 log")
         }

@@ -72,11 +72,13 @@ public struct ConcentratedBook: Sendable, Equatable {
         case .nftCollected(let f):
             let key = f.poolPosition
             // The manager's poke credited the pool position's fees before it collected.
-            Self.collect(&positions[key, default: RangePosition(key: key)], f.poolAmount0, f.poolAmount1, seq: seq, time: fact.time,
-                         owedBefore: owed(old, key), owedAfter: owed(new, key))
+            Self.collect(&positions[key, default: RangePosition(key: key)], taken: (f.poolAmount0, f.poolAmount1), paid: (f.poolAmount0, f.poolAmount1),
+                         seq: seq, time: fact.time, owedBefore: owed(old, key), owedAfter: owed(new, key))
+            // The NFT's tokens owed lose what the manager asked for; its holder got what the pool paid
+            // (a few wei less, at times): collected counts what was paid.
             let nft = NFTKey(manager: f.manager, tokenID: f.tokenID)
-            Self.collect(&nfts[nft, default: RangePosition(key: key)], f.amount0, f.amount1, seq: seq, time: fact.time,
-                         owedBefore: Self.nftOwed(old, nft), owedAfter: Self.nftOwed(new, nft))
+            Self.collect(&nfts[nft, default: RangePosition(key: key)], taken: (f.amount0, f.amount1), paid: (f.poolAmount0, f.poolAmount1),
+                         seq: seq, time: fact.time, owedBefore: Self.nftOwed(old, nft), owedAfter: Self.nftOwed(new, nft))
         case .positionMinted(let change), .positionBurned(let change):
             let key = ConcentratedPool.PositionKey(owner: change.owner, tickLower: change.tickLower, tickUpper: change.tickUpper)
             let minted: Bool
@@ -101,14 +103,15 @@ public struct ConcentratedBook: Sendable, Equatable {
         return (UInt256(high: 0, low: token?.tokensOwed0 ?? 0), UInt256(high: 0, low: token?.tokensOwed1 ?? 0))
     }
 
-    /// A collect after a touch that credited fees (the tokens owed after, plus what was paid, less before).
-    static func collect(_ position: inout RangePosition, _ amount0: UInt256, _ amount1: UInt256, seq: UInt64, time: UInt64?,
+    /// A collect after a touch that credited fees (the tokens owed after, plus
+    /// what was taken from them, less before); `paid` is what reached the recipient.
+    static func collect(_ position: inout RangePosition, taken: (UInt256, UInt256), paid: (UInt256, UInt256), seq: UInt64, time: UInt64?,
                         owedBefore: (UInt256, UInt256), owedAfter: (UInt256, UInt256)) {
-        position.feesCredited0 = position.feesCredited0 &+ (owedAfter.0 &+ amount0 &- owedBefore.0)
-        position.feesCredited1 = position.feesCredited1 &+ (owedAfter.1 &+ amount1 &- owedBefore.1)
-        position.collected0 += amount0
-        position.collected1 += amount1
-        position.entries.append(RangeEntry(kind: .collect, seq: seq, time: time, liquidity: .zero, amount0: amount0, amount1: amount1))
+        position.feesCredited0 = position.feesCredited0 &+ (owedAfter.0 &+ taken.0 &- owedBefore.0)
+        position.feesCredited1 = position.feesCredited1 &+ (owedAfter.1 &+ taken.1 &- owedBefore.1)
+        position.collected0 += paid.0
+        position.collected1 += paid.1
+        position.entries.append(RangeEntry(kind: .collect, seq: seq, time: time, liquidity: .zero, amount0: paid.0, amount1: paid.1))
     }
 
     /// A mint or burn of `change.liquidity` out of `held`, with the tokens owed before and after it.
