@@ -25,12 +25,13 @@ extension DurableLedger {
     /// creation with every check, with the position book beside the state.
     /// A position needs every deposit since the start, so this reads the
     /// pool's whole stream rather than starting from a snapshot.
-    /// `afterEach` sees the fold after every fact (for sampling a timeline).
+    /// `afterEach` sees the fold after every fact (for sampling a timeline);
+    /// `keepsHistory: false` lists no position entries (`AuditFold`).
     public func auditFold(
-        pool: String, through seq: UInt64? = nil,
+        pool: String, through seq: UInt64? = nil, keepsHistory: Bool = true,
         afterEach: ((AuditFold, Fact) throws -> Void)? = nil
     ) throws -> AuditFold {
-        var fold = AuditFold(pool: pool)
+        var fold = AuditFold(pool: pool, keepsHistory: keepsHistory)
         try forEachFact(pool: pool, through: seq) { seq, fact in
             do throws(Rejection) {
                 try fold.fold(fact, seq: seq)

@@ -48,7 +48,8 @@ struct Timeline: ParsableCommand {
                 if !json { write(TimelineRow.csvHeader) }
                 var folded: UInt64 = 0
                 var valuation: Valuation?
-                _ = try ledger.auditFold(pool: pool) { fold, fact in
+                // The rows need the figures only: no entries kept, so memory stays flat in the log.
+                _ = try ledger.auditFold(pool: pool, keepsHistory: false) { fold, fact in
                     folded += 1
                     if folded % 10_000 == 0 { Terminal.progress("timeline \(pool): \(folded) of \(count) facts") }
                     guard folded % every == 0 || folded == count else { return }

@@ -131,3 +131,44 @@ import TestSupport
         try plain.execute(Command(.mintPosition(MintPosition(pool: "q", owner: Self.manager, tickLower: -60, tickUpper: 60, liquidity: 5))))
     }
 }
+
+/// A fold without history (what `timeline` streams with) lists no entries
+/// and keeps no donations, and gives every figure the audit gives.
+@Suite struct HistoryFreeAuditFoldTests {
+    @Test func figuresWithoutEntries() throws {
+        var ledger = Ledger()
+        var facts: [Fact] = []
+        func run(_ body: CommandBody) throws { facts += try ledger.execute(Command(body)) }
+        try run(.createPool(PoolCreated(pool: "v2", token0: "A", token1: "B")))
+        try run(.addLiquidity(AddLiquidity(pool: "v2", provider: "alice", amount0Desired: UInt256.powerOfTen(21)!, amount1Desired: UInt256.powerOfTen(21)!)))
+        try run(.swapExactIn(SwapExactIn(pool: "v2", trader: "t", tokenIn: "A", amountIn: UInt256.powerOfTen(19)!)))
+        try run(.transferShares(SharesTransferred(pool: "v2", from: "alice", to: "bob", shares: UInt256.powerOfTen(20)!)))
+        facts.append(Fact(.reservesSynced(ReservesSynced(pool: "v2", reserve0: ledger.pools["v2"]!.reserve0 + 5, reserve1: ledger.pools["v2"]!.reserve1))))
+        var full = AuditFold(pool: "v2"), lean = AuditFold(pool: "v2", keepsHistory: false)
+        for (index, fact) in facts.enumerated() {
+            try full.fold(fact, seq: UInt64(index + 1))
+            try lean.fold(fact, seq: UInt64(index + 1))
+        }
+        let a = try #require(try full.audit()), b = try #require(try lean.audit())
+        #expect(a.providers.allSatisfy { !$0.position.entries.isEmpty } && !a.donations.isEmpty)
+        #expect(b.providers.allSatisfy { $0.position.entries.isEmpty } && b.donations.isEmpty)
+        #expect(a.providers.map(\.value) == b.providers.map(\.value) && a.providers.map(\.netValue) == b.providers.map(\.netValue))
+
+        var v3Full = AuditFold(pool: "p"), v3Lean = AuditFold(pool: "p", keepsHistory: false)
+        var replay = Ledger()
+        var v3Facts: [Fact] = []
+        for body: CommandBody in [
+            .createPool(PoolCreated(pool: "p", token0: "A", token1: "B", feePPM: 3000, model: .concentrated, tickSpacing: 60, sqrtPriceX96: Q96.one)),
+            .mintNFTPosition(MintNFTPosition(pool: "p", holder: "alice", tickLower: -600, tickUpper: 600, liquidity: UInt256.powerOfTen(20)!)),
+            .swapExactIn(SwapExactIn(pool: "p", trader: "t", tokenIn: "A", amountIn: UInt256.powerOfTen(18)!)),
+            .collectNFT(CollectNFT(pool: "p", tokenID: .one)),
+        ] { v3Facts += try replay.execute(Command(body)) }
+        for (index, fact) in v3Facts.enumerated() {
+            try v3Full.fold(fact, seq: UInt64(index + 1))
+            try v3Lean.fold(fact, seq: UInt64(index + 1))
+        }
+        let c = try #require(try v3Full.concentratedAudit()), d = try #require(try v3Lean.concentratedAudit())
+        #expect(c.nfts.first?.audit.position.entries.count == 2 && d.nfts.first?.audit.position.entries.isEmpty == true)
+        #expect(c.nfts.map(\.audit.value) == d.nfts.map(\.audit.value) && c.nfts.map(\.audit.lifetimeFees0) == d.nfts.map(\.audit.lifetimeFees0))
+    }
+}

@@ -116,9 +116,13 @@ public struct AuditFold: Sendable {
     public private(set) var rangeBook = ConcentratedBook()
 
     /// The audit fold of pool `pool`: feed it that pool's facts in log order.
-    public init(pool: String) {
+    /// Without `keepsHistory` the positions list no entries (a timeline's
+    /// fold: its memory then holds the pool and its positions, not the log).
+    public init(pool: String, keepsHistory: Bool = true) {
         self.poolID = pool
         self.book = PositionBook(pool: pool)
+        book.keepsEntries = keepsHistory
+        rangeBook.keepsEntries = keepsHistory
     }
 
     /// Folds the fact at `seq` (a fact of this pool); on a rejection nothing changes.

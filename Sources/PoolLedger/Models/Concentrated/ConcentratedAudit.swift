@@ -40,6 +40,9 @@ public struct RangePosition: Sendable, Equatable {
     public var entries: [RangeEntry] = []
 
     public init(key: ConcentratedPool.PositionKey) { self.key = key }
+
+    /// Lists `entry` when the book keeps entries.
+    mutating func note(_ keep: Bool, _ entry: RangeEntry) { if keep { entries.append(entry) } }
 }
 
 /// Every range position of one concentrated pool.
@@ -47,6 +50,8 @@ public struct ConcentratedBook: Sendable, Equatable {
     public private(set) var positions: [ConcentratedPool.PositionKey: RangePosition] = [:]
     /// Every NFT's history, its key the manager's pool position (the NFT's range).
     public private(set) var nfts: [NFTKey: RangePosition] = [:]
+    /// Whether each position's entries are listed (see `PositionBook.keepsEntries`).
+    public var keepsEntries = true
 
     public init() {}
 
@@ -64,33 +69,33 @@ public struct ConcentratedBook: Sendable, Equatable {
             // The manager's pool position moves as a direct one would; the NFT as its own.
             let change = f.poolChange
             Self.change(&positions[change.key, default: RangePosition(key: change.key)], change, minted: minted, seq: seq, time: fact.time,
-                        held: UInt256(high: 0, low: old.positions[change.key]?.liquidity ?? 0), owedBefore: owed(old, change.key), owedAfter: owed(new, change.key))
+                        held: UInt256(high: 0, low: old.positions[change.key]?.liquidity ?? 0), owedBefore: owed(old, change.key), owedAfter: owed(new, change.key), keep: keepsEntries)
             let nft = NFTKey(manager: f.manager, tokenID: f.tokenID)
             Self.change(&nfts[nft, default: RangePosition(key: change.key)], change, minted: minted, seq: seq, time: fact.time,
                         held: UInt256(high: 0, low: old.managers[f.manager]?.tokens[f.tokenID]?.liquidity ?? 0),
-                        owedBefore: Self.nftOwed(old, nft), owedAfter: Self.nftOwed(new, nft))
+                        owedBefore: Self.nftOwed(old, nft), owedAfter: Self.nftOwed(new, nft), keep: keepsEntries)
         case .nftCollected(let f):
             let key = f.poolPosition
             // The manager's poke credited the pool position's fees before it collected.
             Self.collect(&positions[key, default: RangePosition(key: key)], taken: (f.poolAmount0, f.poolAmount1), paid: (f.poolAmount0, f.poolAmount1),
-                         seq: seq, time: fact.time, owedBefore: owed(old, key), owedAfter: owed(new, key))
+                         seq: seq, time: fact.time, owedBefore: owed(old, key), owedAfter: owed(new, key), keep: keepsEntries)
             // The NFT's tokens owed lose what the manager asked for; its holder got what the pool paid
             // (a few wei less, at times): collected counts what was paid.
             let nft = NFTKey(manager: f.manager, tokenID: f.tokenID)
             Self.collect(&nfts[nft, default: RangePosition(key: key)], taken: (f.amount0, f.amount1), paid: (f.poolAmount0, f.poolAmount1),
-                         seq: seq, time: fact.time, owedBefore: Self.nftOwed(old, nft), owedAfter: Self.nftOwed(new, nft))
+                         seq: seq, time: fact.time, owedBefore: Self.nftOwed(old, nft), owedAfter: Self.nftOwed(new, nft), keep: keepsEntries)
         case .positionMinted(let change), .positionBurned(let change):
             let key = ConcentratedPool.PositionKey(owner: change.owner, tickLower: change.tickLower, tickUpper: change.tickUpper)
             let minted: Bool
             if case .positionMinted = fact.body { minted = true } else { minted = false }
             Self.change(&positions[key, default: RangePosition(key: key)], change, minted: minted, seq: seq, time: fact.time,
-                        held: UInt256(high: 0, low: old.positions[key]?.liquidity ?? 0), owedBefore: owed(old, key), owedAfter: owed(new, key))
+                        held: UInt256(high: 0, low: old.positions[key]?.liquidity ?? 0), owedBefore: owed(old, key), owedAfter: owed(new, key), keep: keepsEntries)
         case .feesCollected(let collect):
             let key = ConcentratedPool.PositionKey(owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper)
             var position = positions[key] ?? RangePosition(key: key)
             position.collected0 += collect.amount0
             position.collected1 += collect.amount1
-            position.entries.append(RangeEntry(kind: .collect, seq: seq, time: fact.time, liquidity: .zero, amount0: collect.amount0, amount1: collect.amount1))
+            position.note(keepsEntries, RangeEntry(kind: .collect, seq: seq, time: fact.time, liquidity: .zero, amount0: collect.amount0, amount1: collect.amount1))
             positions[key] = position
         default:
             break
@@ -106,17 +111,17 @@ public struct ConcentratedBook: Sendable, Equatable {
     /// A collect after a touch that credited fees (the tokens owed after, plus
     /// what was taken from them, less before); `paid` is what reached the recipient.
     static func collect(_ position: inout RangePosition, taken: (UInt256, UInt256), paid: (UInt256, UInt256), seq: UInt64, time: UInt64?,
-                        owedBefore: (UInt256, UInt256), owedAfter: (UInt256, UInt256)) {
+                        owedBefore: (UInt256, UInt256), owedAfter: (UInt256, UInt256), keep: Bool) {
         position.feesCredited0 = position.feesCredited0 &+ (owedAfter.0 &+ taken.0 &- owedBefore.0)
         position.feesCredited1 = position.feesCredited1 &+ (owedAfter.1 &+ taken.1 &- owedBefore.1)
         position.collected0 += paid.0
         position.collected1 += paid.1
-        position.entries.append(RangeEntry(kind: .collect, seq: seq, time: time, liquidity: .zero, amount0: paid.0, amount1: paid.1))
+        position.note(keep, RangeEntry(kind: .collect, seq: seq, time: time, liquidity: .zero, amount0: paid.0, amount1: paid.1))
     }
 
     /// A mint or burn of `change.liquidity` out of `held`, with the tokens owed before and after it.
     static func change(_ position: inout RangePosition, _ change: PositionChanged, minted: Bool, seq: UInt64, time: UInt64?,
-                       held: UInt256, owedBefore: (UInt256, UInt256), owedAfter: (UInt256, UInt256)) {
+                       held: UInt256, owedBefore: (UInt256, UInt256), owedAfter: (UInt256, UInt256), keep: Bool) {
         let (before0, before1) = owedBefore, (after0, after1) = owedAfter
         // Tokens owed wrap as uint128 on chain; credits are the wrapped differences.
         let added0 = after0 &- before0, added1 = after1 &- before1
@@ -137,7 +142,7 @@ public struct ConcentratedBook: Sendable, Equatable {
                 position.scaledBasis1 -= UInt256.mulDiv(position.scaledBasis1, change.liquidity, held)!
             }
         }
-        position.entries.append(RangeEntry(kind: minted ? .mint : .burn, seq: seq, time: time, liquidity: change.liquidity, amount0: change.amount0, amount1: change.amount1))
+        position.note(keep, RangeEntry(kind: minted ? .mint : .burn, seq: seq, time: time, liquidity: change.liquidity, amount0: change.amount0, amount1: change.amount1))
     }
 }
 

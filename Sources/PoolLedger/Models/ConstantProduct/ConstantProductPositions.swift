@@ -50,6 +50,9 @@ public struct Position: Sendable, Equatable {
     public var withdrawn1: UInt256 = .zero
     public var entries: [PositionEntry] = []
 
+    /// Lists `entry` when the book keeps entries.
+    mutating func note(_ keep: Bool, _ entry: PositionEntry) { if keep { entries.append(entry) } }
+
     public init(provider: String) { self.provider = provider }
 
     /// The basis in whole base units (rounded down).
@@ -70,6 +73,10 @@ public struct PositionBook: Sendable, Equatable {
     public private(set) var protocolFeeSharesMinted: UInt256 = .zero
     /// Tokens a `reserves_synced` took into the reserves (sent to the pair outside mint and swap).
     public private(set) var donations: [Donation] = []
+    /// Whether each position's entries and the donations are listed (the
+    /// audit's history); a timeline, which reads only the figures, keeps
+    /// none, so its memory does not grow with the log.
+    public var keepsEntries = true
 
     public struct Donation: Sendable, Equatable {
         public var seq: UInt64
@@ -92,9 +99,9 @@ public struct PositionBook: Sendable, Equatable {
         case .reservesSynced(let sync):
             guard let before else { return }
             // Whatever the sync took up belongs to every holder, pro rata: it shows as fee value.
-            donations.append(Donation(
+            if keepsEntries { donations.append(Donation(
                 seq: seq, time: fact.time,
-                amount0: sync.reserve0 - before.reserve0, amount1: sync.reserve1 - before.reserve1))
+                amount0: sync.reserve0 - before.reserve0, amount1: sync.reserve1 - before.reserve1)) }
         case .liquidityAdded(let deposit):
             guard let before else { return }
             bookProtocolFee(before: before, feeTo: old?.header.feeTo, seq: seq, time: fact.time)
@@ -104,7 +111,7 @@ public struct PositionBook: Sendable, Equatable {
             position.deposited0 += deposit.amount0
             position.deposited1 += deposit.amount1
             position.liquidity += Positions.liquidity(shares: deposit.shares, of: after)
-            position.entries.append(PositionEntry(
+            position.note(keepsEntries, PositionEntry(
                 kind: .deposit, seq: seq, time: fact.time, shares: deposit.shares,
                 amount0: deposit.amount0, amount1: deposit.amount1))
             positions[deposit.provider] = position
@@ -118,7 +125,7 @@ public struct PositionBook: Sendable, Equatable {
             _ = position.take(withdrawal.shares, of: held)
             position.withdrawn0 += withdrawal.amount0
             position.withdrawn1 += withdrawal.amount1
-            position.entries.append(PositionEntry(
+            position.note(keepsEntries, PositionEntry(
                 kind: .withdrawal, seq: seq, time: fact.time, shares: withdrawal.shares,
                 amount0: withdrawal.amount0, amount1: withdrawal.amount1))
             positions[withdrawal.provider] = position
@@ -126,7 +133,7 @@ public struct PositionBook: Sendable, Equatable {
             guard let before, transfer.from != transfer.to else { return }
             var from = positions[transfer.from] ?? Position(provider: transfer.from)
             let moved = from.take(transfer.shares, of: before.shares(of: transfer.from))
-            from.entries.append(PositionEntry(
+            from.note(keepsEntries, PositionEntry(
                 kind: .transferOut, seq: seq, time: fact.time, shares: transfer.shares,
                 amount0: moved.basis0 / Positions.liquidityScale, amount1: moved.basis1 / Positions.liquidityScale,
                 counterparty: transfer.to))
@@ -135,7 +142,7 @@ public struct PositionBook: Sendable, Equatable {
             to.scaledBasis0 += moved.basis0
             to.scaledBasis1 += moved.basis1
             to.liquidity += moved.liquidity
-            to.entries.append(PositionEntry(
+            to.note(keepsEntries, PositionEntry(
                 kind: .transferIn, seq: seq, time: fact.time, shares: transfer.shares,
                 amount0: moved.basis0 / Positions.liquidityScale, amount1: moved.basis1 / Positions.liquidityScale,
                 counterparty: transfer.from))
@@ -155,7 +162,7 @@ public struct PositionBook: Sendable, Equatable {
         guard !minted.isZero else { return .zero }
         protocolFeeSharesMinted += minted
         var position = positions[recipient] ?? Position(provider: recipient)
-        position.entries.append(PositionEntry(kind: .protocolFee, seq: seq, time: time, shares: minted, amount0: .zero, amount1: .zero))
+        position.note(keepsEntries, PositionEntry(kind: .protocolFee, seq: seq, time: time, shares: minted, amount0: .zero, amount1: .zero))
         positions[recipient] = position
         return minted
     }
