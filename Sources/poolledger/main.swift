@@ -18,7 +18,7 @@ struct PoolLedgerTool: ParsableCommand {
         subcommands: [
             Fold.self, Import.self, Run.self, CreatePool.self, Deposit.self, SwapCommand.self, Withdraw.self,
             Transfer.self, SetFeeTo.self, State.self, Snapshot.self, Replay.self, Verify.self, Export.self, Log.self,
-            Generate.self, FixturesCommand.self, RecordedHistoryCommand.self, RecordedV3Command.self, Bench.self, IL.self, Audit.self, Report.self, Timeline.self, ImportLogs.self, ExportLogs.self,
+            Generate.self, FixturesCommand.self, RecordedHistoryCommand.self, RecordedV3Command.self, Bench.self, IL.self, Audit.self, Report.self, Timeline.self, BacktestCommand.self, ImportLogs.self, ExportLogs.self,
         ]
     )
 }

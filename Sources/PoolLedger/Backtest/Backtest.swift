@@ -1,0 +1,317 @@
+import PoolMath
+
+/// A backtest: a pool's recorded history folded again with positions added
+/// (commands placed at points of the history) or removed (a recorded
+/// position's facts left out), every fact of the changed history re-checked
+/// as any fact is, beside the recorded history itself as the baseline.
+///
+/// This first step folds concentrated (V3) pools in `price-path` mode: each
+/// recorded swap keeps the price it ended at. Where the recorded swap still
+/// reproduces in the changed pool it is folded as recorded (so a history
+/// changed nowhere, or changed and put back, folds bit for bit as recorded);
+/// where it does not, it is re-run to the recorded price as its limit,
+/// paying whatever input that takes (the volume adapts). The other recorded
+/// facts of positions left in place fold as recorded where they still hold,
+/// else as the commands they stand for (a mint or burn of their liquidity, a
+/// collect of at most what they collected).
+public struct Backtest: Sendable {
+    public enum Mode: String, Sendable, CaseIterable {
+        case pricePath = "price-path"
+    }
+
+    /// Where an added command goes.
+    public enum Place: Sendable, Equatable {
+        /// After every recorded fact of block B and earlier.
+        case atBlock(UInt64)
+        /// Right after the recorded fact with this id (several in file order).
+        case after(String)
+    }
+
+    public struct Addition: Sendable, Equatable {
+        public var place: Place
+        public var command: Command
+        /// The line of the additions file it came from, for errors.
+        public var line: Int
+
+        public init(place: Place, command: Command, line: Int) {
+            self.place = place
+            self.command = command
+            self.line = line
+        }
+    }
+
+    /// A recorded position left out: its liquidity facts and collects.
+    public enum Removal: Sendable, Equatable, CustomStringConvertible {
+        case provider(String)
+        case range(ConcentratedPool.PositionKey)
+
+        /// `PROVIDER` (V2) or `OWNER:TICK_LOWER:TICK_UPPER` (V3).
+        public init(_ spec: String) throws(BacktestError) {
+            let parts = spec.split(separator: ":", omittingEmptySubsequences: false)
+            switch parts.count {
+            case 1 where !spec.isEmpty: self = .provider(spec)
+            case 3:
+                guard let lower = Int32(parts[1]), let upper = Int32(parts[2]), !parts[0].isEmpty else {
+                    throw BacktestError("--remove \(spec): expected OWNER:TICK_LOWER:TICK_UPPER with integer ticks")
+                }
+                self = .range(ConcentratedPool.PositionKey(owner: String(parts[0]), tickLower: lower, tickUpper: upper))
+            default:
+                throw BacktestError("--remove \(spec): expected PROVIDER (V2) or OWNER:TICK_LOWER:TICK_UPPER (V3)")
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .provider(let provider): provider
+            case .range(let key): "\(key.owner):\(key.tickLower):\(key.tickUpper)"
+            }
+        }
+
+        func matches(_ body: FactBody) -> Bool {
+            switch (self, body) {
+            case (.range(let key), .positionMinted(let f)), (.range(let key), .positionBurned(let f)): return f.key == key
+            case (.range(let key), .feesCollected(let f)): return ConcentratedPool.PositionKey(owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper) == key
+            case (.provider(let provider), .liquidityAdded(let f)): return f.provider == provider
+            case (.provider(let provider), .liquidityRemoved(let f)): return f.provider == provider
+            case (.provider(let provider), .sharesTransferred(let f)): return f.from == provider || f.to == provider
+            default: return false
+            }
+        }
+    }
+
+    public let pool: String
+    public let mode: Mode
+    /// The changed history and the recorded one, each folded with every check, with its audit beside it.
+    public private(set) var changed = Ledger()
+    public private(set) var baseline = Ledger()
+    public private(set) var changedAudit: AuditFold
+    public private(set) var baselineAudit: AuditFold
+    /// Recorded swaps re-run to their price because the recorded one no longer reproduced.
+    public private(set) var repriced = 0
+    /// Recorded swaps the changed pool was already at (or past) the price of: nothing to trade.
+    public private(set) var skipped = 0
+    /// Recorded facts of other positions folded as the commands they stand for.
+    public private(set) var redecided = 0
+    /// Facts each removal left out.
+    public private(set) var removedFacts: [Int]
+    /// The positions the additions touched (V3 keys), in the order first touched.
+    public private(set) var addedKeys: [ConcentratedPool.PositionKey] = []
+
+    public let removals: [Removal]
+    var afterID: [String: [Addition]] = [:]
+    /// At-block additions in placement order (block, then file order), applied from the front.
+    var atBlock: [Addition]
+    var lastBlock: UInt64?
+    public private(set) var folded = 0
+
+    public init(pool: String, mode: Mode = .pricePath, additions: [Addition], removals: [Removal]) {
+        self.pool = pool
+        self.mode = mode
+        self.removals = removals
+        self.removedFacts = Array(repeating: 0, count: removals.count)
+        self.changedAudit = AuditFold(pool: pool, keepsHistory: false)
+        self.baselineAudit = AuditFold(pool: pool, keepsHistory: false)
+        var blocks: [Addition] = []
+        for addition in additions {
+            switch addition.place {
+            case .after(let id): afterID[id, default: []].append(addition)
+            case .atBlock: blocks.append(addition)
+            }
+        }
+        // Stable: additions at one block keep their file order.
+        atBlock = blocks.enumerated().sorted { a, b in
+            guard case .atBlock(let x) = a.element.place, case .atBlock(let y) = b.element.place else { return a.offset < b.offset }
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// Folds the next recorded fact of the pool (in log order) into both histories.
+    public mutating func feed(_ recorded: Fact) throws(BacktestError) {
+        guard recorded.pool == pool else { return }
+        folded += 1
+        if let block = recorded.block {
+            if let last = lastBlock, block < last {
+                throw BacktestError("recorded fact \(recorded.id ?? "#\(folded)"): block \(block) is before the previous fact's \(last)")
+            }
+            // Every at-block addition for an earlier block goes before this fact.
+            while let first = atBlock.first, case .atBlock(let b) = first.place, b < block {
+                try apply(atBlock.removeFirst(), time: nil, block: b)
+            }
+            lastBlock = block
+        }
+        do throws(Rejection) {
+            try baseline.fold(recorded)
+            try baselineAudit.fold(recorded, seq: baseline.seq)
+        } catch {
+            throw BacktestError("the recorded history itself is refused at fact \(recorded.id ?? "#\(folded)"): \(error)")
+        }
+        if let index = removals.firstIndex(where: { $0.matches(recorded.body) }) {
+            removedFacts[index] += 1
+        } else {
+            try foldChanged(recorded)
+        }
+        if let id = recorded.id, let placed = afterID.removeValue(forKey: id) {
+            for addition in placed { try apply(addition, time: recorded.time, block: recorded.block) }
+        }
+    }
+
+    /// After the last recorded fact: the at-block additions up to its block, and the checks that every placement and removal met its mark.
+    public mutating func finish() throws(BacktestError) {
+        while let first = atBlock.first, case .atBlock(let b) = first.place {
+            guard let last = lastBlock, b <= last else {
+                throw BacktestError("line \(first.line): at_block \(b) is past the end of the history (its last block is \(lastBlock.map(String.init) ?? "none: its facts carry no block"))")
+            }
+            try apply(atBlock.removeFirst(), time: nil, block: b)
+        }
+        if let (id, placed) = afterID.min(by: { $0.value[0].line < $1.value[0].line }) {
+            throw BacktestError("line \(placed[0].line): after \(quoted(id)): no recorded fact of pool \(quoted(pool)) has that id")
+        }
+        for (index, removal) in removals.enumerated() where removedFacts[index] == 0 {
+            throw BacktestError("--remove \(removal): no recorded fact of pool \(quoted(pool)) belongs to it")
+        }
+        guard changed[pool] != nil else { throw BacktestError("the history holds no pool \(quoted(pool))") }
+    }
+
+    // MARK: the changed history
+
+    mutating func apply(_ addition: Addition, time: UInt64?, block: UInt64?) throws(BacktestError) {
+        var command = addition.command
+        guard command.pool == pool else {
+            throw BacktestError("line \(addition.line): the command is for pool \(quoted(command.pool)), the backtest's is \(quoted(pool))")
+        }
+        guard changed[pool] != nil else {
+            throw BacktestError("line \(addition.line): placed before the pool exists (its pool_created comes later)")
+        }
+        // A placed command happens where it is placed: the recorded fact's time and block unless it gives its own.
+        if command.time == nil { command.time = time ?? changed[pool]?.timeLast }
+        if command.block == nil { command.block = block }
+        let facts: [Fact]
+        do throws(Rejection) { facts = try changed.execute(command) } catch {
+            throw BacktestError("line \(addition.line): \(error)")
+        }
+        for fact in facts {
+            try audit(fact)
+            if let key = Self.key(of: fact.body), !addedKeys.contains(key) { addedKeys.append(key) }
+        }
+    }
+
+    mutating func audit(_ fact: Fact) throws(BacktestError) {
+        do throws(Rejection) { try changedAudit.fold(fact, seq: changed.seq) } catch {
+            throw BacktestError("the changed history's audit refuses \(fact.body.typeName): \(error)")
+        }
+    }
+
+    static func key(of body: FactBody) -> ConcentratedPool.PositionKey? {
+        switch body {
+        case .positionMinted(let f), .positionBurned(let f): return f.key
+        case .feesCollected(let f): return ConcentratedPool.PositionKey(owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper)
+        default: return nil
+        }
+    }
+
+    /// A recorded fact of what is left in place, in the changed pool.
+    mutating func foldChanged(_ recorded: Fact) throws(BacktestError) {
+        // As recorded, whenever it still holds: every field is checked by the fold.
+        let asRecorded: Rejection?
+        do throws(Rejection) {
+            try changed.fold(recorded)
+            asRecorded = nil
+        } catch {
+            asRecorded = error
+        }
+        guard let refusal = asRecorded else {
+            try audit(recorded)
+            return
+        }
+        guard case .concentrated? = changed[pool]?.model else {
+            throw BacktestError("fact \(recorded.id ?? "#\(folded)") no longer holds in the changed pool, and this backtest re-runs concentrated pools only: \(refusal)")
+        }
+        let fact: Fact?
+        switch recorded.body {
+        case .swap(let swap):
+            fact = try repricedSwap(swap, recorded)
+        case .positionMinted(let f):
+            fact = try decided(recorded, .mintPosition(MintPosition(pool: pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, liquidity: f.liquidity)))
+        case .positionBurned(let f):
+            fact = try decided(recorded, .burnPosition(BurnPosition(pool: pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, liquidity: f.liquidity)))
+        case .feesCollected(let f):
+            fact = try decided(recorded, .collect(CollectFees(pool: pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, amount0Max: f.amount0, amount1Max: f.amount1)))
+        default:
+            throw BacktestError("fact \(recorded.id ?? "#\(folded)") (\(recorded.body.typeName)) no longer holds in the changed pool and has no command to stand for it yet")
+        }
+        guard let fact else { return }
+        do throws(Rejection) { try changed.fold(fact) } catch {
+            throw BacktestError("fact \(recorded.id ?? "#\(folded)") re-run in the changed pool is refused: \(error)")
+        }
+        try audit(fact)
+    }
+
+    /// The command a recorded fact stands for, decided against the changed pool, with the fact's id, time and block.
+    mutating func decided(_ recorded: Fact, _ body: CommandBody) throws(BacktestError) -> Fact {
+        redecided += 1
+        let facts: [Fact]
+        do throws(Rejection) {
+            facts = try Decide.decide(Command(body, id: recorded.id, time: recorded.time, block: recorded.block), changed[pool])
+        } catch {
+            throw BacktestError("fact \(recorded.id ?? "#\(folded)") (\(recorded.body.typeName)) as a command in the changed pool: \(error)")
+        }
+        // Every command of these decides exactly one fact.
+        return facts[0]
+    }
+
+    /// `price-path`: the recorded swap re-run to the price it ended at, with whatever input that takes.
+    mutating func repricedSwap(_ swap: Swap, _ recorded: Fact) throws(BacktestError) -> Fact? {
+        guard case .concentrated(let v3)? = changed[pool]?.body, let target = swap.sqrtPriceX96After else {
+            throw BacktestError("swap \(recorded.id ?? "#\(folded)") carries no sqrt_price_x96_after: price-path needs the price it ended at")
+        }
+        let zeroForOne = !swap.amount0In.isZero
+        // Already there (or past it): the recorded trade has nothing left to do here.
+        if zeroForOne ? v3.sqrtPriceX96 <= target : v3.sqrtPriceX96 >= target {
+            skipped += 1
+            return nil
+        }
+        repriced += 1
+        let run: ConcentratedPool.ConcentratedSwap
+        do throws(Rejection) {
+            run = try ConcentratedPool.concentratedSwap(v3, zeroForOne: zeroForOne, specified: SignedAmount(UInt256.max >> 1), limit: target)
+        } catch {
+            throw BacktestError("swap \(recorded.id ?? "#\(folded)") re-run to its price \(target): \(error)")
+        }
+        return Fact(.swap(run.fact(pool: pool, trader: swap.trader)), id: recorded.id, time: recorded.time, block: recorded.block)
+    }
+}
+
+/// What a backtest cannot do, or what its input asks that cannot be: a
+/// message naming the line (of the additions), the fact (by id) or the option.
+public struct BacktestError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+extension Backtest {
+    /// The backtest's result: both histories' pools and state hashes, and
+    /// the added positions' audit rows in the changed history and the same
+    /// positions' rows (if any) in the recorded one.
+    public struct Outcome: Sendable {
+        public var changed: PoolState
+        public var baseline: PoolState
+        public var changedHash: String
+        public var baselineHash: String
+        public var added: [RangePositionAudit]
+        public var audit: ConcentratedPoolAudit
+        public var baselineAudit: ConcentratedPoolAudit
+    }
+
+    /// After `finish`.
+    public func outcome() throws(AuditError) -> Outcome {
+        guard let changedPool = changed[pool], let baselinePool = baseline[pool],
+              let audit = try changedAudit.concentratedAudit(includeExited: true),
+              let baselineAudit = try baselineAudit.concentratedAudit(includeExited: true) else {
+            throw AuditError("backtest of \(pool): the pool is not concentrated or not created")
+        }
+        let added = addedKeys.compactMap { key in audit.positions.first { $0.position.key == key } }
+        return Outcome(changed: changedPool, baseline: baselinePool, changedHash: StateHash.hash(changedPool), baselineHash: StateHash.hash(baselinePool),
+                       added: added, audit: audit, baselineAudit: baselineAudit)
+    }
+}

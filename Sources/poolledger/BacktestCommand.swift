@@ -1,0 +1,156 @@
+import ArgumentParser
+import DurableLedger
+import PoolLedger
+import PoolMath
+
+struct BacktestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backtest",
+        abstract: "Fold a pool's recorded history again with positions added or removed (V3, price-path), beside the history as recorded.",
+        discussion: """
+            The recorded facts of --pool come from the ledger (--db) or a JSON Lines file of facts \
+            (--history). --add FILE holds JSON Lines of the usual commands (mint_position, \
+            burn_position, collect, ...), each with a placement: "at_block": B (after every recorded \
+            fact of block B and earlier) or "after": "ID" (right after the recorded fact with that id; \
+            several in file order); a placed command takes that fact's time and block unless it gives \
+            its own. --remove OWNER:TICK_LOWER:TICK_UPPER leaves a recorded position out: its mints, \
+            burns and collects.
+
+            price-path: each recorded swap keeps the price it ended at. Where the recorded swap still \
+            reproduces in the changed pool it folds as recorded; else it is re-run to that price as its \
+            limit, paying what input that takes. Other positions' facts fold as recorded where they \
+            still hold, else as the commands they stand for. Every fact of both histories is checked \
+            as any fact is. Prints both state hashes and, for each position the additions touched, the \
+            audit's figures in the changed history. (Exact-input and pro-rata modes, strategies, grids \
+            and gas are the next steps of this command.)
+            """)
+
+    @Option(help: "The pool.") var pool: String
+    @Option(help: ArgumentHelp("Recorded facts (JSON Lines) instead of the ledger's.", valueName: "FILE")) var history: String?
+    @Option(help: ArgumentHelp("Commands to add, each with \"at_block\" or \"after\" (JSON Lines).", valueName: "FILE")) var add: String?
+    @Option(help: ArgumentHelp("A recorded position to leave out (repeatable).", valueName: "OWNER:TICK_LOWER:TICK_UPPER")) var remove: [String] = []
+    @Option(help: "price-path (the one mode so far).") var mode: String = "price-path"
+    @Flag(help: "Print the result as JSON (exact decimal strings).") var json = false
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        guard Backtest.Mode(rawValue: mode) != nil else {
+            throw ValidationError("--mode \(mode): this backtest runs \(Backtest.Mode.allCases.map(\.rawValue).joined(separator: ", ")) so far")
+        }
+        guard add != nil || !remove.isEmpty else { throw ValidationError("give --add FILE or --remove SPEC (or both)") }
+    }
+
+    func run() throws {
+        let additions = try add.map(Self.additions) ?? []
+        var removals: [Backtest.Removal] = []
+        do throws(BacktestError) {
+            for spec in remove { removals.append(try Backtest.Removal(spec)) }
+        } catch { throw Failure(message: error.message) }
+        var backtest = Backtest(pool: pool, mode: Backtest.Mode(rawValue: mode)!, additions: additions, removals: removals)
+        var count = 0
+        func feed(_ fact: Fact) throws {
+            count += 1
+            if count % 10_000 == 0 { Terminal.progress("backtest \(pool): \(count) facts") }
+            do throws(BacktestError) { try backtest.feed(fact) } catch { throw Failure(message: error.message) }
+        }
+        if let history {
+            var lines = try Terminal.lines(history)
+            while let (line, number) = try lines.next() {
+                if JSONLines.isBlank(line) { continue }
+                let entry: ContractCodec.Entry
+                do throws(Rejection) { entry = try ContractCodec.decodeLine(line) } catch { throw LocatedRejection(.line(number), error) }
+                guard case .fact(let fact) = entry else {
+                    throw Failure(message: "line \(number) of \(history): a command; the history is recorded facts")
+                }
+                try feed(fact)
+            }
+        } else {
+            try database.open().forEachFact(pool: pool) { _, fact in try feed(fact) }
+        }
+        Terminal.endProgress()
+        do throws(BacktestError) { try backtest.finish() } catch { throw Failure(message: error.message) }
+        let outcome = try backtest.outcome()
+        Terminal.output(json ? Self.json(outcome, backtest).pretty + "\n" : Self.text(outcome, backtest))
+    }
+
+    /// The additions file: each line a command with its placement.
+    static func additions(_ path: String) throws -> [Backtest.Addition] {
+        var lines = try Terminal.lines(path)
+        var additions: [Backtest.Addition] = []
+        while let (line, number) = try lines.next() {
+            if JSONLines.isBlank(line) { continue }
+            do throws(Rejection) {
+                let json: JSON
+                do throws(JSONSyntaxError) { json = try JSON.parse(line) } catch { throw Rejection(.malformedJSON, error.description) }
+                guard case .object(let members) = json else { throw Rejection(.malformedJSON, "a placed command is a JSON object") }
+                let atBlock = members.first { $0.key == "at_block" }?.value, after = members.first { $0.key == "after" }?.value
+                let place: Backtest.Place
+                switch (atBlock, after) {
+                case (.number(let text)?, nil):
+                    guard let block = UInt64(text) else { throw Rejection(.invalidField, "field \"at_block\" must be a block number, not \(text)") }
+                    place = .atBlock(block)
+                case (nil, .string(let id)?):
+                    place = .after(id)
+                case (nil, nil):
+                    throw Rejection(.missingField, "field \"at_block\" (a block number) or \"after\" (a recorded fact's id) is required")
+                case (.some, .some):
+                    throw Rejection(.invalidField, "give \"at_block\" or \"after\", not both")
+                default:
+                    throw Rejection(.invalidField, "\"at_block\" is a block number, \"after\" a fact id string")
+                }
+                let rest = JSON.object(members.filter { $0.key != "at_block" && $0.key != "after" })
+                guard case .command(let command) = try ContractCodec.decode(rest) else {
+                    throw Rejection(.invalidField, "a placed line is a command (\"cmd\"), not a fact")
+                }
+                additions.append(Backtest.Addition(place: place, command: command, line: number))
+            } catch {
+                throw LocatedRejection(.line(number), error)
+            }
+        }
+        return additions
+    }
+
+    static func text(_ outcome: Backtest.Outcome, _ backtest: Backtest) -> String {
+        let pool = outcome.changed
+        let decimals = outcome.audit.valuation?.decimals ?? 0
+        func value(_ amount: UInt256) -> String { SignedAmount(amount).roundedString(decimals: decimals, places: 6) }
+        func signed(_ amount: SignedAmount) -> String { (amount.isPositive ? "+" : "") + amount.roundedString(decimals: decimals, places: 6) }
+        var text = "backtest of \(pool.pool) (\(pool.token0)/\(pool.token1)), \(backtest.mode.rawValue): \(backtest.folded) recorded facts\n"
+        text += "  recorded  state_hash \(outcome.baselineHash)\n"
+        text += "  changed   state_hash \(outcome.changedHash)\(outcome.changedHash == outcome.baselineHash ? "  (the same)" : "")\n"
+        text += "  swaps re-run to their price \(backtest.repriced), with nothing to trade \(backtest.skipped); other facts re-decided \(backtest.redecided)\n"
+        for (removal, facts) in zip(backtest.removals, backtest.removedFacts) { text += "  left out \(removal): \(facts) facts\n" }
+        let unit = outcome.audit.valuation.map { $0.numeraire ?? "(numéraire)" } ?? ""
+        for position in outcome.added {
+            let key = position.position.key
+            text += "\n  added \(key.owner) ticks \(key.tickLower)...\(key.tickUpper)  liquidity \(position.liquidity)  \(position.inRange ? "in range" : "out of range")  (values in \(unit))\n"
+            text += "    value \(value(position.value))  hodl \(value(position.hodlValue))  il \(signed(position.ilValue))  fees \(signed(SignedAmount(position.feeValue)))  net \(signed(position.netValue))  \(position.profitable ? "profitable" : "not profitable")\n"
+        }
+        return text
+    }
+
+    static func json(_ outcome: Backtest.Outcome, _ backtest: Backtest) -> JSON {
+        // The added positions as `audit --json` writes positions.
+        var audit = outcome.audit
+        audit.positions = outcome.added
+        audit.nfts = []
+        let rows: JSON
+        if case .object(let members) = AuditJSON.encode(audit, history: false), let positions = members.first(where: { $0.key == "positions" })?.value {
+            rows = positions
+        } else {
+            rows = .array([])
+        }
+        return .object([
+            ("pool", .string(outcome.changed.pool)),
+            ("mode", .string(backtest.mode.rawValue)),
+            ("recorded_facts", .number(String(backtest.folded))),
+            ("state_hash", .string(outcome.changedHash)),
+            ("recorded_state_hash", .string(outcome.baselineHash)),
+            ("repriced_swaps", .number(String(backtest.repriced))),
+            ("swaps_with_nothing_to_trade", .number(String(backtest.skipped))),
+            ("redecided_facts", .number(String(backtest.redecided))),
+            ("removed", .array(zip(backtest.removals, backtest.removedFacts).map { .object([("spec", .string($0.0.description)), ("facts", .number(String($0.1)))]) })),
+            ("added", rows),
+        ])
+    }
+}

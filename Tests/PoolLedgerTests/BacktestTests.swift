@@ -1,0 +1,123 @@
+import Foundation
+import PoolLedger
+import PoolMath
+import Testing
+
+/// Backtests of recorded V3 histories in price-path mode: a recorded
+/// position left out and added back as the commands its facts stand for, at
+/// the places its facts had, gives the recorded pool bit for bit (the state
+/// hash) and the recorded position's audit figure for figure; placements and
+/// removals that match nothing are refused naming them.
+@Suite struct BacktestTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func facts(_ file: String) throws -> [Fact] {
+        let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
+        return try text.split(separator: "\n").map { line in
+            guard case .fact(let fact) = try ContractCodec.decodeLine(String(line)) else { throw BacktestError("not a fact: \(line)") }
+            return fact
+        }
+    }
+
+    /// The commands a recorded position's facts stand for, each placed right after its fact.
+    static func leaveOneOut(_ key: ConcentratedPool.PositionKey, in facts: [Fact]) -> [Backtest.Addition] {
+        var additions: [Backtest.Addition] = []
+        for (index, fact) in facts.enumerated() {
+            let body: CommandBody
+            switch fact.body {
+            case .positionMinted(let f) where f.key == key:
+                body = .mintPosition(MintPosition(pool: f.pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, liquidity: f.liquidity))
+            case .positionBurned(let f) where f.key == key:
+                body = .burnPosition(BurnPosition(pool: f.pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, liquidity: f.liquidity))
+            case .feesCollected(let f) where ConcentratedPool.PositionKey(owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper) == key:
+                body = .collect(CollectFees(pool: f.pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, amount0Max: f.amount0, amount1Max: f.amount1))
+            default:
+                continue
+            }
+            additions.append(Backtest.Addition(place: .after(fact.id!), command: Command(body), line: index + 1))
+        }
+        return additions
+    }
+
+    static func keys(_ facts: [Fact]) -> [ConcentratedPool.PositionKey] {
+        var keys: [ConcentratedPool.PositionKey] = []
+        for fact in facts {
+            if case .positionMinted(let f) = fact.body, !keys.contains(f.key) { keys.append(f.key) }
+        }
+        return keys
+    }
+
+    @Test func leaveOneOutOfTheRecordedWethEnsPoolIsExact() throws {
+        let facts = try Self.facts("Events/uniswap-v3-weth-ens.jsonl")
+        let pool = facts[0].pool
+        let keys = Self.keys(facts)
+        #expect(keys.count >= 2)
+        for key in keys {
+            var backtest = Backtest(pool: pool, additions: Self.leaveOneOut(key, in: facts), removals: [.range(key)])
+            for fact in facts { try backtest.feed(fact) }
+            try backtest.finish()
+            let outcome = try backtest.outcome()
+            #expect(outcome.changedHash == outcome.baselineHash, "\(key)")
+            #expect(backtest.repriced == 0 && backtest.redecided == 0)
+            let recorded = try #require(outcome.baselineAudit.positions.first { $0.position.key == key })
+            let added = try #require(outcome.added.first)
+            #expect(added == recorded, "\(key)")
+            #expect(backtest.removedFacts[0] > 0)
+        }
+    }
+
+    /// A position taken out and not put back: the recorded swaps are re-run
+    /// to their prices, so the price path is the recorded one, and the pool
+    /// holds less.
+    @Test func removingAPositionKeepsThePricePath() throws {
+        let facts = try Self.facts("Events/uniswap-v3-weth-ens.jsonl")
+        let pool = facts[0].pool
+        let key = Self.keys(facts).last!
+        var backtest = Backtest(pool: pool, additions: [], removals: [.range(key)])
+        var prices: [(UInt256, UInt256)] = []
+        for fact in facts {
+            try backtest.feed(fact)
+            if case .concentrated(let a)? = backtest.changed[pool]?.body, case .concentrated(let b)? = backtest.baseline[pool]?.body, case .swap = fact.body {
+                prices.append((a.sqrtPriceX96, b.sqrtPriceX96))
+            }
+        }
+        try backtest.finish()
+        let outcome = try backtest.outcome()
+        #expect(outcome.changedHash != outcome.baselineHash)
+        #expect(backtest.repriced + backtest.skipped > 0)
+        // Every swap ends where the recorded one did (or, with nothing to trade, where the pool already was).
+        #expect(prices.allSatisfy { $0.0 == $0.1 } || backtest.skipped > 0)
+        #expect(outcome.changed.reserve0 + outcome.changed.reserve1 < outcome.baseline.reserve0 + outcome.baseline.reserve1)
+    }
+
+    @Test func placementsAndRemovalsThatMatchNothingAreRefused() throws {
+        let facts = try Self.facts("Events/uniswap-v3-weth-ens.jsonl")
+        let pool = facts[0].pool
+        let mint = Command(.mintPosition(MintPosition(pool: pool, owner: "me", tickLower: 60_000, tickUpper: 61_200, liquidity: UInt256.powerOfTen(18)!)))
+        // The recorded pool_created carries no block: give it one, so that a placement can fall before it.
+        var dated = facts
+        dated[0].block = facts[1].block! - 10
+        func refusal(_ additions: [Backtest.Addition], _ removals: [Backtest.Removal] = []) -> String? {
+            var backtest = Backtest(pool: pool, additions: additions, removals: removals)
+            do {
+                for fact in dated { try backtest.feed(fact) }
+                try backtest.finish()
+            } catch { return error.message }
+            return nil
+        }
+        let last = facts.last!.block!
+        #expect(refusal([Backtest.Addition(place: .after("nope"), command: mint, line: 3)])?.contains("line 3: after \"nope\"") == true)
+        #expect(refusal([Backtest.Addition(place: .atBlock(last + 1), command: mint, line: 4)])?.contains("line 4: at_block \(last + 1) is past the end") == true)
+        #expect(refusal([Backtest.Addition(place: .atBlock(1), command: mint, line: 5)])?.contains("line 5: placed before the pool exists") == true)
+        #expect(refusal([], [.range(ConcentratedPool.PositionKey(owner: "nobody", tickLower: 0, tickUpper: 60))])?.contains("--remove nobody:0:60") == true)
+        let v2Command = Command(.addLiquidity(AddLiquidity(pool: pool, provider: "me", amount0Desired: 1, amount1Desired: 1)))
+        #expect(refusal([Backtest.Addition(place: .atBlock(last), command: v2Command, line: 6)])?.contains("line 6: UNSUPPORTED_MODEL") == true)
+        // An added position in range from the first block on: it earns fees, and the recorded swaps are re-run to their prices.
+        var backtest = Backtest(pool: pool, additions: [Backtest.Addition(place: .after(facts[1].id!), command: mint, line: 1)], removals: [])
+        for fact in facts { try backtest.feed(fact) }
+        try backtest.finish()
+        let outcome = try backtest.outcome()
+        #expect(outcome.added.count == 1)
+        #expect(outcome.changedHash != outcome.baselineHash)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import PoolLedger
+import Testing
+
+/// `backtest` as a user runs it, on the recorded WETH/ENS history (from the
+/// ledger and from the facts file): a recorded position left out and added
+/// back as placed commands gives the recorded state hash; an added position
+/// is audited; a bad placement exits 1 naming its line, a removal that
+/// matches nothing naming the spec.
+@Suite(.serialized) struct BacktestCommandTests {
+    static let pool = "uniswap-v3-weth-ens"
+    static let history = "Events/uniswap-v3-weth-ens.jsonl"
+    static let manager = "0xC36442b4a4522E871399CD717aBDD847Ab11FE88"
+
+    func file(_ lines: [String]) throws -> String {
+        let path = try Tool.temporaryDirectory().appendingPathComponent("add.jsonl").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func fields(_ text: String) throws -> [String: JSON] {
+        guard case .object(let members) = try JSON.parse(text) else { return [:] }
+        return Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    @Test func leaveOneOutGivesTheRecordedStateFromTheLedgerAndFromTheFile() throws {
+        // The position 58080...64800: one mint, placed back after it.
+        let add = try file([#"{"after":"13578953:19","cmd":"mint_position","pool":"uniswap-v3-weth-ens","owner":"0xC36442b4a4522E871399CD717aBDD847Ab11FE88","tick_lower":58080,"tick_upper":64800,"liquidity":"1470467461420906693794"}"#])
+        let database = try Tool.temporaryDirectory().appendingPathComponent("ledger.sqlite").path
+        #expect(try Tool.run(["import", Self.history, "--db", database]).status == 0)
+        for source in [["--db", database], ["--history", Self.history]] {
+            let run = try Tool.run(["backtest", "--pool", Self.pool, "--add", add, "--remove", "\(Self.manager):58080:64800", "--json"] + source)
+            #expect(run.status == 0, "\(run.stderr)")
+            let result = try fields(run.stdout)
+            #expect(result["state_hash"] != nil && result["state_hash"] == result["recorded_state_hash"], "\(run.stdout)")
+            #expect(result["repriced_swaps"] == .number("0"))
+        }
+        let state = try Tool.run(["state", Self.pool, "--json", "--db", database])
+        #expect(try fields(state.stdout)["state_hash"] == fields(try Tool.run(["backtest", "--pool", Self.pool, "--add", add, "--remove", "\(Self.manager):58080:64800", "--json", "--db", database]).stdout)["state_hash"])
+    }
+
+    @Test func anAddedPositionIsAuditedAndBadInputNamesItsLine() throws {
+        let add = try file([#"{"after":"13578816:16","cmd":"mint_position","pool":"uniswap-v3-weth-ens","owner":"me","tick_lower":55020,"tick_upper":61020,"liquidity":"100000000000000000000"}"#])
+        let run = try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("added me ticks 55020...61020"), "\(run.stdout)")
+        let json = try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add, "--json"])
+        guard case .array(let added)? = try fields(json.stdout)["added"], case .object(let row)? = added.first else { Issue.record("no added row"); return }
+        #expect(row.contains { $0.key == "owner" && $0.value == .string("me") } && row.contains { $0.key == "fee_value" })
+
+        for (line, message) in [
+            (#"{"at_block":1,"after":"x","cmd":"collect","pool":"p","owner":"o","tick_lower":0,"tick_upper":60}"#, "line 1: INVALID_FIELD"),
+            (#"{"cmd":"collect","pool":"uniswap-v3-weth-ens","owner":"o","tick_lower":0,"tick_upper":60}"#, "line 1: MISSING_FIELD"),
+            (#"{"after":"no-such-id","cmd":"collect","pool":"uniswap-v3-weth-ens","owner":"o","tick_lower":0,"tick_upper":60}"#, "line 1: after \"no-such-id\""),
+        ] {
+            let refused = try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", try file([line])])
+            #expect(refused.status == 1 && refused.stderr.contains(message), "\(refused.stderr)")
+        }
+        let nothing = try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--remove", "nobody:0:60"])
+        #expect(nothing.status == 1 && nothing.stderr.contains("--remove nobody:0:60"), "\(nothing.stderr)")
+    }
+}
