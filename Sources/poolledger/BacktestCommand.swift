@@ -6,7 +6,7 @@ import PoolMath
 struct BacktestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backtest",
-        abstract: "Fold a pool's recorded history again with positions added or removed (V3, price-path), beside the history as recorded.",
+        abstract: "Fold a pool's recorded history again with positions added or removed (V3: price-path, exact-input), beside the history as recorded.",
         discussion: """
             The recorded facts of --pool come from the ledger (--db) or a JSON Lines file of facts \
             (--history). --add FILE holds JSON Lines of the usual commands (mint_position, \
@@ -21,15 +21,20 @@ struct BacktestCommand: ParsableCommand {
             limit, paying what input that takes. Other positions' facts fold as recorded where they \
             still hold, else as the commands they stand for. Every fact of both histories is checked \
             as any fact is. Prints both state hashes and, for each position the additions touched, the \
-            audit's figures in the changed history. (Exact-input and pro-rata modes, strategies, grids \
-            and gas are the next steps of this command.)
+            audit's figures in the changed history.
+
+            exact-input: each recorded swap that no longer reproduces is re-run as the trader's order: \
+            exact input of what it paid, or exact output of what it received where only that form \
+            reproduces it in the recorded pool; where both do the facts do not say which it was, and \
+            the swap runs as exact input and is listed as ambiguous. (Pro-rata, strategies, grids and \
+            gas are the next steps of this command.)
             """)
 
     @Option(help: "The pool.") var pool: String
     @Option(help: ArgumentHelp("Recorded facts (JSON Lines) instead of the ledger's.", valueName: "FILE")) var history: String?
     @Option(help: ArgumentHelp("Commands to add, each with \"at_block\" or \"after\" (JSON Lines).", valueName: "FILE")) var add: String?
     @Option(help: ArgumentHelp("A recorded position to leave out (repeatable).", valueName: "OWNER:TICK_LOWER:TICK_UPPER")) var remove: [String] = []
-    @Option(help: "price-path (the one mode so far).") var mode: String = "price-path"
+    @Option(help: "price-path or exact-input.") var mode: String = "price-path"
     @Flag(help: "Print the result as JSON (exact decimal strings).") var json = false
     @OptionGroup var database: DatabaseOptions
 
@@ -118,7 +123,10 @@ struct BacktestCommand: ParsableCommand {
         var text = "backtest of \(pool.pool) (\(pool.token0)/\(pool.token1)), \(backtest.mode.rawValue): \(backtest.folded) recorded facts\n"
         text += "  recorded  state_hash \(outcome.baselineHash)\n"
         text += "  changed   state_hash \(outcome.changedHash)\(outcome.changedHash == outcome.baselineHash ? "  (the same)" : "")\n"
-        text += "  swaps re-run to their price \(backtest.repriced), with nothing to trade \(backtest.skipped); other facts re-decided \(backtest.redecided)\n"
+        text += "  swaps re-run \(backtest.repriced) (\(backtest.mode == .pricePath ? "to their price" : "as the trader's order")), with nothing to trade \(backtest.skipped); other facts re-decided \(backtest.redecided)\n"
+        if !backtest.ambiguous.isEmpty {
+            text += "  ambiguous: \(backtest.ambiguous.count) re-run swaps reproduce as exact input and as exact output; run as exact input: \(backtest.ambiguous.prefix(5).joined(separator: ", "))\(backtest.ambiguous.count > 5 ? ", ..." : "")\n"
+        }
         for (removal, facts) in zip(backtest.removals, backtest.removedFacts) { text += "  left out \(removal): \(facts) facts\n" }
         let unit = outcome.audit.valuation.map { $0.numeraire ?? "(numéraire)" } ?? ""
         for position in outcome.added {
@@ -149,6 +157,7 @@ struct BacktestCommand: ParsableCommand {
             ("repriced_swaps", .number(String(backtest.repriced))),
             ("swaps_with_nothing_to_trade", .number(String(backtest.skipped))),
             ("redecided_facts", .number(String(backtest.redecided))),
+            ("ambiguous_swaps", .array(backtest.ambiguous.map(JSON.string))),
             ("removed", .array(zip(backtest.removals, backtest.removedFacts).map { .object([("spec", .string($0.0.description)), ("facts", .number(String($0.1)))]) })),
             ("added", rows),
         ])

@@ -47,13 +47,14 @@ import Testing
         return keys
     }
 
-    @Test func leaveOneOutOfTheRecordedWethEnsPoolIsExact() throws {
+    @Test(arguments: Backtest.Mode.allCases)
+    func leaveOneOutOfTheRecordedWethEnsPoolIsExact(mode: Backtest.Mode) throws {
         let facts = try Self.facts("Events/uniswap-v3-weth-ens.jsonl")
         let pool = facts[0].pool
         let keys = Self.keys(facts)
         #expect(keys.count >= 2)
         for key in keys {
-            var backtest = Backtest(pool: pool, additions: Self.leaveOneOut(key, in: facts), removals: [.range(key)])
+            var backtest = Backtest(pool: pool, mode: mode, additions: Self.leaveOneOut(key, in: facts), removals: [.range(key)])
             for fact in facts { try backtest.feed(fact) }
             try backtest.finish()
             let outcome = try backtest.outcome()
@@ -88,6 +89,41 @@ import Testing
         // Every swap ends where the recorded one did (or, with nothing to trade, where the pool already was).
         #expect(prices.allSatisfy { $0.0 == $0.1 } || backtest.skipped > 0)
         #expect(outcome.changed.reserve0 + outcome.changed.reserve1 < outcome.baseline.reserve0 + outcome.baseline.reserve1)
+    }
+
+    /// A position that takes most of the liquidity in range, added before
+    /// the swaps: price-path keeps the recorded prices and makes the traders
+    /// pay more to reach them, so the position earns more fees than under
+    /// exact-input, where the traders' orders are kept and move the deeper
+    /// pool's price less.
+    @Test func aDominantPositionSeparatesTheModes() throws {
+        let facts = try Self.facts("Events/uniswap-v3-weth-ens.jsonl")
+        let pool = facts[0].pool
+        // Around the pool's first price, 100 times the first position's liquidity.
+        let mint = Command(.mintPosition(MintPosition(pool: pool, owner: "whale", tickLower: 49_800, tickUpper: 64_020, liquidity: UInt256(decimal: "55697354549013694717600")!)))
+        var outcomes: [Backtest.Mode: (Backtest.Outcome, [Int32])] = [:]
+        for mode in Backtest.Mode.allCases {
+            var backtest = Backtest(pool: pool, mode: mode, additions: [Backtest.Addition(place: .after(facts[1].id!), command: mint, line: 1)], removals: [])
+            var ticks: [Int32] = []
+            for fact in facts {
+                try backtest.feed(fact)
+                if case .swap = fact.body, case .concentrated(let v3)? = backtest.changed[pool]?.body { ticks.append(v3.tick) }
+            }
+            try backtest.finish()
+            outcomes[mode] = (try backtest.outcome(), ticks)
+        }
+        let (pricePath, pathTicks) = outcomes[.pricePath]!, (exactInput, inputTicks) = outcomes[.exactInput]!
+        let recordedTicks = try facts.compactMap { fact -> Int32? in
+            guard case .swap(let swap) = fact.body else { return nil }
+            return try #require(swap.tickAfter)
+        }
+        #expect(pathTicks == recordedTicks, "price-path keeps the recorded price path")
+        #expect(inputTicks != recordedTicks)
+        // The deeper pool moves less: the exact-input path stays nearer the first price than the recorded one.
+        let start = recordedTicks[0]
+        #expect(inputTicks.map { abs($0 - start) }.max()! < recordedTicks.map { abs($0 - start) }.max()!)
+        let pathFees = try #require(pricePath.added.first).feeValue, inputFees = try #require(exactInput.added.first).feeValue
+        #expect(pathFees > inputFees, "price-path \(pathFees), exact-input \(inputFees)")
     }
 
     @Test func placementsAndRemovalsThatMatchNothingAreRefused() throws {

@@ -48,6 +48,18 @@ import Testing
         guard case .array(let added)? = try fields(json.stdout)["added"], case .object(let row)? = added.first else { Issue.record("no added row"); return }
         #expect(row.contains { $0.key == "owner" && $0.value == .string("me") } && row.contains { $0.key == "fee_value" })
 
+        // exact-input: the swaps that no longer reproduce re-run as the traders' orders; which of them
+        // the recorded facts cannot tell apart (exact input or exact output) is listed.
+        let exact = try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add, "--mode", "exact-input", "--json"])
+        #expect(exact.status == 0, "\(exact.stderr)")
+        let exactResult = try fields(exact.stdout)
+        #expect(exactResult["mode"] == .string("exact-input"))
+        guard case .array(let ambiguous)? = exactResult["ambiguous_swaps"], case .number(let rerun)? = exactResult["repriced_swaps"] else { Issue.record("no ambiguity list"); return }
+        #expect(Int(rerun)! > 0 && ambiguous.count <= Int(rerun)!)
+        let pathHash = try fields(json.stdout)["state_hash"]
+        #expect(exactResult["state_hash"] != pathHash)
+        #expect(try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add, "--mode", "pro-rata"]).status == 2)
+
         for (line, message) in [
             (#"{"at_block":1,"after":"x","cmd":"collect","pool":"p","owner":"o","tick_lower":0,"tick_upper":60}"#, "line 1: INVALID_FIELD"),
             (#"{"cmd":"collect","pool":"uniswap-v3-weth-ens","owner":"o","tick_lower":0,"tick_upper":60}"#, "line 1: MISSING_FIELD"),

@@ -5,18 +5,25 @@ import PoolMath
 /// position's facts left out), every fact of the changed history re-checked
 /// as any fact is, beside the recorded history itself as the baseline.
 ///
-/// This first step folds concentrated (V3) pools in `price-path` mode: each
-/// recorded swap keeps the price it ended at. Where the recorded swap still
-/// reproduces in the changed pool it is folded as recorded (so a history
-/// changed nowhere, or changed and put back, folds bit for bit as recorded);
-/// where it does not, it is re-run to the recorded price as its limit,
-/// paying whatever input that takes (the volume adapts). The other recorded
+/// It folds concentrated (V3) pools. Where a recorded swap still reproduces
+/// in the changed pool it is folded as recorded (so a history changed
+/// nowhere, or changed and put back, folds bit for bit as recorded); where
+/// it does not, `price-path` re-runs it to the recorded price as its limit,
+/// paying whatever input that takes (the volume adapts), and `exact-input`
+/// re-runs the trader's order: exact input of what it paid, or exact output
+/// of what it received where only that reproduces it in the recorded pool
+/// (where both do, the facts do not say which it was: it runs as exact
+/// input and is listed in `ambiguous`). The other recorded
 /// facts of positions left in place fold as recorded where they still hold,
 /// else as the commands they stand for (a mint or burn of their liquidity, a
 /// collect of at most what they collected).
 public struct Backtest: Sendable {
     public enum Mode: String, Sendable, CaseIterable {
+        /// Each recorded swap keeps the price it ended at; the volume adapts.
         case pricePath = "price-path"
+        /// Each recorded swap keeps the trader's order (its input, or its
+        /// output where it was exact output); the price path adapts.
+        case exactInput = "exact-input"
     }
 
     /// Where an added command goes.
@@ -92,6 +99,8 @@ public struct Backtest: Sendable {
     public private(set) var skipped = 0
     /// Recorded facts of other positions folded as the commands they stand for.
     public private(set) var redecided = 0
+    /// Recorded swaps re-run in `exact-input` mode that exact input and exact output both reproduce in the recorded pool (their ids).
+    public private(set) var ambiguous: [String] = []
     /// Facts each removal left out.
     public private(set) var removedFacts: [Int]
     /// The positions the additions touched (V3 keys), in the order first touched.
@@ -139,16 +148,17 @@ public struct Backtest: Sendable {
             }
             lastBlock = block
         }
+        // The changed history first: a re-run swap reads the recorded pool just before it.
+        if let index = removals.firstIndex(where: { $0.matches(recorded.body) }) {
+            removedFacts[index] += 1
+        } else {
+            try foldChanged(recorded)
+        }
         do throws(Rejection) {
             try baseline.fold(recorded)
             try baselineAudit.fold(recorded, seq: baseline.seq)
         } catch {
             throw BacktestError("the recorded history itself is refused at fact \(recorded.id ?? "#\(folded)"): \(error)")
-        }
-        if let index = removals.firstIndex(where: { $0.matches(recorded.body) }) {
-            removedFacts[index] += 1
-        } else {
-            try foldChanged(recorded)
         }
         if let id = recorded.id, let placed = afterID.removeValue(forKey: id) {
             for addition in placed { try apply(addition, time: recorded.time, block: recorded.block) }
@@ -229,7 +239,10 @@ public struct Backtest: Sendable {
         let fact: Fact?
         switch recorded.body {
         case .swap(let swap):
-            fact = try repricedSwap(swap, recorded)
+            switch mode {
+            case .pricePath: fact = try repricedSwap(swap, recorded)
+            case .exactInput: fact = try reenteredSwap(swap, recorded)
+            }
         case .positionMinted(let f):
             fact = try decided(recorded, .mintPosition(MintPosition(pool: pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, liquidity: f.liquidity)))
         case .positionBurned(let f):
@@ -276,6 +289,42 @@ public struct Backtest: Sendable {
             run = try ConcentratedPool.concentratedSwap(v3, zeroForOne: zeroForOne, specified: SignedAmount(UInt256.max >> 1), limit: target)
         } catch {
             throw BacktestError("swap \(recorded.id ?? "#\(folded)") re-run to its price \(target): \(error)")
+        }
+        return Fact(.swap(run.fact(pool: pool, trader: swap.trader)), id: recorded.id, time: recorded.time, block: recorded.block)
+    }
+}
+
+extension Backtest {
+    /// `exact-input`: the trader's order re-run in the changed pool, the form
+    /// (exact input or exact output) the one that reproduces the swap in the
+    /// recorded pool just before it.
+    mutating func reenteredSwap(_ swap: Swap, _ recorded: Fact) throws(BacktestError) -> Fact? {
+        guard case .concentrated(let v3)? = changed[pool]?.body, case .concentrated(let recordedPool)? = baseline[pool]?.body else {
+            throw BacktestError("swap \(recorded.id ?? "#\(folded)"): no concentrated pool to re-run it in")
+        }
+        let zeroForOne = !swap.amount0In.isZero
+        let amountIn = zeroForOne ? swap.amount0In : swap.amount1In, amountOut = zeroForOne ? swap.amount1Out : swap.amount0Out
+        /// Whether this form, run in the recorded pool, gives every recorded field.
+        func reproduces(_ specified: SignedAmount) -> Bool {
+            do throws(Rejection) {
+                let run = try ConcentratedPool.concentratedSwap(recordedPool, zeroForOne: zeroForOne, specified: specified, limit: swap.sqrtPriceLimitX96)
+                return ConcentratedPool.swapDifference(recorded: swap, computed: run.fact(pool: pool, trader: swap.trader)) == nil
+            } catch {
+                // The form reverts in the recorded pool: it is not the one the trader sent.
+                return false
+            }
+        }
+        let byInput = reproduces(SignedAmount(amountIn))
+        let byOutput = !amountOut.isZero && reproduces(SignedAmount(amountOut, negative: true))
+        if byInput && byOutput { ambiguous.append(recorded.id ?? "#\(folded)") }
+        // Neither: it stopped at its price limit, having taken less than offered; its input then is what is known.
+        let specified = byOutput && !byInput ? SignedAmount(amountOut, negative: true) : SignedAmount(amountIn)
+        repriced += 1
+        let run: ConcentratedPool.ConcentratedSwap
+        do throws(Rejection) {
+            run = try ConcentratedPool.concentratedSwap(v3, zeroForOne: zeroForOne, specified: specified, limit: swap.sqrtPriceLimitX96)
+        } catch {
+            throw BacktestError("swap \(recorded.id ?? "#\(folded)") re-run as the trader's order: \(error)")
         }
         return Fact(.swap(run.fact(pool: pool, trader: swap.trader)), id: recorded.id, time: recorded.time, block: recorded.block)
     }
