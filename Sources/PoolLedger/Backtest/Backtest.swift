@@ -352,11 +352,20 @@ extension Backtest {
         public var baselineAudit: ConcentratedPoolAudit
     }
 
-    /// After `finish`.
+    /// After `finish`. Values are at the pool's price; a pool whose price
+    /// puts a value past 2^256 value units is audited in token amounts only
+    /// (`valuation` nil, every value 0).
     public func outcome() throws(AuditError) -> Outcome {
+        func audited(_ fold: AuditFold) throws(AuditError) -> ConcentratedPoolAudit? {
+            do throws(AuditError) {
+                return try fold.concentratedAudit(includeExited: true)
+            } catch {
+                guard let state = fold.pool else { return nil }
+                return try ConcentratedPoolAudit(pool: state, book: fold.rangeBook, valuation: nil, includeExited: true)
+            }
+        }
         guard let changedPool = changed[pool], let baselinePool = baseline[pool],
-              let audit = try changedAudit.concentratedAudit(includeExited: true),
-              let baselineAudit = try baselineAudit.concentratedAudit(includeExited: true) else {
+              let audit = try audited(changedAudit), let baselineAudit = try audited(baselineAudit) else {
             throw AuditError("backtest of \(pool): the pool is not concentrated or not created")
         }
         let added = addedKeys.compactMap { key in audit.positions.first { $0.position.key == key } }
