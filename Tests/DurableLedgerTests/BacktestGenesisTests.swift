@@ -20,12 +20,10 @@ import TestSupport
         var positions = 0, rerun = 0
         for pool in try ledger.ledger().poolIDs {
             let facts = try ledger.facts(pool: pool).map(\.fact)
-            var keys: [ConcentratedPool.PositionKey] = []
-            for fact in facts { if case .positionMinted(let f) = fact.body, !keys.contains(f.key) { keys.append(f.key) } }
-            for key in keys {
+            for key in mintedPositions(facts) {
                 positions += 1
                 for mode in Backtest.Mode.allCases {
-                    var backtest = Backtest(pool: pool, mode: mode, additions: Self.placedBack(key, facts), removals: [.range(key)])
+                    var backtest = Backtest(pool: pool, mode: mode, additions: placedBack(key, in: facts), removals: [.range(key)])
                     for fact in facts { try backtest.feed(fact) }
                     try backtest.finish()
                     let outcome = try backtest.outcome()
@@ -39,24 +37,5 @@ import TestSupport
         // 691 positions in the window.
         #expect(positions > 600, "the window's positions: \(positions)")
         #expect(rerun == 0)
-    }
-
-    static func placedBack(_ key: ConcentratedPool.PositionKey, _ facts: [Fact]) -> [Backtest.Addition] {
-        var additions: [Backtest.Addition] = []
-        for (index, fact) in facts.enumerated() {
-            let body: CommandBody
-            switch fact.body {
-            case .positionMinted(let f) where f.key == key:
-                body = .mintPosition(MintPosition(pool: f.pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, liquidity: f.liquidity))
-            case .positionBurned(let f) where f.key == key:
-                body = .burnPosition(BurnPosition(pool: f.pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, liquidity: f.liquidity))
-            case .feesCollected(let f) where ConcentratedPool.PositionKey(owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper) == key:
-                body = .collect(CollectFees(pool: f.pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, amount0Max: f.amount0, amount1Max: f.amount1))
-            default:
-                continue
-            }
-            additions.append(Backtest.Addition(place: .after(fact.id!), command: Command(body), line: index + 1))
-        }
-        return additions
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import PoolLedger
 import PoolMath
 import Testing
+import TestSupport
 
 /// Backtests of recorded V3 histories in price-path mode: a recorded
 /// position left out and added back as the commands its facts stand for, at
@@ -19,42 +20,14 @@ import Testing
         }
     }
 
-    /// The commands a recorded position's facts stand for, each placed right after its fact.
-    static func leaveOneOut(_ key: ConcentratedPool.PositionKey, in facts: [Fact]) -> [Backtest.Addition] {
-        var additions: [Backtest.Addition] = []
-        for (index, fact) in facts.enumerated() {
-            let body: CommandBody
-            switch fact.body {
-            case .positionMinted(let f) where f.key == key:
-                body = .mintPosition(MintPosition(pool: f.pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, liquidity: f.liquidity))
-            case .positionBurned(let f) where f.key == key:
-                body = .burnPosition(BurnPosition(pool: f.pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, liquidity: f.liquidity))
-            case .feesCollected(let f) where ConcentratedPool.PositionKey(owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper) == key:
-                body = .collect(CollectFees(pool: f.pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, amount0Max: f.amount0, amount1Max: f.amount1))
-            default:
-                continue
-            }
-            additions.append(Backtest.Addition(place: .after(fact.id!), command: Command(body), line: index + 1))
-        }
-        return additions
-    }
-
-    static func keys(_ facts: [Fact]) -> [ConcentratedPool.PositionKey] {
-        var keys: [ConcentratedPool.PositionKey] = []
-        for fact in facts {
-            if case .positionMinted(let f) = fact.body, !keys.contains(f.key) { keys.append(f.key) }
-        }
-        return keys
-    }
-
     @Test(arguments: Backtest.Mode.allCases)
     func leaveOneOutOfTheRecordedWethEnsPoolIsExact(mode: Backtest.Mode) throws {
         let facts = try Self.facts("Events/uniswap-v3-weth-ens.jsonl")
         let pool = facts[0].pool
-        let keys = Self.keys(facts)
+        let keys = mintedPositions(facts)
         #expect(keys.count >= 2)
         for key in keys {
-            var backtest = Backtest(pool: pool, mode: mode, additions: Self.leaveOneOut(key, in: facts), removals: [.range(key)])
+            var backtest = Backtest(pool: pool, mode: mode, additions: placedBack(key, in: facts), removals: [.range(key)])
             for fact in facts { try backtest.feed(fact) }
             try backtest.finish()
             let outcome = try backtest.outcome()
@@ -73,7 +46,7 @@ import Testing
     @Test func removingAPositionKeepsThePricePath() throws {
         let facts = try Self.facts("Events/uniswap-v3-weth-ens.jsonl")
         let pool = facts[0].pool
-        let key = Self.keys(facts).last!
+        let key = mintedPositions(facts).last!
         var backtest = Backtest(pool: pool, additions: [], removals: [.range(key)])
         var prices: [(UInt256, UInt256)] = []
         for fact in facts {
