@@ -26,15 +26,20 @@ struct BacktestCommand: ParsableCommand {
             exact-input: each recorded swap that no longer reproduces is re-run as the trader's order: \
             exact input of what it paid, or exact output of what it received where only that form \
             reproduces it in the recorded pool; where both do the facts do not say which it was, and \
-            the swap runs as exact input and is listed as ambiguous. (Pro-rata, strategies, grids and \
-            gas are the next steps of this command.)
+            the swap runs as exact input and is listed as ambiguous.
+
+            pro-rata: the recorded pool is left as it was (removed positions stay in it: their liquidity \
+            only leaves the shares' denominators); each added position earns, per recorded swap step \
+            while in its range, the step's fee times its liquidity over the step's active liquidity \
+            plus its own, with the contract's fee-growth rounding, and mints and burns at the recorded \
+            price. (Strategies, grids and gas are the next steps of this command.)
             """)
 
     @Option(help: "The pool.") var pool: String
     @Option(help: ArgumentHelp("Recorded facts (JSON Lines) instead of the ledger's.", valueName: "FILE")) var history: String?
     @Option(help: ArgumentHelp("Commands to add, each with \"at_block\" or \"after\" (JSON Lines).", valueName: "FILE")) var add: String?
     @Option(help: ArgumentHelp("A recorded position to leave out (repeatable).", valueName: "OWNER:TICK_LOWER:TICK_UPPER")) var remove: [String] = []
-    @Option(help: "price-path or exact-input.") var mode: String = "price-path"
+    @Option(help: "price-path, exact-input or pro-rata.") var mode: String = "price-path"
     @Flag(help: "Print the result as JSON (exact decimal strings).") var json = false
     @OptionGroup var database: DatabaseOptions
 

@@ -97,6 +97,29 @@ import TestSupport
         #expect(inputTicks.map { abs($0 - start) }.max()! < recordedTicks.map { abs($0 - start) }.max()!)
         let pathFees = try #require(pricePath.added.first).feeValue, inputFees = try #require(exactInput.added.first).feeValue
         #expect(pathFees > inputFees, "price-path \(pathFees), exact-input \(inputFees)")
+        // Pro-rata leaves the recorded pool as it was: the recorded prices, the recorded volume shared.
+        let (proRata, proRataTicks) = outcomes[.proRata]!
+        #expect(proRataTicks == recordedTicks && proRata.changedHash == proRata.baselineHash)
+        let proRataFees = try #require(proRata.added.first).feeValue
+        #expect(pathFees > proRataFees, "price-path \(pathFees), pro-rata \(proRataFees)")
+    }
+
+    /// A position too small to move much (1e-5 of the liquidity): the three modes agree within 1e-4
+    /// (its own liquidity moves the price-path and exact-input runs by about its share).
+    @Test func aTinyPositionEarnsTheSameInEveryMode() throws {
+        let facts = try Self.facts("Events/uniswap-v3-weth-ens.jsonl")
+        let pool = facts[0].pool
+        // A range whose ends are no recorded position's: pro-rata splits the recorded steps at them.
+        let mint = Command(.mintPosition(MintPosition(pool: pool, owner: "tiny", tickLower: 55_020, tickUpper: 61_020, liquidity: UInt256.powerOfTen(15)!)))
+        var fees: [UInt256] = []
+        for mode in Backtest.Mode.allCases {
+            var backtest = Backtest(pool: pool, mode: mode, additions: [Backtest.Addition(place: .after(facts[1].id!), command: mint, line: 1)], removals: [])
+            for fact in facts { try backtest.feed(fact) }
+            try backtest.finish()
+            fees.append(try #require(try backtest.outcome().added.first).lifetimeFees1)
+        }
+        let most = fees.max()!, least = fees.min()!
+        #expect(!least.isZero && (most - least) * UInt256(10_000) < most, "\(fees)")
     }
 
     @Test func placementsAndRemovalsThatMatchNothingAreRefused() throws {

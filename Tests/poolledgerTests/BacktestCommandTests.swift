@@ -58,7 +58,12 @@ import Testing
         #expect(Int(rerun)! > 0 && ambiguous.count <= Int(rerun)!)
         let pathHash = try fields(json.stdout)["state_hash"]
         #expect(exactResult["state_hash"] != pathHash)
-        #expect(try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add, "--mode", "pro-rata"]).status == 2)
+        let proRata = try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add, "--mode", "pro-rata", "--json"])
+        #expect(proRata.status == 0, "\(proRata.stderr)")
+        // The recorded pool is left as it was.
+        let proRataResult = try fields(proRata.stdout)
+        #expect(proRataResult["state_hash"] == proRataResult["recorded_state_hash"])
+        #expect(try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add, "--mode", "pro-rat"]).status == 2)
 
         for (line, message) in [
             (#"{"at_block":1,"after":"x","cmd":"collect","pool":"p","owner":"o","tick_lower":0,"tick_upper":60}"#, "line 1: INVALID_FIELD"),

@@ -24,6 +24,9 @@ public struct Backtest: Sendable {
         /// Each recorded swap keeps the trader's order (its input, or its
         /// output where it was exact output); the price path adapts.
         case exactInput = "exact-input"
+        /// The recorded pool left as it was; each added position earns its
+        /// share of every recorded swap step in its range (`ProRataBook`).
+        case proRata = "pro-rata"
     }
 
     /// Where an added command goes.
@@ -107,6 +110,7 @@ public struct Backtest: Sendable {
     public private(set) var addedKeys: [ConcentratedPool.PositionKey] = []
 
     public let removals: [Removal]
+    var proRata = ProRataBook()
     var afterID: [String: [Addition]] = [:]
     /// At-block additions in placement order (block, then file order), applied from the front.
     var atBlock: [Addition]
@@ -149,7 +153,20 @@ public struct Backtest: Sendable {
             lastBlock = block
         }
         // The changed history first: a re-run swap reads the recorded pool just before it.
-        if let index = removals.firstIndex(where: { $0.matches(recorded.body) }) {
+        if mode == .proRata {
+            // The pool is left as it was; the added positions take their share of its swaps' steps.
+            if let index = removals.firstIndex(where: { $0.matches(recorded.body) }) {
+                removedFacts[index] += 1
+                do throws(V3MathError) { try proRata.removedFact(recorded.body) } catch {
+                    throw BacktestError("fact \(recorded.id ?? "#\(folded)"): \(error.detail)")
+                }
+            }
+            if case .swap(let swap) = recorded.body, !proRata.positions.isEmpty { try observeSteps(swap, recorded) }
+            do throws(Rejection) { try changed.fold(recorded) } catch {
+                throw BacktestError("the recorded history itself is refused at fact \(recorded.id ?? "#\(folded)"): \(error)")
+            }
+            try audit(recorded)
+        } else if let index = removals.firstIndex(where: { $0.matches(recorded.body) }) {
             removedFacts[index] += 1
         } else {
             try foldChanged(recorded)
@@ -195,6 +212,16 @@ public struct Backtest: Sendable {
         // A placed command happens where it is placed: the recorded fact's time and block unless it gives its own.
         if command.time == nil { command.time = time ?? changed[pool]?.timeLast }
         if command.block == nil { command.block = block }
+        if mode == .proRata {
+            guard case .concentrated(let v3)? = changed[pool]?.body else {
+                throw BacktestError("line \(addition.line): pro-rata backtests concentrated pools")
+            }
+            do throws(Rejection) { try proRata.apply(command, pool: v3, seq: changed.seq) } catch {
+                throw BacktestError("line \(addition.line): \(error)")
+            }
+            for key in proRata.order where !addedKeys.contains(key) { addedKeys.append(key) }
+            return
+        }
         let facts: [Fact]
         do throws(Rejection) { facts = try changed.execute(command) } catch {
             throw BacktestError("line \(addition.line): \(error)")
@@ -242,6 +269,7 @@ public struct Backtest: Sendable {
             switch mode {
             case .pricePath: fact = try repricedSwap(swap, recorded)
             case .exactInput: fact = try reenteredSwap(swap, recorded)
+            case .proRata: preconditionFailure("pro-rata leaves the recorded pool as it was")
             }
         case .positionMinted(let f):
             fact = try decided(recorded, .mintPosition(MintPosition(pool: pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, liquidity: f.liquidity)))
@@ -330,6 +358,40 @@ extension Backtest {
     }
 }
 
+extension Backtest {
+    /// `pro-rata`: the recorded swap's steps, from the run that reproduces it
+    /// in the recorded pool just before it, shared out to the added positions.
+    mutating func observeSteps(_ swap: Swap, _ recorded: Fact) throws(BacktestError) {
+        guard case .concentrated(let v3)? = baseline[pool]?.body else { return }
+        let zeroForOne = !swap.amount0In.isZero
+        let amountIn = zeroForOne ? swap.amount0In : swap.amount1In, amountOut = zeroForOne ? swap.amount1Out : swap.amount0Out
+        let limit = swap.sqrtPriceLimitX96 ?? ConcentratedPool.extremeLimit(zeroForOne: zeroForOne)
+        // The forms the fold tries, in its order: exact input, exact output, input up to the limit.
+        var forms = [SignedAmount(amountIn)]
+        if !amountOut.isZero { forms.append(SignedAmount(amountOut, negative: true)) }
+        if swap.sqrtPriceX96After == limit { forms.append(SignedAmount(UInt256.max >> 1)) }
+        for specified in forms {
+            var trial = v3
+            var steps: [ConcentratedPool.SwapStep] = []
+            do throws(V3MathError) {
+                let result = try trial.swap(zeroForOne: zeroForOne, amountSpecified: specified, sqrtPriceLimitX96: limit, observe: { steps.append($0) })
+                let computed = ConcentratedPool.swapFact(pool: pool, trader: swap.trader, result: result, zeroForOne: zeroForOne, after: trial, limit: swap.sqrtPriceLimitX96)
+                guard ConcentratedPool.swapDifference(recorded: swap, computed: computed) == nil else { continue }
+            } catch {
+                // This form reverts in the recorded pool: not the one the trader sent.
+                continue
+            }
+            do throws(V3MathError) {
+                for step in steps { try proRata.observe(step, zeroForOne: zeroForOne) }
+            } catch {
+                throw BacktestError("swap \(recorded.id ?? "#\(folded)"): sharing its steps' fees: \(error.detail)")
+            }
+            return
+        }
+        throw BacktestError("swap \(recorded.id ?? "#\(folded)") reproduces in no form in the recorded pool")
+    }
+}
+
 /// What a backtest cannot do, or what its input asks that cannot be: a
 /// message naming the line (of the additions), the fact (by id) or the option.
 public struct BacktestError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -368,7 +430,12 @@ extension Backtest {
               let audit = try audited(changedAudit), let baselineAudit = try audited(baselineAudit) else {
             throw AuditError("backtest of \(pool): the pool is not concentrated or not created")
         }
-        let added = addedKeys.compactMap { key in audit.positions.first { $0.position.key == key } }
+        let added: [RangePositionAudit]
+        if mode == .proRata, case .concentrated(let v3) = changedPool.body {
+            added = try proRata.rows(pool: v3, valuation: audit.valuation)
+        } else {
+            added = addedKeys.compactMap { key in audit.positions.first { $0.position.key == key } }
+        }
         return Outcome(changed: changedPool, baseline: baselinePool, changedHash: StateHash.hash(changedPool), baselineHash: StateHash.hash(baselinePool),
                        added: added, audit: audit, baselineAudit: baselineAudit)
     }

@@ -280,8 +280,18 @@ public struct ConcentratedPoolAudit: Sendable, Equatable {
 
     /// One position's figures now: `info` is what it holds (liquidity, fee checkpoints, tokens owed), `position` its history.
     static func row(_ position: RangePosition, _ info: ConcentratedPool.PositionInfo, v3: ConcentratedPool, valuation: Valuation?) throws(AuditError) -> RangePositionAudit {
+        let (principal, pending) = v3.claims(of: position.key, info)
+        return try row(position, info, principal: principal, pending: pending, tick: v3.tick, valuation: valuation)
+    }
+
+    /// The same from what the position would release now (`principal`) and
+    /// the fees it earned since its checkpoint (`pending`), computed by the
+    /// caller (a backtest's pro-rata position, whose ticks the pool does not hold).
+    static func row(
+        _ position: RangePosition, _ info: ConcentratedPool.PositionInfo,
+        principal: (amount0: UInt256, amount1: UInt256), pending: (amount0: UInt256, amount1: UInt256), tick: Int32, valuation: Valuation?
+    ) throws(AuditError) -> RangePositionAudit {
         let key = position.key
-        let (principal, pending) = v3.claims(of: key, info)
         let tokensOwed0 = UInt256(high: 0, low: info.tokensOwed0), tokensOwed1 = UInt256(high: 0, low: info.tokensOwed1)
         func excess(_ a: UInt256, _ b: UInt256) -> UInt256 { a > b ? a - b : .zero }
         let principalOwed0 = min(excess(position.released0, position.collected0), tokensOwed0)
@@ -291,7 +301,7 @@ public struct ConcentratedPoolAudit: Sendable, Equatable {
         let claimable0 = principal.amount0 + tokensOwed0 + pending.amount0
         let claimable1 = principal.amount1 + tokensOwed1 + pending.amount1
         var audit = RangePositionAudit(
-            position: position, liquidity: info.liquidity, inRange: key.tickLower <= v3.tick && v3.tick < key.tickUpper,
+            position: position, liquidity: info.liquidity, inRange: key.tickLower <= tick && tick < key.tickUpper,
             principal0: principal.amount0, principal1: principal.amount1,
             principalOwed0: principalOwed0, principalOwed1: principalOwed1,
             uncollectedFees0: uncollected0, uncollectedFees1: uncollected1,

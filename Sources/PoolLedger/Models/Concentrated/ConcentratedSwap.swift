@@ -15,6 +15,9 @@ extension ConcentratedPool {
         public var tick: Int32
         public var liquidity: UInt128
         public var feeAmount: UInt256
+        /// The prices the step ran between (Q64.96).
+        public var sqrtPriceStartX96: UInt256 = .zero
+        public var sqrtPriceEndX96: UInt256 = .zero
     }
 
     /// `swap`: `amountSpecified` positive for exact input, negative for exact output;
@@ -85,7 +88,7 @@ extension ConcentratedPool {
                 if activeLiquidity > 0 {
                     growth = growth &+ UInt256.mulDivQ128(feeAmount, UInt256(high: 0, low: activeLiquidity))!
                 }
-                observe?(SwapStep(tick: currentTick, liquidity: activeLiquidity, feeAmount: feeAmount))
+                observe?(SwapStep(tick: currentTick, liquidity: activeLiquidity, feeAmount: feeAmount, sqrtPriceStartX96: start, sqrtPriceEndX96: price))
                 if price == priceNext {
                     if initialized {
                         // Tick.cross: what grew on one side is now outside on the other (in place).
