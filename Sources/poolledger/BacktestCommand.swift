@@ -32,7 +32,11 @@ struct BacktestCommand: ParsableCommand {
             only leaves the shares' denominators); each added position earns, per recorded swap step \
             while in its range, the step's fee times its liquidity over the step's active liquidity \
             plus its own, with the contract's fee-growth rounding, and mints and burns at the recorded \
-            price. (Strategies, grids and gas are the next steps of this command.)
+            price.
+
+            --fee-ppm F runs the same order flow at fee tier F (the pool's tick spacing kept), in \
+            price-path or exact-input: each swap then re-runs in that mode's way. (Strategies, grids \
+            and gas are the next steps of this command.)
             """)
 
     @Option(help: "The pool.") var pool: String
@@ -40,6 +44,7 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Commands to add, each with \"at_block\" or \"after\" (JSON Lines).", valueName: "FILE")) var add: String?
     @Option(help: ArgumentHelp("A recorded position to leave out (repeatable).", valueName: "OWNER:TICK_LOWER:TICK_UPPER")) var remove: [String] = []
     @Option(help: "price-path, exact-input or pro-rata.") var mode: String = "price-path"
+    @Option(help: ArgumentHelp("Run the same order flow at this fee tier (ppm; V3 pips): price-path and exact-input.", valueName: "F")) var feePpm: UInt32?
     @Flag(help: "Print the result as JSON (exact decimal strings).") var json = false
     @OptionGroup var database: DatabaseOptions
 
@@ -47,7 +52,8 @@ struct BacktestCommand: ParsableCommand {
         guard Backtest.Mode(rawValue: mode) != nil else {
             throw ValidationError("--mode \(mode): this backtest runs \(Backtest.Mode.allCases.map(\.rawValue).joined(separator: ", ")) so far")
         }
-        guard add != nil || !remove.isEmpty else { throw ValidationError("give --add FILE or --remove SPEC (or both)") }
+        guard add != nil || !remove.isEmpty || feePpm != nil else { throw ValidationError("give --add FILE, --remove SPEC or --fee-ppm F") }
+        if let feePpm { guard feePpm < 1_000_000 else { throw ValidationError("--fee-ppm must be below 1000000") } }
     }
 
     func run() throws {
@@ -56,7 +62,7 @@ struct BacktestCommand: ParsableCommand {
         do throws(BacktestError) {
             for spec in remove { removals.append(try Backtest.Removal(spec)) }
         } catch { throw Failure(message: error.message) }
-        var backtest = Backtest(pool: pool, mode: Backtest.Mode(rawValue: mode)!, additions: additions, removals: removals)
+        var backtest = Backtest(pool: pool, mode: Backtest.Mode(rawValue: mode)!, additions: additions, removals: removals, feePPM: feePpm)
         var count = 0
         func feed(_ fact: Fact) throws {
             count += 1
@@ -125,7 +131,8 @@ struct BacktestCommand: ParsableCommand {
         let decimals = outcome.audit.valuation?.decimals ?? 0
         func value(_ amount: UInt256) -> String { SignedAmount(amount).roundedString(decimals: decimals, places: 6) }
         func signed(_ amount: SignedAmount) -> String { (amount.isPositive ? "+" : "") + amount.roundedString(decimals: decimals, places: 6) }
-        var text = "backtest of \(pool.pool) (\(pool.token0)/\(pool.token1)), \(backtest.mode.rawValue): \(backtest.folded) recorded facts\n"
+        var text = "backtest of \(pool.pool) (\(pool.token0)/\(pool.token1)), \(backtest.mode.rawValue): \(backtest.folded) recorded facts"
+        text += backtest.feePPM.map { " at fee tier \($0) ppm (recorded: \(outcome.baseline.feePPM))\n" } ?? "\n"
         text += "  recorded  state_hash \(outcome.baselineHash)\n"
         text += "  changed   state_hash \(outcome.changedHash)\(outcome.changedHash == outcome.baselineHash ? "  (the same)" : "")\n"
         text += "  swaps re-run \(backtest.repriced) (\(backtest.mode == .pricePath ? "to their price" : "as the trader's order")), with nothing to trade \(backtest.skipped); other facts re-decided \(backtest.redecided)\n"
@@ -143,6 +150,7 @@ struct BacktestCommand: ParsableCommand {
     }
 
     static func json(_ outcome: Backtest.Outcome, _ backtest: Backtest) -> JSON {
+        let pool = outcome.changed
         // The added positions as `audit --json` writes positions.
         var audit = outcome.audit
         audit.positions = outcome.added
@@ -156,6 +164,8 @@ struct BacktestCommand: ParsableCommand {
         return .object([
             ("pool", .string(outcome.changed.pool)),
             ("mode", .string(backtest.mode.rawValue)),
+            ("fee_ppm", .number(String(pool.feePPM))),
+            ("recorded_fee_ppm", .number(String(outcome.baseline.feePPM))),
             ("recorded_facts", .number(String(backtest.folded))),
             ("state_hash", .string(outcome.changedHash)),
             ("recorded_state_hash", .string(outcome.baselineHash)),

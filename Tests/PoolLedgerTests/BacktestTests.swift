@@ -122,6 +122,35 @@ import TestSupport
         #expect(!least.isZero && (most - least) * UInt256(10_000) < most, "\(fees)")
     }
 
+    /// The same order flow at another fee tier: at its own tier the recorded
+    /// history itself; at a higher one an added position earns more fees, at
+    /// a lower one less, in both modes that re-run swaps (exact-input keeps
+    /// the volume; price-path the prices, and the fee lowers what the input
+    /// buys, so the volume adapts too).
+    @Test func feeTiersMoveFeesTheirWay() throws {
+        let facts = try Self.facts("Events/uniswap-v3-weth-ens.jsonl")
+        let pool = facts[0].pool
+        let mint = Command(.mintPosition(MintPosition(pool: pool, owner: "me", tickLower: 55_020, tickUpper: 61_020, liquidity: UInt256.powerOfTen(19)!)))
+        for mode in [Backtest.Mode.pricePath, .exactInput] {
+            func run(_ fee: UInt32?) throws -> (Backtest, Backtest.Outcome) {
+                var backtest = Backtest(pool: pool, mode: mode, additions: [Backtest.Addition(place: .after(facts[1].id!), command: mint, line: 1)], removals: [], feePPM: fee)
+                for fact in facts { try backtest.feed(fact) }
+                try backtest.finish()
+                return (backtest, try backtest.outcome())
+            }
+            let (own, ownOutcome) = try run(3000), (_, recorded) = try run(nil)
+            // At its own tier nothing changes but the added position: the same facts fold as without the option.
+            #expect(ownOutcome.changedHash == recorded.changedHash && own.ambiguous.isEmpty, "\(mode)")
+            #expect(ownOutcome.added == recorded.added)
+            let (_, high) = try run(10_000), (_, low) = try run(500)
+            #expect(high.changed.feePPM == 10_000 && low.changed.feePPM == 500)
+            let fees = [low, recorded, high].map { $0.added[0].lifetimeFees1 }
+            #expect(fees[0] < fees[1] && fees[1] < fees[2], "\(mode): \(fees)")
+        }
+        var proRata = Backtest(pool: pool, mode: .proRata, additions: [], removals: [], feePPM: 500)
+        #expect(throws: BacktestError.self) { try proRata.feed(facts[0]) }
+    }
+
     @Test func placementsAndRemovalsThatMatchNothingAreRefused() throws {
         let facts = try Self.facts("Events/uniswap-v3-weth-ens.jsonl")
         let pool = facts[0].pool

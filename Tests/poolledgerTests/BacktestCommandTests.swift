@@ -64,6 +64,13 @@ import Testing
         let proRataResult = try fields(proRata.stdout)
         #expect(proRataResult["state_hash"] == proRataResult["recorded_state_hash"])
         #expect(try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add, "--mode", "pro-rat"]).status == 2)
+        // The same flow at another fee tier, said in the output.
+        let tier = try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add, "--fee-ppm", "10000", "--json"])
+        #expect(tier.status == 0, "\(tier.stderr)")
+        let tierResult = try fields(tier.stdout)
+        #expect(tierResult["fee_ppm"] == .number("10000") && tierResult["recorded_fee_ppm"] == .number("3000"))
+        let proRataTier = try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add, "--fee-ppm", "500", "--mode", "pro-rata"])
+        #expect(proRataTier.status == 1 && proRataTier.stderr.contains("pro-rata leaves the recorded pool as it was"), "\(proRataTier.stderr)")
 
         for (line, message) in [
             (#"{"at_block":1,"after":"x","cmd":"collect","pool":"p","owner":"o","tick_lower":0,"tick_upper":60}"#, "line 1: INVALID_FIELD"),

@@ -117,9 +117,14 @@ public struct Backtest: Sendable {
     var lastBlock: UInt64?
     public private(set) var folded = 0
 
-    public init(pool: String, mode: Mode = .pricePath, additions: [Addition], removals: [Removal]) {
+    /// The fee tier the changed history runs at (nil: the recorded one), in the pool's units (ppm, V3 pips).
+    public let feePPM: UInt32?
+
+    /// `feePPM`: the same order flow at another fee tier (its swaps then re-run in the mode's way).
+    public init(pool: String, mode: Mode = .pricePath, additions: [Addition], removals: [Removal], feePPM: UInt32? = nil) {
         self.pool = pool
         self.mode = mode
+        self.feePPM = feePPM
         self.removals = removals
         self.removedFacts = Array(repeating: 0, count: removals.count)
         self.changedAudit = AuditFold(pool: pool, keepsHistory: false)
@@ -154,6 +159,7 @@ public struct Backtest: Sendable {
         }
         // The changed history first: a re-run swap reads the recorded pool just before it.
         if mode == .proRata {
+            guard feePPM == nil else { throw BacktestError("pro-rata leaves the recorded pool as it was, its fee tier too: --fee-ppm takes price-path or exact-input") }
             // The pool is left as it was; the added positions take their share of its swaps' steps.
             if let index = removals.firstIndex(where: { $0.matches(recorded.body) }) {
                 removedFacts[index] += 1
@@ -248,6 +254,17 @@ public struct Backtest: Sendable {
 
     /// A recorded fact of what is left in place, in the changed pool.
     mutating func foldChanged(_ recorded: Fact) throws(BacktestError) {
+        if case .poolCreated(var created) = recorded.body, let feePPM {
+            // The changed history's pool at the backtest's fee tier.
+            created.feePPM = feePPM
+            var fact = recorded
+            fact.body = .poolCreated(created)
+            do throws(Rejection) { try changed.fold(fact) } catch {
+                throw BacktestError("the pool at fee tier \(feePPM): \(error)")
+            }
+            try audit(fact)
+            return
+        }
         // As recorded, whenever it still holds: every field is checked by the fold.
         let asRecorded: Rejection?
         do throws(Rejection) {
