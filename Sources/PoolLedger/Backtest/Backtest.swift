@@ -129,6 +129,10 @@ public struct Backtest: Sendable {
         self.removedFacts = Array(repeating: 0, count: removals.count)
         self.changedAudit = AuditFold(pool: pool, keepsHistory: false)
         self.baselineAudit = AuditFold(pool: pool, keepsHistory: false)
+        // Memory flat in the history's length: no fact ids remembered (the recorded
+        // history's ids are its own to keep unique), no position entries listed.
+        changed.tracksIDs = false
+        baseline.tracksIDs = false
         var blocks: [Addition] = []
         for addition in additions {
             switch addition.place {
