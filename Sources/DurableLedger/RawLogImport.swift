@@ -52,6 +52,8 @@ extension DurableLedger {
         let factories = Set(factories.map { $0.lowercased() })
         var managerNames: [String: String] = [:]
         for address in positionManagers { managerNames[address.lowercased()] = names.name(address.lowercased()) }
+        // A log's address is compared with these few (no hash of it per log).
+        let managerList = managerNames.sorted { $0.key < $1.key }.map { (address: $0.key, name: $0.value) }
         result.append = try batch(expectedVersions: [:], keepFacts: false) { writer in
             writer.ledger.tracksIDs = false
             // V3 pools whose PoolCreated was read but not yet their Initialize.
@@ -74,8 +76,7 @@ extension DurableLedger {
             }
             /// The pool logs held for a manager log that did not come: they fold alone.
             func release() throws {
-                let held = assembler.held
-                for (fact, entry) in zip(assembler.take(), held) { try foldFact(fact, at: entry.location) }
+                for entry in assembler.take() { try foldFact(entry.fact, at: entry.location) }
             }
             func poolOf(_ key: NFTKey) -> String? {
                 if let pool = tokenPools[key] { return pool }
@@ -110,9 +111,8 @@ extension DurableLedger {
                     throw LocatedRejection(log.location, Rejection(.logOrder, "logs must come in (block, log index) order: this one follows block \(last.block) log_index \(last.logIndex)"))
                 }
                 last = (log.block, log.logIndex)
-                if let manager = managerNames[log.address] {
-                    let made: (alone: [Fact], nft: Fact?)
-                    let held = assembler.held
+                if let manager = managerList.first(where: { $0.address == log.address })?.name {
+                    let made: (alone: [ManagerCallAssembler.Held], nft: Fact?)
                     do throws(Rejection) {
                         made = try assembler.managerLog(log, manager: manager, names: names) { poolOf(NFTKey(manager: manager, tokenID: $0)) }
                     } catch where error.rule == .input(.unknownEvent) && skipUnknown {
@@ -125,7 +125,7 @@ extension DurableLedger {
                     } catch {
                         throw LocatedRejection(log.location, error)
                     }
-                    for fact in made.alone { try foldFact(fact, at: held.first { $0.fact == fact }?.location ?? log.location) }
+                    for entry in made.alone { try foldFact(entry.fact, at: entry.location) }
                     if let nft = made.nft { try foldFact(nft, at: log.location) }
                     return
                 }
@@ -139,8 +139,7 @@ extension DurableLedger {
                 }
                 // Held pool logs wait for the manager's log of their call; any other log releases them.
                 if case .fold(let fact, _, _) = step, assembler.holds(fact) {
-                    let held = assembler.held
-                    for fact in assembler.hold(fact, log: log) { try foldFact(fact, at: held.first { $0.fact == fact }?.location ?? log.location) }
+                    for entry in assembler.hold(fact, log: log) { try foldFact(entry.fact, at: entry.location) }
                     return
                 }
                 if case .none = step {} else { try release() }

@@ -288,9 +288,9 @@ import TestSupport
         // Range: an increase of NFT 1 whose pool Mint is in another range.
         let secondIncrease = Self.find(logs, "IncreaseLiquidity(uint256,uint128,uint256,uint256)", after: Self.find(logs, "Swap(address,address,int256,int256,uint160,uint128,int24)"))
         changed = logs
-        let other = Self.carolRange(logs)
-        changed[secondIncrease - 1].topics[2] = other.lower
-        changed[secondIncrease - 1].topics[3] = other.upper
+        // NFT 3's range, 0...1200.
+        changed[secondIncrease - 1].topics[2] = "0x" + Self.word(signed: 0)
+        changed[secondIncrease - 1].topics[3] = "0x" + Self.word(signed: 1200)
         refused(changed, .ledger(.managerLogMismatch), at: secondIncrease, "\(logs[secondIncrease - 1].transactionHash):\(logs[secondIncrease - 1].logIndex)")
 
         // A Collect of more than the NFT is owed: the manager's Collect of all of NFT 3's fees, one wei more.
@@ -328,11 +328,6 @@ import TestSupport
         let summary = try ledger.importRawLogs(JSONLines.Reader(Array(GenesisLogs.jsonArray(logs).utf8)), format: .jsonArray, skipUnknown: true)
         #expect(summary.unknownAddresses == 1)
         #expect(try ledger.ledger()[Self.pool] == (try Self.commandLedger().0).pools[Self.pool])
-    }
-
-    /// The tick words of NFT 3's range (0...1200), to put on another NFT's Mint.
-    static func carolRange(_ logs: [EncodedLog]) -> (lower: String, upper: String) {
-        ("0x" + word(signed: 0), "0x" + word(signed: 1200))
     }
 }
 

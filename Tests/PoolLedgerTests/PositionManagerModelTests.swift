@@ -1069,7 +1069,7 @@ private struct NPMRun {
     }
 
     @Test func randomNFTHistoriesWithSwapsMatchTheModel() throws {
-        var steps = 0, collects = 0
+        var steps = 0, holding = 0
         var kinds: [String: Int] = [:]
         for seed in UInt64(1)...40 {
             var run = try Run(seed: seed)
@@ -1082,12 +1082,12 @@ private struct NPMRun {
                     return
                 }
             }
-            collects += run.ledger.pools[Self.pool]!.concentrated!.managers.isEmpty ? 0 : 1
+            holding += run.ledger.pools[Self.pool]!.concentrated!.managers.isEmpty ? 0 : 1
             // The whole history re-folds from its facts alone, with the state the commands left.
             try run.ledger.checkRunningSums()
         }
         #expect(steps == 40 * 70)
-        #expect(collects > 30, "most histories end with NFTs held")
+        #expect(holding > 30, "most histories end with NFTs held")
         for kind in ["mint", "increase", "decrease", "collect", "transfer", "burn", "swap", "partial collect"] {
             #expect(kinds[kind, default: 0] > 20, "\(kind): \(kinds)")
         }

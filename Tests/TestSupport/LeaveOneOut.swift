@@ -12,7 +12,7 @@ public func placedBack(_ key: ConcentratedPool.PositionKey, in facts: [Fact]) ->
             body = .mintPosition(MintPosition(pool: f.pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, liquidity: f.liquidity))
         case .positionBurned(let f) where f.key == key:
             body = .burnPosition(BurnPosition(pool: f.pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, liquidity: f.liquidity))
-        case .feesCollected(let f) where ConcentratedPool.PositionKey(owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper) == key:
+        case .feesCollected(let f) where f.key == key:
             body = .collect(CollectFees(pool: f.pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, amount0Max: f.amount0, amount1Max: f.amount1))
         default:
             continue

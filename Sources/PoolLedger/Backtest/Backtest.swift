@@ -80,7 +80,7 @@ public struct Backtest: Sendable {
         func matches(_ body: FactBody) -> Bool {
             switch (self, body) {
             case (.range(let key), .positionMinted(let f)), (.range(let key), .positionBurned(let f)): return f.key == key
-            case (.range(let key), .feesCollected(let f)): return ConcentratedPool.PositionKey(owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper) == key
+            case (.range(let key), .feesCollected(let f)): return f.key == key
             case (.provider(let provider), .liquidityAdded(let f)): return f.provider == provider
             case (.provider(let provider), .liquidityRemoved(let f)): return f.provider == provider
             case (.provider(let provider), .sharesTransferred(let f)): return f.from == provider || f.to == provider
@@ -251,7 +251,7 @@ public struct Backtest: Sendable {
     static func key(of body: FactBody) -> ConcentratedPool.PositionKey? {
         switch body {
         case .positionMinted(let f), .positionBurned(let f): return f.key
-        case .feesCollected(let f): return ConcentratedPool.PositionKey(owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper)
+        case .feesCollected(let f): return f.key
         default: return nil
         }
     }

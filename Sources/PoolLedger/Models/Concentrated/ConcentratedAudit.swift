@@ -91,7 +91,7 @@ public struct ConcentratedBook: Sendable, Equatable {
             Self.change(&positions[key, default: RangePosition(key: key)], change, minted: minted, seq: seq, time: fact.time,
                         held: UInt256(high: 0, low: old.positions[key]?.liquidity ?? 0), owedBefore: owed(old, key), owedAfter: owed(new, key), keep: keepsEntries)
         case .feesCollected(let collect):
-            let key = ConcentratedPool.PositionKey(owner: collect.owner, tickLower: collect.tickLower, tickUpper: collect.tickUpper)
+            let key = collect.key
             var position = positions[key] ?? RangePosition(key: key)
             position.collected0 += collect.amount0
             position.collected1 += collect.amount1
@@ -334,15 +334,11 @@ public struct ConcentratedPoolAudit: Sendable, Equatable {
     }
 
     public var managerRanges: [ManagerRange] {
-        var sums: [ConcentratedPool.PositionKey: UInt256] = [:]
-        for (manager, book) in v3.managers {
-            for token in book.tokens.values {
-                sums[ConcentratedPool.PositionKey(owner: manager, tickLower: token.tickLower, tickUpper: token.tickUpper), default: .zero] += UInt256(high: 0, low: token.liquidity)
-            }
-        }
-        for (key, info) in v3.positions where v3.managers[key.owner] != nil && info.liquidity > 0 { sums[key, default: .zero] += .zero }
-        return sums.keys.sorted().map { key in
-            ManagerRange(key: key, poolLiquidity: UInt256(high: 0, low: v3.positions[key]?.liquidity ?? 0), nftLiquidity: sums[key]!)
+        // Every range where the manager holds NFTs or a position, both sides summed afresh (not the fold's running account).
+        let sums = ConcentratedPool.nftLiquidity(v3.managers)
+        let keys = Set(sums.keys).union(v3.positions.keys.filter { v3.managers[$0.owner] != nil && v3.positions[$0]!.liquidity > 0 })
+        return keys.sorted().map { key in
+            ManagerRange(key: key, poolLiquidity: UInt256(high: 0, low: v3.positions[key]?.liquidity ?? 0), nftLiquidity: sums[key] ?? .zero)
         }
     }
 

@@ -12,28 +12,12 @@ extension ConcentratedPool {
         var v3 = self
         switch command.body {
         case .mintPosition(let mint):
-            let amounts = try Self.v3Call { () throws(V3MathError) in
-                try v3.mint(owner: mint.owner, tickLower: mint.tickLower, tickUpper: mint.tickUpper, amount: try Self.liquidity(mint.liquidity))
-            }
-            if let max = mint.amount0Max, amounts.amount0 > max {
-                throw Rejection(.excessiveInputAmount, "minting \(mint.liquidity) in \(mint.tickLower)...\(mint.tickUpper) takes \(amounts.amount0) of token0, above amount0_max \(max)")
-            }
-            if let max = mint.amount1Max, amounts.amount1 > max {
-                throw Rejection(.excessiveInputAmount, "minting \(mint.liquidity) in \(mint.tickLower)...\(mint.tickUpper) takes \(amounts.amount1) of token1, above amount1_max \(max)")
-            }
+            let amounts = try v3.mintAmounts(owner: mint.owner, mint.tickLower, mint.tickUpper, mint.liquidity, mint.amount0Max, mint.amount1Max)
             return .positionMinted(PositionChanged(
                 pool: mint.pool, owner: mint.owner, tickLower: mint.tickLower, tickUpper: mint.tickUpper,
                 liquidity: mint.liquidity, amount0: amounts.amount0, amount1: amounts.amount1))
         case .burnPosition(let burn):
-            let amounts = try Self.v3Call { () throws(V3MathError) in
-                try v3.burn(owner: burn.owner, tickLower: burn.tickLower, tickUpper: burn.tickUpper, amount: try Self.liquidity(burn.liquidity))
-            }
-            guard amounts.amount0 >= burn.amount0Min else {
-                throw Rejection(.insufficientAAmount, "burning \(burn.liquidity) releases \(amounts.amount0) of token0, below amount0_min \(burn.amount0Min)")
-            }
-            guard amounts.amount1 >= burn.amount1Min else {
-                throw Rejection(.insufficientBAmount, "burning \(burn.liquidity) releases \(amounts.amount1) of token1, below amount1_min \(burn.amount1Min)")
-            }
+            let amounts = try v3.burnAmounts(owner: burn.owner, burn.tickLower, burn.tickUpper, burn.liquidity, burn.amount0Min, burn.amount1Min)
             return .positionBurned(PositionChanged(
                 pool: burn.pool, owner: burn.owner, tickLower: burn.tickLower, tickUpper: burn.tickUpper,
                 liquidity: burn.liquidity, amount0: amounts.amount0, amount1: amounts.amount1))

@@ -29,6 +29,8 @@ public struct PositionChanged: Sendable, Equatable {
 
 /// `fees_collected` (concentrated pools): tokens owed to a position paid out.
 public struct FeesCollected: Sendable, Equatable {
+    public var key: ConcentratedPool.PositionKey { ConcentratedPool.PositionKey(owner: owner, tickLower: tickLower, tickUpper: tickUpper) }
+
     public var pool: String
     public var owner: String
     public var tickLower: Int32

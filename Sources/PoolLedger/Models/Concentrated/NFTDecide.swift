@@ -27,15 +27,7 @@ extension ConcentratedPool {
             guard !change.liquidity.isZero, UInt256(high: 0, low: token.liquidity) >= change.liquidity else {
                 throw Rejection(.concentrated("NPM_LIQUIDITY"), "token id \(change.tokenID) holds \(token.liquidity) liquidity: a decrease of \(change.liquidity) is refused")
             }
-            let amounts = try Self.v3Call { () throws(V3MathError) in
-                try v3.burn(owner: manager, tickLower: token.tickLower, tickUpper: token.tickUpper, amount: try Self.liquidity(change.liquidity))
-            }
-            if let min = change.amount0Limit, amounts.amount0 < min {
-                throw Rejection(.insufficientAAmount, "decreasing token id \(change.tokenID) by \(change.liquidity) releases \(amounts.amount0) of token0, below amount0_min \(min)")
-            }
-            if let min = change.amount1Limit, amounts.amount1 < min {
-                throw Rejection(.insufficientBAmount, "decreasing token id \(change.tokenID) by \(change.liquidity) releases \(amounts.amount1) of token1, below amount1_min \(min)")
-            }
+            let amounts = try v3.burnAmounts(owner: manager, token.tickLower, token.tickUpper, change.liquidity, change.amount0Limit ?? .zero, change.amount1Limit ?? .zero)
             return .nftLiquidityDecreased(NFTLiquidityChanged(
                 pool: change.pool, manager: manager, tokenID: change.tokenID, tickLower: token.tickLower, tickUpper: token.tickUpper,
                 liquidity: change.liquidity, amount0: amounts.amount0, amount1: amounts.amount1))
@@ -43,16 +35,16 @@ extension ConcentratedPool {
             let (manager, token) = try commandToken(collect.manager, collect.tokenID)
             let max0 = collect.amount0Max.map { $0.high == 0 ? $0.low : UInt128.max } ?? UInt128.max
             let max1 = collect.amount1Max.map { $0.high == 0 ? $0.low : UInt128.max } ?? UInt128.max
-            guard max0 > 0 || max1 > 0 else { throw Rejection(.concentrated("NPM_ZERO_COLLECT"), "token id \(collect.tokenID): a collect of at most 0 and 0") }
             let key = PositionKey(owner: manager, tickLower: token.tickLower, tickUpper: token.tickUpper)
-            var owed = token
+            var growth: (UInt256, UInt256)?
             if token.liquidity > 0 {
                 // The manager's poke: a burn of 0 credits the pool position's fees; its growth inside is then read.
                 _ = try Self.v3Call { () throws(V3MathError) in try v3.burn(owner: manager, tickLower: token.tickLower, tickUpper: token.tickUpper, amount: 0) }
-                let growth = v3.insideGrowth(key)
-                owed = try managers[manager]!.settled(tokenID: collect.tokenID, growthInside0: growth.0, growthInside1: growth.1)
+                growth = v3.insideGrowth(key)
             }
-            let amount0 = min(max0, owed.tokensOwed0), amount1 = min(max1, owed.tokensOwed1)
+            // The manager's own collect, on a copy: what it takes is what its Collect states.
+            var book = managers[manager]!
+            let (amount0, amount1) = try book.collect(tokenID: collect.tokenID, amount0Max: max0, amount1Max: max1, growthInside0: growth?.0, growthInside1: growth?.1)
             let pool = v3.positions[key]
             return .nftCollected(NFTCollected(
                 pool: collect.pool, manager: manager, tokenID: collect.tokenID, tickLower: token.tickLower, tickUpper: token.tickUpper,
@@ -85,12 +77,23 @@ extension ConcentratedPool {
         return (amounts.amount0, amounts.amount1)
     }
 
+    /// What a burn by `owner` releases, at least the minima.
+    mutating func burnAmounts(owner: String, _ lower: Int32, _ upper: Int32, _ liquidity: UInt256, _ min0: UInt256, _ min1: UInt256) throws(Rejection) -> (amount0: UInt256, amount1: UInt256) {
+        let amounts = try Self.v3Call { () throws(V3MathError) in
+            try self.burn(owner: owner, tickLower: lower, tickUpper: upper, amount: try Self.liquidity(liquidity))
+        }
+        guard amounts.amount0 >= min0 else {
+            throw Rejection(.insufficientAAmount, "burning \(liquidity) releases \(amounts.amount0) of token0, below amount0_min \(min0)")
+        }
+        guard amounts.amount1 >= min1 else {
+            throw Rejection(.insufficientBAmount, "burning \(liquidity) releases \(amounts.amount1) of token1, below amount1_min \(min1)")
+        }
+        return (amounts.amount0, amounts.amount1)
+    }
+
     /// The NFT a command names: of its `manager`, or of the one manager in this pool holding the id.
     func commandToken(_ manager: String?, _ tokenID: UInt256) throws(Rejection) -> (String, PositionManager.Token) {
-        if let manager {
-            guard let book = managers[manager] else { throw Rejection(.concentrated("NPM_INVALID_TOKEN_ID"), "manager \(manager) holds no NFT in this pool") }
-            return (manager, try book.token(tokenID))
-        }
+        if let manager { return (manager, try heldToken(manager, tokenID, range: nil, poolLog: nil, event: "")) }
         let holding = managers.keys.sorted(by: utf8Less).filter { managers[$0]!.tokens[tokenID] != nil }
         guard let manager = holding.first else { throw Rejection(.concentrated("NPM_INVALID_TOKEN_ID"), "no token id \(tokenID) in this pool") }
         guard holding.count == 1 else {

@@ -139,23 +139,24 @@ extension ConcentratedPool {
     /// Restored NFTs (a snapshot): the manager law's account recomputed from them; whether it matches the pool is the law's to say.
     mutating func restoreManagers(_ restored: [String: PositionManager]) {
         managers = restored
-        managerRanges = [:]
-        for (manager, book) in restored {
-            for token in book.tokens.values where token.liquidity > 0 {
-                managerRanges[PositionKey(owner: manager, tickLower: token.tickLower, tickUpper: token.tickUpper), default: .zero] += UInt256(high: 0, low: token.liquidity)
-            }
-        }
+        managerRanges = Self.nftLiquidity(restored)
     }
 
-    /// The manager law over every range, the running account against its
-    /// recomputation from the NFTs (snapshots, `verify`, `replay`).
-    func checkManagerRanges() throws(Rejection) {
+    /// The managers' NFTs' liquidity summed by (manager, range), from the NFTs themselves.
+    static func nftLiquidity(_ managers: [String: PositionManager]) -> [PositionKey: UInt256] {
         var sums: [PositionKey: UInt256] = [:]
         for (manager, book) in managers {
             for token in book.tokens.values where token.liquidity > 0 {
                 sums[PositionKey(owner: manager, tickLower: token.tickLower, tickUpper: token.tickUpper), default: .zero] += UInt256(high: 0, low: token.liquidity)
             }
         }
+        return sums
+    }
+
+    /// The manager law over every range, the running account against its
+    /// recomputation from the NFTs (snapshots, `verify`, `replay`).
+    func checkManagerRanges() throws(Rejection) {
+        let sums = Self.nftLiquidity(managers)
         guard sums == managerRanges else {
             throw Rejection(.runningSum, "the manager law's running account (\(managerRanges.count) ranges) differs from the NFTs' liquidity summed by range (\(sums.count) ranges)")
         }

@@ -85,19 +85,8 @@ public struct PositionManager: Sendable, Equatable {
     public mutating func collect(
         tokenID: UInt256, amount0Max: UInt128, amount1Max: UInt128, growthInside0: UInt256?, growthInside1: UInt256?
     ) throws(Rejection) -> (amount0: UInt128, amount1: UInt128) {
-        var token = try self.token(tokenID)
         guard amount0Max > 0 || amount1Max > 0 else { throw Self.refusal("ZERO_COLLECT", "token id \(tokenID): a collect of at most 0 and 0") }
-        if token.liquidity > 0 {
-            guard let growthInside0, let growthInside1 else {
-                throw Self.refusal("GROWTH_MISSING", "token id \(tokenID) holds liquidity: its collect reads the pool position's fee growth inside")
-            }
-            Self.settle(&token, growthInside0, growthInside1)
-        }
-        let amount0 = min(amount0Max, token.tokensOwed0), amount1 = min(amount1Max, token.tokensOwed1)
-        token.tokensOwed0 -= amount0
-        token.tokensOwed1 -= amount1
-        tokens[tokenID] = token
-        return (amount0, amount1)
+        return try take(tokenID, growthInside0, growthInside1) { token in (min(amount0Max, token.tokensOwed0), min(amount1Max, token.tokensOwed1)) }
     }
 
     /// A collect whose amounts are already decided (a recorded fact: the
@@ -108,6 +97,20 @@ public struct PositionManager: Sendable, Equatable {
     public mutating func collectExactly(
         tokenID: UInt256, amount0: UInt128, amount1: UInt128, growthInside0: UInt256?, growthInside1: UInt256?
     ) throws(Rejection) {
+        _ = try take(tokenID, growthInside0, growthInside1) { (token) throws(Rejection) in
+            guard amount0 <= token.tokensOwed0, amount1 <= token.tokensOwed1 else {
+                throw Self.refusal("COLLECT_EXCEEDS_OWED", "a collect of \(amount0), \(amount1) from token id \(tokenID), which is owed only \(token.tokensOwed0), \(token.tokensOwed1)")
+            }
+            return (amount0, amount1)
+        }
+    }
+
+    /// Both collects: the fees settled while the NFT holds liquidity, then
+    /// `amounts` (of the settled NFT) taken from its tokens owed.
+    private mutating func take(
+        _ tokenID: UInt256, _ growthInside0: UInt256?, _ growthInside1: UInt256?,
+        _ amounts: (Token) throws(Rejection) -> (UInt128, UInt128)
+    ) throws(Rejection) -> (amount0: UInt128, amount1: UInt128) {
         var token = try self.token(tokenID)
         if token.liquidity > 0 {
             guard let growthInside0, let growthInside1 else {
@@ -115,19 +118,11 @@ public struct PositionManager: Sendable, Equatable {
             }
             Self.settle(&token, growthInside0, growthInside1)
         }
-        guard amount0 <= token.tokensOwed0, amount1 <= token.tokensOwed1 else {
-            throw Self.refusal("COLLECT_EXCEEDS_OWED", "a collect of \(amount0), \(amount1) from token id \(tokenID), which is owed only \(token.tokensOwed0), \(token.tokensOwed1)")
-        }
+        let (amount0, amount1) = try amounts(token)
         token.tokensOwed0 -= amount0
         token.tokensOwed1 -= amount1
         tokens[tokenID] = token
-    }
-
-    /// What a collect would settle: the NFT with its fees since the checkpoint owed (nothing changed).
-    public func settled(tokenID: UInt256, growthInside0: UInt256, growthInside1: UInt256) throws(Rejection) -> Token {
-        var token = try self.token(tokenID)
-        if token.liquidity > 0 { Self.settle(&token, growthInside0, growthInside1) }
-        return token
+        return (amount0, amount1)
     }
 
     /// The highest token id held (nil: none); a command's default id is one above it.

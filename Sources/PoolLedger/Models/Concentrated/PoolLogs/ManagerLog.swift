@@ -101,8 +101,8 @@ public struct ManagerCallAssembler: Sendable {
 
     /// Holds a pool fact (after `holds` said so); returns what was held before
     /// and must now fold alone (a poke Burn stays held with its Collect).
-    public mutating func hold(_ fact: Fact, log: RawLog) -> [Fact] {
-        var released: [Fact] = []
+    public mutating func hold(_ fact: Fact, log: RawLog) -> [Held] {
+        var released: [Held] = []
         let poke = held.count == 1 && held[0].transaction == log.transactionHash && Self.isPoke(held[0].fact)
         if case .feesCollected = fact.body, poke {} else { released = take() }
         held.append(Held(fact: fact, location: log.location, transaction: log.transactionHash))
@@ -110,9 +110,9 @@ public struct ManagerCallAssembler: Sendable {
     }
 
     /// Everything held, to fold alone (a log that is not the manager's call came next).
-    public mutating func take() -> [Fact] {
+    public mutating func take() -> [Held] {
         defer { held = []; minted = nil }
-        return held.map(\.fact)
+        return held
     }
 
     /// A manager log with no pool log of its call before it: most likely a
@@ -132,7 +132,7 @@ public struct ManagerCallAssembler: Sendable {
     /// `pool(tokenID)` finds the pool an NFT was minted in (for a Transfer).
     public mutating func managerLog(
         _ log: RawLog, manager: String, names: ChainNames, pool lookUp: (UInt256) -> String?
-    ) throws(Rejection) -> (alone: [Fact], nft: Fact?) {
+    ) throws(Rejection) -> (alone: [Held], nft: Fact?) {
         let event = try ManagerLog.decode(log)
         let sameTransaction = held.last?.transaction == log.transactionHash
         func fact(_ body: FactBody) -> Fact { Fact(body, id: log.factID, time: log.time, block: log.block) }
@@ -201,7 +201,7 @@ public struct ManagerCallAssembler: Sendable {
                 throw mismatch("the pool paid \(collect.amount0), \(collect.amount1), more than the manager's \(amount0), \(amount1)", poolLog)
             }
             // The poke, if any, is the fold's to redo: it follows from the NFT's liquidity.
-            let alone = held.count == 2 && !Self.isPoke(held[0].fact) ? [held[0].fact] : []
+            let alone = held.count == 2 && !Self.isPoke(held[0].fact) ? [held[0]] : []
             held = []
             minted = nil
             return (alone, fact(.nftCollected(NFTCollected(
