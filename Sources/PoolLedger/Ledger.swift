@@ -142,12 +142,18 @@ public struct Ledger: Sendable, Equatable {
     /// pool's tick and position tables. False (nothing done) for another model
     /// and for `pool_created`, which the general step refuses.
     static func foldConcentrated(_ fact: Fact, seq: UInt64, into pool: inout PoolState) throws(Rejection) -> Bool {
+        var trace: ConcentratedPool.SwapTrace? = nil
+        return try foldConcentrated(fact, seq: seq, into: &pool, trace: &trace)
+    }
+
+    /// `trace`: for a swap, which run reproduced it (and its steps, when asked).
+    static func foldConcentrated(_ fact: Fact, seq: UInt64, into pool: inout PoolState, trace: inout ConcentratedPool.SwapTrace?) throws(Rejection) -> Bool {
         if case .poolCreated = fact.body { return false }
         // The header's rule, whatever the model (another model's step checks it again).
         try Evolve.checkTime(fact.time, pool.header)
         var taken = false
         let concentrated = try pool.body.updateConcentrated { (v3: inout ConcentratedPool) throws(Rejection) in
-            guard let journal = try v3.applyJournaled(fact) else { return }
+            guard let journal = try v3.applyJournaled(fact, trace: &trace) else { return }
             do throws(Rejection) {
                 try v3.checkLaws()
             } catch {
@@ -161,6 +167,30 @@ public struct Ledger: Sendable, Equatable {
         if let time = fact.time { pool.header.timeLast = time }
         pool.header.seq = seq
         return true
+    }
+
+    /// A swap decided against a concentrated pool and made in place (see
+    /// `ConcentratedPool.swapInPlace`), the laws checked after it as after any
+    /// fact; on a rejection the pool is as it was. Returns the swap's fact.
+    static func swapConcentrated(_ pool: inout PoolState, id: String?, time: UInt64?, block: UInt64?, seq: UInt64,
+                                 trader: String, zeroForOne: Bool, specified: SignedAmount, limit: UInt256?) throws(Rejection) -> Fact? {
+        try Evolve.checkTime(time, pool.header)
+        let poolID = pool.pool
+        var swap: Swap?
+        _ = try pool.body.updateConcentrated { (v3: inout ConcentratedPool) throws(Rejection) in
+            let (fact, journal) = try v3.swapInPlace(pool: poolID, trader: trader, zeroForOne: zeroForOne, specified: specified, limit: limit)
+            do throws(Rejection) {
+                try v3.checkLaws()
+            } catch {
+                v3.rollBack(journal)
+                throw error
+            }
+            swap = fact
+        }
+        guard let swap else { return nil }
+        if let time { pool.header.timeLast = time }
+        pool.header.seq = seq
+        return Fact(.swap(swap), id: id, time: time, block: block)
     }
 
     /// One fact folded into its pool with every law checked, numbered `seq`:

@@ -182,3 +182,101 @@ import TestSupport
         #expect(outcome.changedHash != outcome.baselineHash)
     }
 }
+
+/// The fold's trace of a recorded swap says whether exact output would have
+/// reproduced it as well as exact input (the facts then do not say which the
+/// trader sent) from its last step alone; checked against running exact
+/// output of what it paid out, the contract's whole loop, on a copy of the
+/// pool before it, for every swap of the recorded WETH/ENS history.
+@Suite struct SwapTraceTests {
+    @Test func lastStepAmbiguityEqualsRunningExactOutputOnTheRecordedPool() throws {
+        let counts = try Self.compare(try BacktestTests.facts("Events/uniswap-v3-weth-ens.jsonl"))
+        #expect(counts.exactInput > 10 && counts.exactOutputOnly > 0, "\(counts)")
+    }
+
+    /// Generated pools, shallow and deep, with swaps of every size from a wei
+    /// (where rounding leaves no slack and both forms reproduce) up.
+    @Test func lastStepAmbiguityEqualsRunningExactOutputOnGeneratedPools() throws {
+        var total = (exactInput: 0, ambiguous: 0, exactOutputOnly: 0)
+        for seed in UInt64(1)...120 {
+            let counts = try Self.compare(try Self.generated(seed: seed))
+            total.exactInput += counts.exactInput
+            total.ambiguous += counts.ambiguous
+            total.exactOutputOnly += counts.exactOutputOnly
+        }
+        // Both answers occur, so the comparison could fail either way.
+        #expect(total.exactInput > 100 && total.ambiguous > 100 && total.exactOutputOnly > 100, "\(total)")
+    }
+
+    static func generated(seed: UInt64) throws -> [Fact] {
+        var rng = SplitMix64(seed: seed)
+        func draw(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
+        func amount(_ digits: ClosedRange<Int>) -> UInt256 { UInt256(UInt64(draw(1...9))) * UInt256.powerOfTen(draw(digits))! }
+        var ledger = Ledger()
+        var facts: [Fact] = []
+        func run(_ body: CommandBody) throws { facts += try ledger.execute(Command(body)) }
+        let (fee, spacing): (UInt32, Int32) = [(500, 10), (3000, 60), (10_000, 200)][draw(0...2)]
+        try run(.createPool(PoolCreated(pool: "p", token0: "A", token1: "B", feePPM: fee, model: .concentrated,
+                                        tickSpacing: spacing, sqrtPriceX96: try TickMath.sqrtRatio(atTick: 0))))
+        for index in 0..<draw(1...4) {
+            let lower = Int32(draw(-40 ... -1)) * spacing, upper = Int32(draw(1...40)) * spacing
+            // Up to the deepest liquidity a tick holds: only there is a price step
+            // coarse enough next to a wei that exact input leaves no slack.
+            do {
+                try run(.mintPosition(MintPosition(pool: "p", owner: "lp\(index)", tickLower: lower, tickUpper: upper, liquidity: amount(24...33))))
+            } catch is Rejection {
+                // Past the tick's maximum liquidity.
+            }
+        }
+        for _ in 0..<40 {
+            let zeroForOne = draw(0...1) == 0
+            do {
+                if draw(0...1) == 0 {
+                    try run(.swapExactIn(SwapExactIn(pool: "p", trader: "t", tokenIn: zeroForOne ? "A" : "B", amountIn: amount(0...24))))
+                } else {
+                    try run(.swapExactOut(SwapExactOut(pool: "p", trader: "t", tokenOut: zeroForOne ? "B" : "A", amountOut: amount(0...24))))
+                }
+            } catch is Rejection {
+                // Too large for what the pool holds, or nothing out: not a swap of this history.
+            }
+        }
+        return facts
+    }
+
+    static func compare(_ facts: [Fact]) throws -> (exactInput: Int, ambiguous: Int, exactOutputOnly: Int) {
+        var fold = AuditFold(pool: facts[0].pool, keepsHistory: false)
+        var counts = (exactInput: 0, ambiguous: 0, exactOutputOnly: 0)
+        for (index, fact) in facts.enumerated() {
+            var trace: ConcentratedPool.SwapTrace?
+            var byOutput: Bool?
+            if case .swap(let swap) = fact.body, case .concentrated(let before)? = fold.pool?.body {
+                trace = .init(keeps: .last)
+                let zeroForOne = !swap.amount0In.isZero
+                let out = zeroForOne ? swap.amount1Out : swap.amount0Out
+                if let run = try? ConcentratedPool.concentratedSwap(before, zeroForOne: zeroForOne, specified: SignedAmount(out, negative: true), limit: swap.sqrtPriceLimitX96), !out.isZero {
+                    let computed = run.fact(pool: swap.pool, trader: swap.trader)
+                    byOutput = computed.amount0In == swap.amount0In && computed.amount1In == swap.amount1In
+                        && computed.amount0Out == swap.amount0Out && computed.amount1Out == swap.amount1Out
+                        && computed.sqrtPriceX96After == swap.sqrtPriceX96After && computed.tickAfter == swap.tickAfter
+                        && computed.liquidityAfter == swap.liquidityAfter
+                } else {
+                    byOutput = false
+                }
+            }
+            try fold.fold(fact, seq: UInt64(index + 1), trace: &trace)
+            guard let trace, let byOutput, case .concentrated(let pool)? = fold.pool?.body else { continue }
+            switch trace.form {
+            case .exactInput?:
+                let both = try trace.exactOutputAlsoReproduces(feePips: pool.feePips)
+                #expect(both == byOutput, "fact \(index + 1)")
+                if both { counts.ambiguous += 1 } else { counts.exactInput += 1 }
+            case .exactOutput?:
+                #expect(byOutput, "fact \(index + 1)")
+                counts.exactOutputOnly += 1
+            default:
+                break
+            }
+        }
+        return counts
+    }
+}

@@ -127,8 +127,26 @@ public struct AuditFold: Sendable {
 
     /// Folds the fact at `seq` (a fact of this pool); on a rejection nothing changes.
     public mutating func fold(_ fact: Fact, seq: UInt64) throws(Rejection) {
+        var trace: ConcentratedPool.SwapTrace? = nil
+        try fold(fact, seq: seq, trace: &trace)
+    }
+
+    /// `trace`: for a concentrated pool's swap, which run reproduced it (and its steps when asked).
+    public mutating func fold(_ fact: Fact, seq: UInt64, trace: inout ConcentratedPool.SwapTrace?) throws(Rejection) {
         guard fact.pool == poolID else {
             throw Rejection(.unknownPool, "fact of pool \(quoted(fact.pool)) in the audit of \(quoted(poolID))")
+        }
+        // A concentrated pool folds in place, as the ledger's does: a fact
+        // then costs what it touches, not a copy of the pool's tables.
+        if pool?.model == .concentrated {
+            // A swap touches no position: nothing for the book to read or record.
+            var touch: ConcentratedBook.Touch?
+            if case .swap = fact.body {} else { touch = Self.touch(fact, pool!) }
+            // On a rejection the fold has put back what it changed.
+            if try Ledger.foldConcentrated(fact, seq: seq, into: &pool!, trace: &trace) {
+                if let touch, case .concentrated(let v3)? = pool?.body { rangeBook.record(fact, seq: seq, before: touch, after: v3) }
+                return
+            }
         }
         let next = try Ledger.folded(fact, into: pool, seq: seq)
         switch next.body {
@@ -137,11 +155,26 @@ public struct AuditFold: Sendable {
             if let pool, case .constantProduct(let previous) = pool.body { old = (pool.header, previous) }
             book.record(fact, seq: seq, before: old, after: pair)
         case .concentrated(let v3):
-            var old: ConcentratedPool?
-            if let pool, case .concentrated(let previous) = pool.body { old = previous }
-            rangeBook.record(fact, seq: seq, before: old, after: v3)
+            var touch: ConcentratedBook.Touch?
+            if let pool { touch = Self.touch(fact, pool) }
+            rangeBook.record(fact, seq: seq, before: touch, after: v3)
         }
         pool = next
+    }
+
+    /// A swap decided against the concentrated pool and made in place, every
+    /// law checked after it (see `Ledger.swapConcentrated`); its fact, nil when
+    /// the pool is not concentrated. A swap touches no position: the book is as it was.
+    public mutating func swap(id: String?, time: UInt64?, block: UInt64?, seq: UInt64,
+                              trader: String, zeroForOne: Bool, specified: SignedAmount, limit: UInt256?) throws(Rejection) -> Fact? {
+        guard pool?.model == .concentrated else { return nil }
+        return try Ledger.swapConcentrated(&pool!, id: id, time: time, block: block, seq: seq, trader: trader, zeroForOne: zeroForOne, specified: specified, limit: limit)
+    }
+
+    /// What the range book needs of a concentrated pool before `fact` (nil for another model).
+    static func touch(_ fact: Fact, _ pool: PoolState) -> ConcentratedBook.Touch? {
+        guard case .concentrated(let v3) = pool.body else { return nil }
+        return ConcentratedBook.Touch(fact, before: v3)
     }
 
     /// A concentrated pool's audit now, at the pool's price or with `valuation`.

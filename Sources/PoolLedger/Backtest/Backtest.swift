@@ -89,14 +89,60 @@ public struct Backtest: Sendable {
         }
     }
 
+    /// One history (the changed or the recorded) of the pool, folded with
+    /// every check and audited by the same fold: its audit's fold is its
+    /// ledger (one fold per fact, in place).
+    public struct History: Sendable {
+        public private(set) var audit: AuditFold
+        public private(set) var seq: UInt64 = 0
+
+        init(pool: String) { audit = AuditFold(pool: pool, keepsHistory: false) }
+
+        /// The pool, once created (nil for any other id).
+        public subscript(pool: String) -> PoolState? { pool == audit.poolID ? audit.pool : nil }
+        public var state: PoolState? { audit.pool }
+
+        mutating func fold(_ fact: Fact) throws(Rejection) {
+            var trace: ConcentratedPool.SwapTrace? = nil
+            try fold(fact, trace: &trace)
+        }
+
+        mutating func fold(_ fact: Fact, trace: inout ConcentratedPool.SwapTrace?) throws(Rejection) {
+            try audit.fold(fact, seq: seq + 1, trace: &trace)
+            seq += 1
+        }
+
+        /// A command decided against the pool, its facts folded (all or none).
+        mutating func execute(_ command: Command) throws(Rejection) -> [Fact] {
+            let facts = try Decide.decide(command, audit.pool)
+            if facts.count == 1 {
+                try fold(facts[0])
+                return facts
+            }
+            var trial = self
+            for fact in facts { try trial.fold(fact) }
+            self = trial
+            return facts
+        }
+
+        /// A swap decided against the pool and made in place (the laws checked after it).
+        mutating func swap(like recorded: Fact, trader: String, zeroForOne: Bool, specified: SignedAmount, limit: UInt256?) throws(Rejection) -> Fact? {
+            let fact = try audit.swap(id: recorded.id, time: recorded.time, block: recorded.block, seq: seq + 1,
+                                      trader: trader, zeroForOne: zeroForOne, specified: specified, limit: limit)
+            if fact != nil { seq += 1 }
+            return fact
+        }
+    }
+
     public let pool: String
     public let mode: Mode
-    /// The changed history and the recorded one, each folded with every check, with its audit beside it.
-    public private(set) var changed = Ledger()
-    public private(set) var baseline = Ledger()
-    public private(set) var changedAudit: AuditFold
-    public private(set) var baselineAudit: AuditFold
-    /// Recorded swaps re-run to their price because the recorded one no longer reproduced.
+    /// The changed history and the recorded one. In `pro-rata` the pool is
+    /// the recorded one throughout: only the recorded history is folded, and
+    /// it is the changed one too.
+    public var changed: History { mode == .proRata ? baseline : changedFold }
+    public private(set) var baseline: History
+    var changedFold: History
+    /// Recorded swaps re-run in the changed pool (to their price, or as the trader's order).
     public private(set) var repriced = 0
     /// Recorded swaps the changed pool was already at (or past) the price of: nothing to trade.
     public private(set) var skipped = 0
@@ -127,12 +173,10 @@ public struct Backtest: Sendable {
         self.feePPM = feePPM
         self.removals = removals
         self.removedFacts = Array(repeating: 0, count: removals.count)
-        self.changedAudit = AuditFold(pool: pool, keepsHistory: false)
-        self.baselineAudit = AuditFold(pool: pool, keepsHistory: false)
-        // Memory flat in the history's length: no fact ids remembered (the recorded
-        // history's ids are its own to keep unique), no position entries listed.
-        changed.tracksIDs = false
-        baseline.tracksIDs = false
+        // Memory flat in the history's length: the folds list no position
+        // entries and remember no fact ids (the recorded history's are its own).
+        self.changedFold = History(pool: pool)
+        self.baseline = History(pool: pool)
         var blocks: [Addition] = []
         for addition in additions {
             switch addition.place {
@@ -161,35 +205,64 @@ public struct Backtest: Sendable {
             }
             lastBlock = block
         }
-        // The changed history first: a re-run swap reads the recorded pool just before it.
+        let removal = removals.firstIndex { $0.matches(recorded.body) }
+        if let removal { removedFacts[removal] += 1 }
         if mode == .proRata {
             guard feePPM == nil else { throw BacktestError("pro-rata leaves the recorded pool as it was, its fee tier too: --fee-ppm takes price-path or exact-input") }
             // The pool is left as it was; the added positions take their share of its swaps' steps.
-            if let index = removals.firstIndex(where: { $0.matches(recorded.body) }) {
-                removedFacts[index] += 1
+            if removal != nil {
                 do throws(V3MathError) { try proRata.removedFact(recorded.body) } catch {
                     throw BacktestError("fact \(recorded.id ?? "#\(folded)"): \(error.detail)")
                 }
             }
-            if case .swap(let swap) = recorded.body, !proRata.positions.isEmpty { try observeSteps(swap, recorded) }
-            do throws(Rejection) { try changed.fold(recorded) } catch {
-                throw BacktestError("the recorded history itself is refused at fact \(recorded.id ?? "#\(folded)"): \(error)")
+            var trace: ConcentratedPool.SwapTrace?
+            if case .swap = recorded.body, !proRata.positions.isEmpty { trace = .init(keeps: .all) }
+            try foldBaseline(recorded, trace: &trace)
+            if case .swap(let swap) = recorded.body, let steps = trace?.steps {
+                let zeroForOne = !swap.amount0In.isZero
+                do throws(V3MathError) {
+                    for step in steps { try proRata.observe(step, zeroForOne: zeroForOne) }
+                } catch {
+                    throw BacktestError("swap \(recorded.id ?? "#\(folded)"): sharing its steps' fees: \(error.detail)")
+                }
             }
-            try audit(recorded)
-        } else if let index = removals.firstIndex(where: { $0.matches(recorded.body) }) {
-            removedFacts[index] += 1
         } else {
-            try foldChanged(recorded)
-        }
-        do throws(Rejection) {
-            try baseline.fold(recorded)
-            try baselineAudit.fold(recorded, seq: baseline.seq)
-        } catch {
-            throw BacktestError("the recorded history itself is refused at fact \(recorded.id ?? "#\(folded)"): \(error)")
+            // Read before the recorded pool moves: whether the changed pool is
+            // where the recorded one was for this swap (then the recorded swap
+            // is tried as it is first), and which order the trader sent.
+            var sameStart = false
+            var trace: ConcentratedPool.SwapTrace?
+            if case .swap = recorded.body, removal == nil {
+                sameStart = Self.sameSwapStart(changedFold.audit.pool, baseline.audit.pool)
+                if mode == .exactInput { trace = .init(keeps: .last) }
+            }
+            try foldBaseline(recorded, trace: &trace)
+            if removal == nil { try foldChanged(recorded, sameStart: sameStart, trace: trace) }
         }
         if let id = recorded.id, let placed = afterID.removeValue(forKey: id) {
             for addition in placed { try apply(addition, time: recorded.time, block: recorded.block) }
         }
+    }
+
+    mutating func foldBaseline(_ recorded: Fact, trace: inout ConcentratedPool.SwapTrace?) throws(BacktestError) {
+        do throws(Rejection) { try baseline.fold(recorded, trace: &trace) } catch {
+            throw BacktestError("the recorded history itself is refused at fact \(recorded.id ?? "#\(folded)"): \(error)")
+        }
+    }
+
+    /// A concentrated pool's price (a scalar: nothing of the pool kept alive).
+    static func sqrtPrice(_ state: PoolState?) -> UInt256? {
+        guard case .concentrated(let v3)? = state?.body else { return nil }
+        return v3.sqrtPriceX96
+    }
+
+    /// Whether a swap starts from the same place in both pools: the price, the
+    /// active liquidity and the fee. Where it does not, the recorded swap
+    /// cannot reproduce (it is re-run straight away); where it does, it may
+    /// (it does unless the price walks into a range the pools differ in).
+    static func sameSwapStart(_ a: PoolState?, _ b: PoolState?) -> Bool {
+        guard case .concentrated(let x)? = a?.body, case .concentrated(let y)? = b?.body else { return false }
+        return x.sqrtPriceX96 == y.sqrtPriceX96 && x.liquidity == y.liquidity && x.feePips == y.feePips && x.feeProtocol == y.feeProtocol
     }
 
     /// After the last recorded fact: the at-block additions up to its block, and the checks that every placement and removal met its mark.
@@ -216,35 +289,29 @@ public struct Backtest: Sendable {
         guard command.pool == pool else {
             throw BacktestError("line \(addition.line): the command is for pool \(quoted(command.pool)), the backtest's is \(quoted(pool))")
         }
-        guard changed[pool] != nil else {
+        // Read and let go: a copy of the pool kept alive here would make the fold below copy its tables.
+        guard let timeLast = changed[pool].map({ $0.timeLast }) else {
             throw BacktestError("line \(addition.line): placed before the pool exists (its pool_created comes later)")
         }
         // A placed command happens where it is placed: the recorded fact's time and block unless it gives its own.
-        if command.time == nil { command.time = time ?? changed[pool]?.timeLast }
+        if command.time == nil { command.time = time ?? timeLast }
         if command.block == nil { command.block = block }
         if mode == .proRata {
-            guard case .concentrated(let v3)? = changed[pool]?.body else {
+            guard case .concentrated(let v3)? = baseline[pool]?.body else {
                 throw BacktestError("line \(addition.line): pro-rata backtests concentrated pools")
             }
-            do throws(Rejection) { try proRata.apply(command, pool: v3, seq: changed.seq) } catch {
+            do throws(Rejection) { try proRata.apply(command, pool: v3, seq: baseline.seq) } catch {
                 throw BacktestError("line \(addition.line): \(error)")
             }
             for key in proRata.order where !addedKeys.contains(key) { addedKeys.append(key) }
             return
         }
         let facts: [Fact]
-        do throws(Rejection) { facts = try changed.execute(command) } catch {
+        do throws(Rejection) { facts = try changedFold.execute(command) } catch {
             throw BacktestError("line \(addition.line): \(error)")
         }
         for fact in facts {
-            try audit(fact)
             if let key = Self.key(of: fact.body), !addedKeys.contains(key) { addedKeys.append(key) }
-        }
-    }
-
-    mutating func audit(_ fact: Fact) throws(BacktestError) {
-        do throws(Rejection) { try changedAudit.fold(fact, seq: changed.seq) } catch {
-            throw BacktestError("the changed history's audit refuses \(fact.body.typeName): \(error)")
         }
     }
 
@@ -257,41 +324,40 @@ public struct Backtest: Sendable {
     }
 
     /// A recorded fact of what is left in place, in the changed pool.
-    mutating func foldChanged(_ recorded: Fact) throws(BacktestError) {
+    /// `sameStart`: for a swap, whether the changed pool starts it where the
+    /// recorded one did; `trace`: how the recorded pool ran it (exact-input).
+    mutating func foldChanged(_ recorded: Fact, sameStart: Bool, trace: ConcentratedPool.SwapTrace?) throws(BacktestError) {
         if case .poolCreated(var created) = recorded.body, let feePPM {
             // The changed history's pool at the backtest's fee tier.
             created.feePPM = feePPM
             var fact = recorded
             fact.body = .poolCreated(created)
-            do throws(Rejection) { try changed.fold(fact) } catch {
+            do throws(Rejection) { try changedFold.fold(fact) } catch {
                 throw BacktestError("the pool at fee tier \(feePPM): \(error)")
             }
-            try audit(fact)
+            return
+        }
+        if case .swap(let swap) = recorded.body, !sameStart, changedFold.audit.pool?.model == .concentrated {
+            // Started elsewhere, the recorded swap cannot be the changed pool's: re-run at once.
+            try rerun(swap, recorded, trace: trace)
             return
         }
         // As recorded, whenever it still holds: every field is checked by the fold.
-        let asRecorded: Rejection?
+        let refusal: Rejection
         do throws(Rejection) {
-            try changed.fold(recorded)
-            asRecorded = nil
-        } catch {
-            asRecorded = error
-        }
-        guard let refusal = asRecorded else {
-            try audit(recorded)
+            try changedFold.fold(recorded)
             return
+        } catch {
+            refusal = error
         }
-        guard case .concentrated? = changed[pool]?.model else {
+        guard changedFold.audit.pool?.model == .concentrated else {
             throw BacktestError("fact \(recorded.id ?? "#\(folded)") no longer holds in the changed pool, and this backtest re-runs concentrated pools only: \(refusal)")
         }
-        let fact: Fact?
+        let fact: Fact
         switch recorded.body {
         case .swap(let swap):
-            switch mode {
-            case .pricePath: fact = try repricedSwap(swap, recorded)
-            case .exactInput: fact = try reenteredSwap(swap, recorded)
-            case .proRata: preconditionFailure("pro-rata leaves the recorded pool as it was")
-            }
+            try rerun(swap, recorded, trace: trace)
+            return
         case .positionMinted(let f):
             fact = try decided(recorded, .mintPosition(MintPosition(pool: pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, liquidity: f.liquidity)))
         case .positionBurned(let f):
@@ -301,11 +367,9 @@ public struct Backtest: Sendable {
         default:
             throw BacktestError("fact \(recorded.id ?? "#\(folded)") (\(recorded.body.typeName)) no longer holds in the changed pool and has no command to stand for it yet")
         }
-        guard let fact else { return }
-        do throws(Rejection) { try changed.fold(fact) } catch {
+        do throws(Rejection) { try changedFold.fold(fact) } catch {
             throw BacktestError("fact \(recorded.id ?? "#\(folded)") re-run in the changed pool is refused: \(error)")
         }
-        try audit(fact)
     }
 
     /// The command a recorded fact stands for, decided against the changed pool, with the fact's id, time and block.
@@ -321,95 +385,57 @@ public struct Backtest: Sendable {
         return facts[0]
     }
 
-    /// `price-path`: the recorded swap re-run to the price it ended at, with whatever input that takes.
-    mutating func repricedSwap(_ swap: Swap, _ recorded: Fact) throws(BacktestError) -> Fact? {
-        guard case .concentrated(let v3)? = changed[pool]?.body, let target = swap.sqrtPriceX96After else {
-            throw BacktestError("swap \(recorded.id ?? "#\(folded)") carries no sqrt_price_x96_after: price-path needs the price it ended at")
-        }
+    /// A recorded swap re-run in the changed pool in the mode's way, in place.
+    mutating func rerun(_ swap: Swap, _ recorded: Fact, trace: ConcentratedPool.SwapTrace?) throws(BacktestError) {
         let zeroForOne = !swap.amount0In.isZero
-        // Already there (or past it): the recorded trade has nothing left to do here.
-        if zeroForOne ? v3.sqrtPriceX96 <= target : v3.sqrtPriceX96 >= target {
-            skipped += 1
-            return nil
+        let specified: SignedAmount, limit: UInt256?
+        switch mode {
+        case .pricePath:
+            // To the price it ended at, with whatever input that takes.
+            guard let price = Self.sqrtPrice(changedFold.audit.pool), let target = swap.sqrtPriceX96After else {
+                throw BacktestError("swap \(recorded.id ?? "#\(folded)") carries no sqrt_price_x96_after: price-path needs the price it ended at")
+            }
+            // Already there (or past it): the recorded trade has nothing left to do here.
+            if zeroForOne ? price <= target : price >= target {
+                skipped += 1
+                return
+            }
+            (specified, limit) = (SignedAmount(UInt256.max >> 1), target)
+        case .exactInput:
+            (specified, limit) = (try order(swap, recorded, trace: trace), swap.sqrtPriceLimitX96)
+        case .proRata:
+            preconditionFailure("pro-rata leaves the recorded pool as it was")
         }
         repriced += 1
-        let run: ConcentratedPool.ConcentratedSwap
         do throws(Rejection) {
-            run = try ConcentratedPool.concentratedSwap(v3, zeroForOne: zeroForOne, specified: SignedAmount(UInt256.max >> 1), limit: target)
+            _ = try changedFold.swap(like: recorded, trader: swap.trader, zeroForOne: zeroForOne, specified: specified, limit: limit)
         } catch {
-            throw BacktestError("swap \(recorded.id ?? "#\(folded)") re-run to its price \(target): \(error)")
+            throw BacktestError("swap \(recorded.id ?? "#\(folded)") re-run in the changed pool (\(mode.rawValue)): \(error)")
         }
-        return Fact(.swap(run.fact(pool: pool, trader: swap.trader)), id: recorded.id, time: recorded.time, block: recorded.block)
     }
-}
 
-extension Backtest {
-    /// `exact-input`: the trader's order re-run in the changed pool, the form
-    /// (exact input or exact output) the one that reproduces the swap in the
-    /// recorded pool just before it.
-    mutating func reenteredSwap(_ swap: Swap, _ recorded: Fact) throws(BacktestError) -> Fact? {
-        guard case .concentrated(let v3)? = changed[pool]?.body, case .concentrated(let recordedPool)? = baseline[pool]?.body else {
+    /// `exact-input`: the trader's order, the form (exact input or exact
+    /// output) the one that reproduced the swap in the recorded pool.
+    mutating func order(_ swap: Swap, _ recorded: Fact, trace: ConcentratedPool.SwapTrace?) throws(BacktestError) -> SignedAmount {
+        let zeroForOne = !swap.amount0In.isZero
+        let amountIn = zeroForOne ? swap.amount0In : swap.amount1In, amountOut = zeroForOne ? swap.amount1Out : swap.amount0Out
+        guard let trace, case .concentrated(let v3)? = baseline[pool]?.body else {
             throw BacktestError("swap \(recorded.id ?? "#\(folded)"): no concentrated pool to re-run it in")
         }
-        let zeroForOne = !swap.amount0In.isZero
-        let amountIn = zeroForOne ? swap.amount0In : swap.amount1In, amountOut = zeroForOne ? swap.amount1Out : swap.amount0Out
-        /// Whether this form, run in the recorded pool, gives every recorded field.
-        func reproduces(_ specified: SignedAmount) -> Bool {
-            do throws(Rejection) {
-                let run = try ConcentratedPool.concentratedSwap(recordedPool, zeroForOne: zeroForOne, specified: specified, limit: swap.sqrtPriceLimitX96)
-                return ConcentratedPool.swapDifference(recorded: swap, computed: run.fact(pool: pool, trader: swap.trader)) == nil
-            } catch {
-                // The form reverts in the recorded pool: it is not the one the trader sent.
-                return false
+        switch trace.form {
+        case .exactOutput?:
+            return SignedAmount(amountOut, negative: true)
+        case .exactInput?:
+            let both: Bool
+            do throws(V3MathError) { both = try trace.exactOutputAlsoReproduces(feePips: v3.feePips) } catch {
+                throw BacktestError("swap \(recorded.id ?? "#\(folded)"): \(error.detail)")
             }
+            if both { ambiguous.append(recorded.id ?? "#\(folded)") }
+            return SignedAmount(amountIn)
+        case .upToLimit?, nil:
+            // It stopped at its price limit, having taken less than offered; its input then is what is known.
+            return SignedAmount(amountIn)
         }
-        let byInput = reproduces(SignedAmount(amountIn))
-        let byOutput = !amountOut.isZero && reproduces(SignedAmount(amountOut, negative: true))
-        if byInput && byOutput { ambiguous.append(recorded.id ?? "#\(folded)") }
-        // Neither: it stopped at its price limit, having taken less than offered; its input then is what is known.
-        let specified = byOutput && !byInput ? SignedAmount(amountOut, negative: true) : SignedAmount(amountIn)
-        repriced += 1
-        let run: ConcentratedPool.ConcentratedSwap
-        do throws(Rejection) {
-            run = try ConcentratedPool.concentratedSwap(v3, zeroForOne: zeroForOne, specified: specified, limit: swap.sqrtPriceLimitX96)
-        } catch {
-            throw BacktestError("swap \(recorded.id ?? "#\(folded)") re-run as the trader's order: \(error)")
-        }
-        return Fact(.swap(run.fact(pool: pool, trader: swap.trader)), id: recorded.id, time: recorded.time, block: recorded.block)
-    }
-}
-
-extension Backtest {
-    /// `pro-rata`: the recorded swap's steps, from the run that reproduces it
-    /// in the recorded pool just before it, shared out to the added positions.
-    mutating func observeSteps(_ swap: Swap, _ recorded: Fact) throws(BacktestError) {
-        guard case .concentrated(let v3)? = baseline[pool]?.body else { return }
-        let zeroForOne = !swap.amount0In.isZero
-        let amountIn = zeroForOne ? swap.amount0In : swap.amount1In, amountOut = zeroForOne ? swap.amount1Out : swap.amount0Out
-        let limit = swap.sqrtPriceLimitX96 ?? ConcentratedPool.extremeLimit(zeroForOne: zeroForOne)
-        // The forms the fold tries, in its order: exact input, exact output, input up to the limit.
-        var forms = [SignedAmount(amountIn)]
-        if !amountOut.isZero { forms.append(SignedAmount(amountOut, negative: true)) }
-        if swap.sqrtPriceX96After == limit { forms.append(SignedAmount(UInt256.max >> 1)) }
-        for specified in forms {
-            var trial = v3
-            var steps: [ConcentratedPool.SwapStep] = []
-            do throws(V3MathError) {
-                let result = try trial.swap(zeroForOne: zeroForOne, amountSpecified: specified, sqrtPriceLimitX96: limit, observe: { steps.append($0) })
-                let computed = ConcentratedPool.swapFact(pool: pool, trader: swap.trader, result: result, zeroForOne: zeroForOne, after: trial, limit: swap.sqrtPriceLimitX96)
-                guard ConcentratedPool.swapDifference(recorded: swap, computed: computed) == nil else { continue }
-            } catch {
-                // This form reverts in the recorded pool: not the one the trader sent.
-                continue
-            }
-            do throws(V3MathError) {
-                for step in steps { try proRata.observe(step, zeroForOne: zeroForOne) }
-            } catch {
-                throw BacktestError("swap \(recorded.id ?? "#\(folded)"): sharing its steps' fees: \(error.detail)")
-            }
-            return
-        }
-        throw BacktestError("swap \(recorded.id ?? "#\(folded)") reproduces in no form in the recorded pool")
     }
 }
 
@@ -448,7 +474,7 @@ extension Backtest {
             }
         }
         guard let changedPool = changed[pool], let baselinePool = baseline[pool],
-              let audit = try audited(changedAudit), let baselineAudit = try audited(baselineAudit) else {
+              let audit = try audited(changed.audit), let baselineAudit = try audited(baseline.audit) else {
             throw AuditError("backtest of \(pool): the pool is not concentrated or not created")
         }
         let added: [RangePositionAudit]

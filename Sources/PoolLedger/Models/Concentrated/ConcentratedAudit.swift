@@ -55,8 +55,44 @@ public struct ConcentratedBook: Sendable, Equatable {
 
     public init() {}
 
-    /// Records a fact already folded (and checked) from `before` to `after`.
-    mutating func record(_ fact: Fact, seq: UInt64, before: ConcentratedPool?, after new: ConcentratedPool) {
+    /// What a fact's record needs of the pool before it: the touched
+    /// position's liquidity and tokens owed, and the NFT's. Read before the
+    /// fold, so the fold can change the pool in place (a copy of the pool
+    /// would cost its tick and position tables).
+    public struct Touch: Sendable {
+        var position: (liquidity: UInt256, owed: (UInt256, UInt256)) = (.zero, (.zero, .zero))
+        var nft: (liquidity: UInt256, owed: (UInt256, UInt256)) = (.zero, (.zero, .zero))
+
+        /// Nothing for a fact that touches no position (a swap).
+        public init(_ fact: Fact, before pool: ConcentratedPool) {
+            func positionOf(_ key: ConcentratedPool.PositionKey) -> (UInt256, (UInt256, UInt256)) {
+                let info = pool.positions[key]
+                return (UInt256(high: 0, low: info?.liquidity ?? 0),
+                        (UInt256(high: 0, low: info?.tokensOwed0 ?? 0), UInt256(high: 0, low: info?.tokensOwed1 ?? 0)))
+            }
+            func nftOf(_ manager: String, _ tokenID: UInt256) -> (UInt256, (UInt256, UInt256)) {
+                let token = pool.managers[manager]?.tokens[tokenID]
+                return (UInt256(high: 0, low: token?.liquidity ?? 0),
+                        (UInt256(high: 0, low: token?.tokensOwed0 ?? 0), UInt256(high: 0, low: token?.tokensOwed1 ?? 0)))
+            }
+            switch fact.body {
+            case .nftMinted(let f), .nftLiquidityIncreased(let f), .nftLiquidityDecreased(let f):
+                position = positionOf(f.poolChange.key)
+                nft = nftOf(f.manager, f.tokenID)
+            case .nftCollected(let f):
+                position = positionOf(f.poolPosition)
+                nft = nftOf(f.manager, f.tokenID)
+            case .positionMinted(let change), .positionBurned(let change):
+                position = positionOf(ConcentratedPool.PositionKey(owner: change.owner, tickLower: change.tickLower, tickUpper: change.tickUpper))
+            default:
+                break
+            }
+        }
+    }
+
+    /// Records a fact already folded (and checked) from `before` (nil: the
+    /// fact created the pool) to `after`.
+    mutating func record(_ fact: Fact, seq: UInt64, before: Touch?, after new: ConcentratedPool) {
         guard let old = before else { return }
         func owed(_ pool: ConcentratedPool, _ key: ConcentratedPool.PositionKey) -> (UInt256, UInt256) {
             let info = pool.positions[key]
@@ -69,27 +105,27 @@ public struct ConcentratedBook: Sendable, Equatable {
             // The manager's pool position moves as a direct one would; the NFT as its own.
             let change = f.poolChange
             Self.change(&positions[change.key, default: RangePosition(key: change.key)], change, minted: minted, seq: seq, time: fact.time,
-                        held: UInt256(high: 0, low: old.positions[change.key]?.liquidity ?? 0), owedBefore: owed(old, change.key), owedAfter: owed(new, change.key), keep: keepsEntries)
+                        held: old.position.liquidity, owedBefore: old.position.owed, owedAfter: owed(new, change.key), keep: keepsEntries)
             let nft = NFTKey(manager: f.manager, tokenID: f.tokenID)
             Self.change(&nfts[nft, default: RangePosition(key: change.key)], change, minted: minted, seq: seq, time: fact.time,
-                        held: UInt256(high: 0, low: old.managers[f.manager]?.tokens[f.tokenID]?.liquidity ?? 0),
-                        owedBefore: Self.nftOwed(old, nft), owedAfter: Self.nftOwed(new, nft), keep: keepsEntries)
+                        held: old.nft.liquidity,
+                        owedBefore: old.nft.owed, owedAfter: Self.nftOwed(new, nft), keep: keepsEntries)
         case .nftCollected(let f):
             let key = f.poolPosition
             // The manager's poke credited the pool position's fees before it collected.
             Self.collect(&positions[key, default: RangePosition(key: key)], taken: (f.poolAmount0, f.poolAmount1), paid: (f.poolAmount0, f.poolAmount1),
-                         seq: seq, time: fact.time, owedBefore: owed(old, key), owedAfter: owed(new, key), keep: keepsEntries)
+                         seq: seq, time: fact.time, owedBefore: old.position.owed, owedAfter: owed(new, key), keep: keepsEntries)
             // The NFT's tokens owed lose what the manager asked for; its holder got what the pool paid
             // (a few wei less, at times): collected counts what was paid.
             let nft = NFTKey(manager: f.manager, tokenID: f.tokenID)
             Self.collect(&nfts[nft, default: RangePosition(key: key)], taken: (f.amount0, f.amount1), paid: (f.poolAmount0, f.poolAmount1),
-                         seq: seq, time: fact.time, owedBefore: Self.nftOwed(old, nft), owedAfter: Self.nftOwed(new, nft), keep: keepsEntries)
+                         seq: seq, time: fact.time, owedBefore: old.nft.owed, owedAfter: Self.nftOwed(new, nft), keep: keepsEntries)
         case .positionMinted(let change), .positionBurned(let change):
             let key = ConcentratedPool.PositionKey(owner: change.owner, tickLower: change.tickLower, tickUpper: change.tickUpper)
             let minted: Bool
             if case .positionMinted = fact.body { minted = true } else { minted = false }
             Self.change(&positions[key, default: RangePosition(key: key)], change, minted: minted, seq: seq, time: fact.time,
-                        held: UInt256(high: 0, low: old.positions[key]?.liquidity ?? 0), owedBefore: owed(old, key), owedAfter: owed(new, key), keep: keepsEntries)
+                        held: old.position.liquidity, owedBefore: old.position.owed, owedAfter: owed(new, key), keep: keepsEntries)
         case .feesCollected(let collect):
             let key = collect.key
             var position = positions[key] ?? RangePosition(key: key)

@@ -24,6 +24,12 @@ extension ConcentratedPool {
     /// (to put the pool back should a law refuse the state after the fact),
     /// or nil for a fact this model does not take.
     mutating func applyJournaled(_ fact: Fact) throws(Rejection) -> Journal? {
+        var trace: SwapTrace? = nil
+        return try applyJournaled(fact, trace: &trace)
+    }
+
+    /// `trace`: for a swap, set to the run that reproduced it (see `SwapTrace`).
+    mutating func applyJournaled(_ fact: Fact, trace: inout SwapTrace?) throws(Rejection) -> Journal? {
         var journal = Journal(self)
         do throws(Rejection) {
             switch fact.body {
@@ -39,7 +45,7 @@ extension ConcentratedPool {
             case .nftMinted, .nftLiquidityIncreased, .nftLiquidityDecreased, .nftCollected, .nftTransferred, .nftBurned:
                 try foldNFT(fact.body, journal: &journal)
             case .swap(let swap):
-                try replaySwap(swap, journal: &journal)
+                try replaySwap(swap, journal: &journal, trace: &trace)
                 liquidityBook.move(from: journal.tick, to: tick, ticks: ticks, changed: &journal.bookMoves)
                 balance0 = try Self.paidOut(try Self.paidIn(balance0, swap.amount0In, token: "token0"), swap.amount0Out, token: "token0")
                 balance1 = try Self.paidOut(try Self.paidIn(balance1, swap.amount1In, token: "token1"), swap.amount1Out, token: "token1")
@@ -159,6 +165,28 @@ extension ConcentratedPool {
         return ConcentratedSwap(pool: trial, result: result, zeroForOne: zeroForOne, limit: limit)
     }
 
+    /// A swap decided here and made in place (a backtest's re-run of a
+    /// recorded order in a changed pool): the contract's run of `specified`
+    /// toward `limit` (nil: the router's default), its balances moved, and its
+    /// fact; the journal puts the pool back should a law refuse the state.
+    /// Nothing changes on a rejection.
+    mutating func swapInPlace(pool id: String, trader: String, zeroForOne: Bool, specified: SignedAmount, limit: UInt256?) throws(Rejection) -> (Swap, Journal) {
+        var journal = Journal(self)
+        let result = try Self.v3Call { () throws(V3MathError) in
+            try self.swap(zeroForOne: zeroForOne, amountSpecified: specified, sqrtPriceLimitX96: limit ?? Self.extremeLimit(zeroForOne: zeroForOne), observe: nil, crossed: &journal.ticks)
+        }
+        let fact = Self.swapFact(pool: id, trader: trader, result: result, zeroForOne: zeroForOne, after: self, limit: limit)
+        do throws(Rejection) {
+            liquidityBook.move(from: journal.tick, to: tick, ticks: ticks, changed: &journal.bookMoves)
+            balance0 = try Self.paidOut(try Self.paidIn(balance0, fact.amount0In, token: "token0"), fact.amount0Out, token: "token0")
+            balance1 = try Self.paidOut(try Self.paidIn(balance1, fact.amount1In, token: "token1"), fact.amount1Out, token: "token1")
+        } catch {
+            rollBack(journal)
+            throw error
+        }
+        return (fact, journal)
+    }
+
     /// A recorded swap gives results, not inputs: it is re-run, to its price
     /// limit (the fact's `sqrt_price_limit_x96`, else the router's default), as
     /// exact input of what it paid in, as exact output of what it paid out, and,
@@ -171,7 +199,7 @@ extension ConcentratedPool {
     /// Each run is made in place; a run that does not reproduce the fact is
     /// put back (its crossed ticks and the scalars) before the next, and the
     /// one that does leaves its crossed ticks in `journal`.
-    mutating func replaySwap(_ swap: Swap, journal: inout Journal) throws(Rejection) {
+    mutating func replaySwap(_ swap: Swap, journal: inout Journal, trace: inout SwapTrace?) throws(Rejection) {
         let in0 = !swap.amount0In.isZero, in1 = !swap.amount1In.isZero
         guard in0 || in1 else {
             throw Rejection(.insufficientInputAmount, "a swap of a concentrated pool pays one token in; amount0_in and amount1_in are both 0")
@@ -216,7 +244,20 @@ extension ConcentratedPool {
             let result: SwapResult
             do throws(V3MathError) {
                 // A run that reverts has put its crossings back, and the scalars move only at its end.
-                result = try self.swap(zeroForOne: zeroForOne, amountSpecified: specified(run), sqrtPriceLimitX96: limit, observe: nil, crossed: &journal.ticks)
+                if let kept = trace?.kept, kept != .none {
+                    // The steps of this run only (a run that does not reproduce the fact is not the swap).
+                    var steps: [SwapStep] = []
+                    if kept == .all {
+                        result = try self.swap(zeroForOne: zeroForOne, amountSpecified: specified(run), sqrtPriceLimitX96: limit, observe: { steps.append($0) }, crossed: &journal.ticks)
+                    } else {
+                        var last: SwapStep?
+                        result = try self.swap(zeroForOne: zeroForOne, amountSpecified: specified(run), sqrtPriceLimitX96: limit, observe: { last = $0 }, crossed: &journal.ticks)
+                        if let last { steps = [last] }
+                    }
+                    trace?.steps = steps
+                } else {
+                    result = try self.swap(zeroForOne: zeroForOne, amountSpecified: specified(run), sqrtPriceLimitX96: limit, observe: nil, crossed: &journal.ticks)
+                }
             } catch {
                 if firstDifference == nil { firstDifference = Rejection(.concentrated(error.reason), "\(label(run)) reverts: \(error.detail)") }
                 continue
@@ -230,6 +271,13 @@ extension ConcentratedPool {
                 rollBack(undo)
                 journal.ticks.removeSubrange(mark...)
                 continue
+            }
+            if trace != nil {
+                switch run {
+                case .exactInput: trace?.form = .exactInput
+                case .exactOutput: trace?.form = .exactOutput
+                case .upToLimit: trace?.form = .upToLimit
+                }
             }
             return
         }

@@ -18,6 +18,44 @@ extension ConcentratedPool {
         /// The prices the step ran between (Q64.96).
         public var sqrtPriceStartX96: UInt256 = .zero
         public var sqrtPriceEndX96: UInt256 = .zero
+        /// The price the step ran toward (the next initialized tick's, the
+        /// word's edge or the limit): where it ends unless the amount runs out.
+        public var sqrtPriceTargetX96: UInt256 = .zero
+        /// What the step took in (before its fee), paid out, and its whole fee (before the protocol's cut).
+        public var amountIn: UInt256 = .zero
+        public var amountOut: UInt256 = .zero
+        public var feeTotal: UInt256 = .zero
+    }
+
+    /// What a swap's fold tells a caller that asks (a backtest): which run of
+    /// the recorded swap reproduced it, and, when asked, that run's steps.
+    public struct SwapTrace: Sendable {
+        public enum Form: Sendable, Equatable { case exactInput, exactOutput, upToLimit }
+        /// Which steps to keep: none, the last only (`exactOutputAlsoReproduces`), or all.
+        public enum Kept: Sendable, Equatable { case none, last, all }
+        public var form: Form?
+        /// The run's steps, as `kept` says.
+        public var steps: [SwapStep] = []
+        public let kept: Kept
+
+        public init(keeps kept: Kept) { self.kept = kept }
+
+        /// For a swap that exact input reproduced (its steps kept): whether
+        /// exact output of what it paid out reproduces it as well, so that the
+        /// facts do not say which the trader sent. Every step but the last ran
+        /// to its target, and a step that does is the same step whichever is
+        /// specified (the same amounts, the fee by the same rounding); so the
+        /// two runs differ at most in the last step, which is run again here
+        /// as exact output of what it paid out.
+        public func exactOutputAlsoReproduces(feePips: UInt32) throws(V3MathError) -> Bool {
+            guard form == .exactInput, let last = steps.last else { return false }
+            // Paying nothing in its last step, exact output would have stopped a step earlier.
+            guard !last.amountOut.isZero else { return false }
+            let step = try SwapMath.computeSwapStep(sqrtCurrent: last.sqrtPriceStartX96, sqrtTarget: last.sqrtPriceTargetX96, liquidity: last.liquidity,
+                                                    amountRemaining: SignedAmount(last.amountOut, negative: true), feePips: feePips)
+            return step.sqrtPriceNextX96 == last.sqrtPriceEndX96 && step.amountOut == last.amountOut
+                && step.amountIn + step.feeAmount == last.amountIn + last.feeTotal
+        }
     }
 
     /// `swap`: `amountSpecified` positive for exact input, negative for exact output;
@@ -88,7 +126,8 @@ extension ConcentratedPool {
                 if activeLiquidity > 0 {
                     growth = growth &+ UInt256.mulDivQ128(feeAmount, UInt256(high: 0, low: activeLiquidity))!
                 }
-                observe?(SwapStep(tick: currentTick, liquidity: activeLiquidity, feeAmount: feeAmount, sqrtPriceStartX96: start, sqrtPriceEndX96: price))
+                observe?(SwapStep(tick: currentTick, liquidity: activeLiquidity, feeAmount: feeAmount, sqrtPriceStartX96: start, sqrtPriceEndX96: price, sqrtPriceTargetX96: target,
+                                  amountIn: step.amountIn, amountOut: step.amountOut, feeTotal: step.feeAmount))
                 if price == priceNext {
                     if initialized {
                         // Tick.cross: what grew on one side is now outside on the other (in place).
