@@ -128,7 +128,8 @@ struct BacktestCommand: ParsableCommand {
 
     static func text(_ outcome: Backtest.Outcome, _ backtest: Backtest) -> String {
         let pool = outcome.changed
-        let decimals = outcome.audit.valuation?.decimals ?? 0
+        let valuation = outcome.audit?.valuation ?? outcome.pairAudit?.valuation
+        let decimals = valuation?.decimals ?? 0
         func value(_ amount: UInt256) -> String { SignedAmount(amount).roundedString(decimals: decimals, places: 6) }
         func signed(_ amount: SignedAmount) -> String { (amount.isPositive ? "+" : "") + amount.roundedString(decimals: decimals, places: 6) }
         var text = "backtest of \(pool.pool) (\(pool.token0)/\(pool.token1)), \(backtest.mode.rawValue): \(backtest.folded) recorded facts"
@@ -140,7 +141,11 @@ struct BacktestCommand: ParsableCommand {
             text += "  ambiguous: \(backtest.ambiguous.count) re-run swaps reproduce as exact input and as exact output; run as exact input: \(backtest.ambiguous.prefix(5).joined(separator: ", "))\(backtest.ambiguous.count > 5 ? ", ..." : "")\n"
         }
         for (removal, facts) in zip(backtest.removals, backtest.removedFacts) { text += "  left out \(removal): \(facts) facts\n" }
-        let unit = outcome.audit.valuation.map { $0.numeraire ?? "(numéraire)" } ?? ""
+        let unit = valuation.map { $0.numeraire ?? "(numéraire)" } ?? ""
+        for provider in outcome.addedProviders {
+            text += "\n  added \(provider.provider)  shares \(provider.shares)  (values in \(unit))\n"
+            text += "    value \(value(provider.value))  hodl \(value(provider.hodlValue))  il \(signed(provider.ilValue))  fees \(signed(provider.feeValue))  net \(signed(provider.netValue))  \(provider.profitable ? "profitable" : "not profitable")\n"
+        }
         for position in outcome.added {
             let key = position.position.key
             text += "\n  added \(key.owner) ticks \(key.tickLower)...\(key.tickUpper)  liquidity \(position.liquidity)  \(position.inRange ? "in range" : "out of range")  (values in \(unit))\n"
@@ -151,15 +156,19 @@ struct BacktestCommand: ParsableCommand {
 
     static func json(_ outcome: Backtest.Outcome, _ backtest: Backtest) -> JSON {
         let pool = outcome.changed
-        // The added positions as `audit --json` writes positions.
-        var audit = outcome.audit
-        audit.positions = outcome.added
-        audit.nfts = []
-        let rows: JSON
-        if case .object(let members) = AuditJSON.encode(audit, history: false), let positions = members.first(where: { $0.key == "positions" })?.value {
-            rows = positions
-        } else {
-            rows = .array([])
+        // The added positions (or providers) as `audit --json` writes them.
+        var rows = JSON.array([])
+        if var audit = outcome.audit {
+            audit.positions = outcome.added
+            audit.nfts = []
+            if case .object(let members) = AuditJSON.encode(audit, history: false), let positions = members.first(where: { $0.key == "positions" })?.value {
+                rows = positions
+            }
+        } else if var audit = outcome.pairAudit {
+            audit.providers = outcome.addedProviders
+            if case .object(let members) = AuditJSON.encode(audit, history: false), let providers = members.first(where: { $0.key == "providers" })?.value {
+                rows = providers
+            }
         }
         return .object([
             ("pool", .string(outcome.changed.pool)),

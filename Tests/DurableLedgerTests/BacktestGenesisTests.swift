@@ -28,7 +28,7 @@ import TestSupport
                     try backtest.finish()
                     let outcome = try backtest.outcome()
                     #expect(outcome.changedHash == outcome.baselineHash, "\(pool) \(key) \(mode)")
-                    let recorded = outcome.baselineAudit.positions.first { $0.position.key == key }
+                    let recorded = outcome.baselineAudit?.positions.first { $0.position.key == key }
                     #expect(outcome.added.first == recorded, "\(pool) \(key) \(mode)")
                     rerun += backtest.repriced
                 }

@@ -33,7 +33,7 @@ import TestSupport
             let outcome = try backtest.outcome()
             #expect(outcome.changedHash == outcome.baselineHash, "\(key)")
             #expect(backtest.repriced == 0 && backtest.redecided == 0)
-            let recorded = try #require(outcome.baselineAudit.positions.first { $0.position.key == key })
+            let recorded = try #require(outcome.baselineAudit?.positions.first { $0.position.key == key })
             let added = try #require(outcome.added.first)
             #expect(added == recorded, "\(key)")
             #expect(backtest.removedFacts[0] > 0)

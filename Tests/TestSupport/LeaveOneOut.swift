@@ -30,3 +30,25 @@ public func mintedPositions(_ facts: [Fact]) -> [ConcentratedPool.PositionKey] {
     }
     return keys
 }
+
+/// The commands a recorded V2 provider's facts stand for (its deposits as the
+/// pair's mint of the same amounts, its withdrawals, its transfers of shares
+/// either way), each placed right after its own fact.
+public func placedBack(provider: String, in facts: [Fact]) -> [Backtest.Addition] {
+    var additions: [Backtest.Addition] = []
+    for (index, fact) in facts.enumerated() {
+        let body: CommandBody
+        switch fact.body {
+        case .liquidityAdded(let f) where f.provider == provider:
+            body = .addLiquidity(AddLiquidity(pool: f.pool, provider: provider, amount0Desired: f.amount0, amount1Desired: f.amount1, exactAmounts: true))
+        case .liquidityRemoved(let f) where f.provider == provider:
+            body = .removeLiquidity(RemoveLiquidity(pool: f.pool, provider: provider, shares: f.shares))
+        case .sharesTransferred(let f) where f.from == provider || f.to == provider:
+            body = .transferShares(f)
+        default:
+            continue
+        }
+        additions.append(Backtest.Addition(place: .after(fact.id!), command: Command(body), line: index + 1))
+    }
+    return additions
+}

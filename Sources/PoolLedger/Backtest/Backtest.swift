@@ -143,17 +143,19 @@ public struct Backtest: Sendable {
     public private(set) var baseline: History
     var changedFold: History
     /// Recorded swaps re-run in the changed pool (to their price, or as the trader's order).
-    public private(set) var repriced = 0
+    public internal(set) var repriced = 0
     /// Recorded swaps the changed pool was already at (or past) the price of: nothing to trade.
-    public private(set) var skipped = 0
+    public internal(set) var skipped = 0
     /// Recorded facts of other positions folded as the commands they stand for.
-    public private(set) var redecided = 0
+    public internal(set) var redecided = 0
     /// Recorded swaps re-run in `exact-input` mode that exact input and exact output both reproduce in the recorded pool (their ids).
-    public private(set) var ambiguous: [String] = []
+    public internal(set) var ambiguous: [String] = []
     /// Facts each removal left out.
     public private(set) var removedFacts: [Int]
     /// The positions the additions touched (V3 keys), in the order first touched.
     public private(set) var addedKeys: [ConcentratedPool.PositionKey] = []
+    /// The providers the additions touched (V2), in the order first touched.
+    public private(set) var addedProviders: [String] = []
 
     public let removals: [Removal]
     var proRata = ProRataBook()
@@ -205,6 +207,9 @@ public struct Backtest: Sendable {
             }
             lastBlock = block
         }
+        if mode == .proRata, case .poolCreated(let created) = recorded.body, created.model != .concentrated {
+            throw BacktestError("pro-rata backtests concentrated pools; \(quoted(pool)) is \(created.model.displayName), whose providers earn by their shares: use price-path or exact-input")
+        }
         let removal = removals.firstIndex { $0.matches(recorded.body) }
         if let removal { removedFacts[removal] += 1 }
         if mode == .proRata {
@@ -232,12 +237,16 @@ public struct Backtest: Sendable {
             // is tried as it is first), and which order the trader sent.
             var sameStart = false
             var trace: ConcentratedPool.SwapTrace?
-            if case .swap = recorded.body, removal == nil {
-                sameStart = Self.sameSwapStart(changedFold.audit.pool, baseline.audit.pool)
-                if mode == .exactInput { trace = .init(keeps: .last) }
+            var pairBefore: PairBefore?
+            if removal == nil {
+                if case .swap = recorded.body {
+                    sameStart = Self.sameSwapStart(changedFold.audit.pool, baseline.audit.pool)
+                    if mode == .exactInput { trace = .init(keeps: .last) }
+                }
+                pairBefore = PairBefore(recorded.body, baseline.audit.pool)
             }
             try foldBaseline(recorded, trace: &trace)
-            if removal == nil { try foldChanged(recorded, sameStart: sameStart, trace: trace) }
+            if removal == nil { try foldChanged(recorded, sameStart: sameStart, trace: trace, pairBefore: pairBefore) }
         }
         if let id = recorded.id, let placed = afterID.removeValue(forKey: id) {
             for addition in placed { try apply(addition, time: recorded.time, block: recorded.block) }
@@ -261,8 +270,14 @@ public struct Backtest: Sendable {
     /// cannot reproduce (it is re-run straight away); where it does, it may
     /// (it does unless the price walks into a range the pools differ in).
     static func sameSwapStart(_ a: PoolState?, _ b: PoolState?) -> Bool {
-        guard case .concentrated(let x)? = a?.body, case .concentrated(let y)? = b?.body else { return false }
-        return x.sqrtPriceX96 == y.sqrtPriceX96 && x.liquidity == y.liquidity && x.feePips == y.feePips && x.feeProtocol == y.feeProtocol
+        switch (a?.body, b?.body) {
+        case (.concentrated(let x)?, .concentrated(let y)?):
+            return x.sqrtPriceX96 == y.sqrtPriceX96 && x.liquidity == y.liquidity && x.feePips == y.feePips && x.feeProtocol == y.feeProtocol
+        case (.constantProduct(let x)?, .constantProduct(let y)?):
+            return x.reserve0 == y.reserve0 && x.reserve1 == y.reserve1 && a?.feePPM == b?.feePPM
+        default:
+            return false
+        }
     }
 
     /// After the last recorded fact: the at-block additions up to its block, and the checks that every placement and removal met its mark.
@@ -312,6 +327,16 @@ public struct Backtest: Sendable {
         }
         for fact in facts {
             if let key = Self.key(of: fact.body), !addedKeys.contains(key) { addedKeys.append(key) }
+            for provider in Self.providers(of: fact.body) where !addedProviders.contains(provider) { addedProviders.append(provider) }
+        }
+    }
+
+    static func providers(of body: FactBody) -> [String] {
+        switch body {
+        case .liquidityAdded(let f): return [f.provider]
+        case .liquidityRemoved(let f): return [f.provider]
+        case .sharesTransferred(let f): return [f.from, f.to]
+        default: return []
         }
     }
 
@@ -326,7 +351,8 @@ public struct Backtest: Sendable {
     /// A recorded fact of what is left in place, in the changed pool.
     /// `sameStart`: for a swap, whether the changed pool starts it where the
     /// recorded one did; `trace`: how the recorded pool ran it (exact-input).
-    mutating func foldChanged(_ recorded: Fact, sameStart: Bool, trace: ConcentratedPool.SwapTrace?) throws(BacktestError) {
+    /// `pairBefore`: for a constant-product pool, the recorded pool before the fact.
+    mutating func foldChanged(_ recorded: Fact, sameStart: Bool, trace: ConcentratedPool.SwapTrace?, pairBefore: PairBefore?) throws(BacktestError) {
         if case .poolCreated(var created) = recorded.body, let feePPM {
             // The changed history's pool at the backtest's fee tier.
             created.feePPM = feePPM
@@ -337,10 +363,16 @@ public struct Backtest: Sendable {
             }
             return
         }
-        if case .swap(let swap) = recorded.body, !sameStart, changedFold.audit.pool?.model == .concentrated {
+        if case .swap(let swap) = recorded.body, !sameStart {
             // Started elsewhere, the recorded swap cannot be the changed pool's: re-run at once.
-            try rerun(swap, recorded, trace: trace)
-            return
+            if let pairBefore {
+                try rerunPair(swap, recorded, pairBefore)
+                return
+            }
+            if changedFold.audit.pool?.model == .concentrated {
+                try rerun(swap, recorded, trace: trace)
+                return
+            }
         }
         // As recorded, whenever it still holds: every field is checked by the fold.
         let refusal: Rejection
@@ -350,8 +382,12 @@ public struct Backtest: Sendable {
         } catch {
             refusal = error
         }
+        if let pairBefore {
+            try foldPairChanged(recorded, pairBefore, refusal: refusal)
+            return
+        }
         guard changedFold.audit.pool?.model == .concentrated else {
-            throw BacktestError("fact \(recorded.id ?? "#\(folded)") no longer holds in the changed pool, and this backtest re-runs concentrated pools only: \(refusal)")
+            throw BacktestError("fact \(recorded.id ?? "#\(folded)") no longer holds in the changed pool: \(refusal)")
         }
         let fact: Fact
         switch recorded.body {
@@ -359,10 +395,13 @@ public struct Backtest: Sendable {
             try rerun(swap, recorded, trace: trace)
             return
         case .positionMinted(let f):
+            redecided += 1
             fact = try decided(recorded, .mintPosition(MintPosition(pool: pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, liquidity: f.liquidity)))
         case .positionBurned(let f):
+            redecided += 1
             fact = try decided(recorded, .burnPosition(BurnPosition(pool: pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, liquidity: f.liquidity)))
         case .feesCollected(let f):
+            redecided += 1
             fact = try decided(recorded, .collect(CollectFees(pool: pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, amount0Max: f.amount0, amount1Max: f.amount1)))
         default:
             throw BacktestError("fact \(recorded.id ?? "#\(folded)") (\(recorded.body.typeName)) no longer holds in the changed pool and has no command to stand for it yet")
@@ -374,7 +413,6 @@ public struct Backtest: Sendable {
 
     /// The command a recorded fact stands for, decided against the changed pool, with the fact's id, time and block.
     mutating func decided(_ recorded: Fact, _ body: CommandBody) throws(BacktestError) -> Fact {
-        redecided += 1
         let facts: [Fact]
         do throws(Rejection) {
             facts = try Decide.decide(Command(body, id: recorded.id, time: recorded.time, block: recorded.block), changed[pool])
@@ -456,15 +494,40 @@ extension Backtest {
         public var baseline: PoolState
         public var changedHash: String
         public var baselineHash: String
-        public var added: [RangePositionAudit]
-        public var audit: ConcentratedPoolAudit
-        public var baselineAudit: ConcentratedPoolAudit
+        /// Concentrated pools: the added positions' rows, and both audits.
+        public var added: [RangePositionAudit] = []
+        public var audit: ConcentratedPoolAudit?
+        public var baselineAudit: ConcentratedPoolAudit?
+        /// Constant-product pools: the added providers' rows, and both audits.
+        public var addedProviders: [ProviderAudit] = []
+        public var pairAudit: PoolAudit?
+        public var baselinePairAudit: PoolAudit?
     }
 
     /// After `finish`. Values are at the pool's price; a pool whose price
     /// puts a value past 2^256 value units is audited in token amounts only
     /// (`valuation` nil, every value 0).
     public func outcome() throws(AuditError) -> Outcome {
+        guard let changedPool = changed[pool], let baselinePool = baseline[pool] else {
+            throw AuditError("backtest of \(pool): the pool is not created")
+        }
+        var outcome = Outcome(changed: changedPool, baseline: baselinePool,
+                              changedHash: StateHash.hash(changedPool), baselineHash: StateHash.hash(baselinePool))
+        if changedPool.model == .constantProduct {
+            func audited(_ fold: AuditFold) throws(AuditError) -> PoolAudit? {
+                do throws(AuditError) {
+                    return try fold.audit(includeExited: true)
+                } catch {
+                    guard let state = fold.pool else { return nil }
+                    return try PoolAudit(pool: state, book: fold.book, valuation: nil, includeExited: true)
+                }
+            }
+            let audit = try audited(changed.audit)
+            outcome.pairAudit = audit
+            outcome.baselinePairAudit = try audited(baseline.audit)
+            outcome.addedProviders = addedProviders.compactMap { provider in audit?.providers.first { $0.provider == provider } }
+            return outcome
+        }
         func audited(_ fold: AuditFold) throws(AuditError) -> ConcentratedPoolAudit? {
             do throws(AuditError) {
                 return try fold.concentratedAudit(includeExited: true)
@@ -473,17 +536,14 @@ extension Backtest {
                 return try ConcentratedPoolAudit(pool: state, book: fold.rangeBook, valuation: nil, includeExited: true)
             }
         }
-        guard let changedPool = changed[pool], let baselinePool = baseline[pool],
-              let audit = try audited(changed.audit), let baselineAudit = try audited(baseline.audit) else {
-            throw AuditError("backtest of \(pool): the pool is not concentrated or not created")
-        }
-        let added: [RangePositionAudit]
+        guard let audit = try audited(changed.audit) else { throw AuditError("backtest of \(pool): no audit of the changed pool") }
+        outcome.audit = audit
+        outcome.baselineAudit = try audited(baseline.audit)
         if mode == .proRata, case .concentrated(let v3) = changedPool.body {
-            added = try proRata.rows(pool: v3, valuation: audit.valuation)
+            outcome.added = try proRata.rows(pool: v3, valuation: audit.valuation)
         } else {
-            added = addedKeys.compactMap { key in audit.positions.first { $0.position.key == key } }
+            outcome.added = addedKeys.compactMap { key in audit.positions.first { $0.position.key == key } }
         }
-        return Outcome(changed: changedPool, baseline: baselinePool, changedHash: StateHash.hash(changedPool), baselineHash: StateHash.hash(baselinePool),
-                       added: added, audit: audit, baselineAudit: baselineAudit)
+        return outcome
     }
 }

@@ -193,7 +193,8 @@ public enum ContractCodec {
                 pool: try fields.string("pool"), provider: try fields.string("provider"),
                 amount0Desired: try fields.amount("amount0_desired"), amount1Desired: try fields.amount("amount1_desired"),
                 amount0Min: try fields.optionalAmount("amount0_min") ?? .zero,
-                amount1Min: try fields.optionalAmount("amount1_min") ?? .zero))
+                amount1Min: try fields.optionalAmount("amount1_min") ?? .zero,
+                exactAmounts: try fields.optionalBool("exact_amounts") ?? false))
         case "remove_liquidity":
             body = .removeLiquidity(RemoveLiquidity(
                 pool: try fields.string("pool"), provider: try fields.string("provider"), shares: try fields.amount("shares"),
@@ -392,6 +393,7 @@ public enum ContractCodec {
             add("pool", c.pool); add("provider", c.provider)
             add("amount0_desired", c.amount0Desired); add("amount1_desired", c.amount1Desired)
             addNonZero("amount0_min", c.amount0Min); addNonZero("amount1_min", c.amount1Min)
+            if c.exactAmounts { members.append(("exact_amounts", .bool(true))) }
         case .removeLiquidity(let c):
             add("pool", c.pool); add("provider", c.provider); add("shares", c.shares)
             addNonZero("amount0_min", c.amount0Min); addNonZero("amount1_min", c.amount1Min)

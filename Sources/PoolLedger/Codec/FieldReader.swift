@@ -43,6 +43,15 @@ struct FieldReader {
         return try nonEmptyString(name, value)
     }
 
+    /// An optional boolean.
+    mutating func optionalBool(_ name: String) throws(Rejection) -> Bool? {
+        guard let value = take(name) else { return nil }
+        guard case .bool(let flag) = value else {
+            throw Rejection(.invalidField, "field \"\(name)\" must be true or false, found \(value.kind)")
+        }
+        return flag
+    }
+
     /// A string or null, present (`required`) or not.
     mutating func nullableString(_ name: String, required: Bool) throws(Rejection) -> String? {
         guard let value = take(name) else {

@@ -30,13 +30,21 @@ extension ConstantProductPool {
 
     func deposit(_ add: AddLiquidity, _ header: PoolHeader) throws(Rejection) -> LiquidityAdded {
         let amounts: (amount0: UInt256, amount1: UInt256)
-        do {
-            amounts = try ConstantProduct.depositAmounts(
-                desired0: add.amount0Desired, desired1: add.amount1Desired,
-                min0: add.amount0Min, min1: add.amount1Min,
-                reserve0: reserve0, reserve1: reserve1)
-        } catch {
-            throw Rejection(error, routerDetail(error, add))
+        if add.exactAmounts {
+            // The pair's mint of what was sent: no quote; the minimums hold of the amounts themselves.
+            guard add.amount0Desired >= add.amount0Min, add.amount1Desired >= add.amount1Min else {
+                throw Rejection(.insufficientAAmount, "exact amounts \(add.amount0Desired), \(add.amount1Desired) are below amount0_min \(add.amount0Min) or amount1_min \(add.amount1Min)")
+            }
+            amounts = (add.amount0Desired, add.amount1Desired)
+        } else {
+            do {
+                amounts = try ConstantProduct.depositAmounts(
+                    desired0: add.amount0Desired, desired1: add.amount1Desired,
+                    min0: add.amount0Min, min1: add.amount1Min,
+                    reserve0: reserve0, reserve1: reserve1)
+            } catch {
+                throw Rejection(error, routerDetail(error, add))
+            }
         }
         let outcome = try mintOutcome(amount0: amounts.amount0, amount1: amounts.amount1, feeOn: header.feeOn)
         return LiquidityAdded(

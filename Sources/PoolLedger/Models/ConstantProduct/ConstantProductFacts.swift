@@ -86,7 +86,11 @@ public struct ReservesSynced: Sendable, Equatable {
     }
 }
 
-/// `add_liquidity`: router semantics, the optimal pair at the current ratio.
+/// `add_liquidity`: router semantics, the optimal pair at the current ratio;
+/// or, with `exactAmounts`, the pair's own `mint` of exactly the desired
+/// amounts sent to it (as a contract calling the pair directly does): shares
+/// by the smaller side, the other side's excess left to the pool. A backtest
+/// puts a recorded deposit back so.
 public struct AddLiquidity: Sendable, Equatable {
     public var pool: String
     public var provider: String
@@ -94,14 +98,16 @@ public struct AddLiquidity: Sendable, Equatable {
     public var amount1Desired: UInt256
     public var amount0Min: UInt256
     public var amount1Min: UInt256
+    public var exactAmounts: Bool
 
-    public init(pool: String, provider: String, amount0Desired: UInt256, amount1Desired: UInt256, amount0Min: UInt256 = .zero, amount1Min: UInt256 = .zero) {
+    public init(pool: String, provider: String, amount0Desired: UInt256, amount1Desired: UInt256, amount0Min: UInt256 = .zero, amount1Min: UInt256 = .zero, exactAmounts: Bool = false) {
         self.pool = pool
         self.provider = provider
         self.amount0Desired = amount0Desired
         self.amount1Desired = amount1Desired
         self.amount0Min = amount0Min
         self.amount1Min = amount1Min
+        self.exactAmounts = exactAmounts
     }
 }
 
