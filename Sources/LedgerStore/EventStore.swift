@@ -280,7 +280,10 @@ public struct StoreTransaction {
             sql += " AND stream = ?"
             _ = arguments.append(contentsOf: [stream])
         }
-        sql += " ORDER BY seq"
+        // One stream's records in seq order are its versions in order: ordered
+        // so, the (stream, version) index that finds them gives the order too
+        // (by seq, SQLite would sort the stream's records first).
+        sql += stream == nil ? " ORDER BY seq" : " ORDER BY version"
         if let limit {
             sql += " LIMIT ?"
             _ = arguments.append(contentsOf: [limit])

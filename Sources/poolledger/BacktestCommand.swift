@@ -137,8 +137,8 @@ struct BacktestCommand: ParsableCommand {
         text += "  recorded  state_hash \(outcome.baselineHash)\n"
         text += "  changed   state_hash \(outcome.changedHash)\(outcome.changedHash == outcome.baselineHash ? "  (the same)" : "")\n"
         text += "  swaps re-run \(backtest.repriced) (\(backtest.mode == .pricePath ? "to their price" : "as the trader's order")), with nothing to trade \(backtest.skipped); other facts re-decided \(backtest.redecided)\n"
-        if !backtest.ambiguous.isEmpty {
-            text += "  ambiguous: \(backtest.ambiguous.count) re-run swaps reproduce as exact input and as exact output; run as exact input: \(backtest.ambiguous.prefix(5).joined(separator: ", "))\(backtest.ambiguous.count > 5 ? ", ..." : "")\n"
+        if backtest.ambiguousCount > 0 {
+            text += "  ambiguous: \(backtest.ambiguousCount) re-run swaps reproduce as exact input and as exact output; run as exact input: \(backtest.ambiguous.prefix(5).joined(separator: ", "))\(backtest.ambiguousCount > 5 ? ", ..." : "")\n"
         }
         for (removal, facts) in zip(backtest.removals, backtest.removedFacts) { text += "  left out \(removal): \(facts) facts\n" }
         let unit = valuation.map { $0.numeraire ?? "(numéraire)" } ?? ""
@@ -181,6 +181,8 @@ struct BacktestCommand: ParsableCommand {
             ("repriced_swaps", .number(String(backtest.repriced))),
             ("swaps_with_nothing_to_trade", .number(String(backtest.skipped))),
             ("redecided_facts", .number(String(backtest.redecided))),
+            ("ambiguous_swap_count", .number(String(backtest.ambiguousCount))),
+            // The first `Backtest.ambiguousListed` of them.
             ("ambiguous_swaps", .array(backtest.ambiguous.map(JSON.string))),
             ("removed", .array(zip(backtest.removals, backtest.removedFacts).map { .object([("spec", .string($0.0.description)), ("facts", .number(String($0.1)))]) })),
             ("added", rows),

@@ -148,8 +148,17 @@ public struct Backtest: Sendable {
     public internal(set) var skipped = 0
     /// Recorded facts of other positions folded as the commands they stand for.
     public internal(set) var redecided = 0
-    /// Recorded swaps re-run in `exact-input` mode that exact input and exact output both reproduce in the recorded pool (their ids).
+    /// Recorded swaps re-run in `exact-input` mode that exact input and exact
+    /// output both reproduce in the recorded pool: how many, and the ids of
+    /// the first `ambiguousListed` (memory stays flat in the history's length).
+    public internal(set) var ambiguousCount = 0
     public internal(set) var ambiguous: [String] = []
+    public static let ambiguousListed = 1000
+
+    mutating func noteAmbiguous(_ name: String) {
+        ambiguousCount += 1
+        if ambiguous.count < Self.ambiguousListed { ambiguous.append(name) }
+    }
     /// Facts each removal left out.
     public private(set) var removedFacts: [Int]
     /// The positions the additions touched (V3 keys), in the order first touched.
@@ -240,10 +249,10 @@ public struct Backtest: Sendable {
             var pairBefore: PairBefore?
             if removal == nil {
                 if case .swap = recorded.body {
-                    sameStart = Self.sameSwapStart(changedFold.audit.pool, baseline.audit.pool)
+                    sameStart = Self.sameSwapStart(changedFold.audit, baseline.audit)
                     if mode == .exactInput { trace = .init(keeps: .last) }
                 }
-                pairBefore = PairBefore(recorded.body, baseline.audit.pool)
+                pairBefore = baseline.audit.pairBefore(recorded.body)
             }
             try foldBaseline(recorded, trace: &trace)
             if removal == nil { try foldChanged(recorded, sameStart: sameStart, trace: trace, pairBefore: pairBefore) }
@@ -259,25 +268,14 @@ public struct Backtest: Sendable {
         }
     }
 
-    /// A concentrated pool's price (a scalar: nothing of the pool kept alive).
-    static func sqrtPrice(_ state: PoolState?) -> UInt256? {
-        guard case .concentrated(let v3)? = state?.body else { return nil }
-        return v3.sqrtPriceX96
-    }
-
     /// Whether a swap starts from the same place in both pools: the price, the
-    /// active liquidity and the fee. Where it does not, the recorded swap
-    /// cannot reproduce (it is re-run straight away); where it does, it may
-    /// (it does unless the price walks into a range the pools differ in).
-    static func sameSwapStart(_ a: PoolState?, _ b: PoolState?) -> Bool {
-        switch (a?.body, b?.body) {
-        case (.concentrated(let x)?, .concentrated(let y)?):
-            return x.sqrtPriceX96 == y.sqrtPriceX96 && x.liquidity == y.liquidity && x.feePips == y.feePips && x.feeProtocol == y.feeProtocol
-        case (.constantProduct(let x)?, .constantProduct(let y)?):
-            return x.reserve0 == y.reserve0 && x.reserve1 == y.reserve1 && a?.feePPM == b?.feePPM
-        default:
-            return false
-        }
+    /// active liquidity and the fee (a pair: its reserves and fee). Where it
+    /// does not, the recorded swap cannot reproduce (it is re-run straight
+    /// away); where it does, it may (it does unless the price walks into a
+    /// range the pools differ in).
+    static func sameSwapStart(_ a: AuditFold, _ b: AuditFold) -> Bool {
+        guard let start = a.swapStart else { return false }
+        return start == b.swapStart
     }
 
     /// After the last recorded fact: the at-block additions up to its block, and the checks that every placement and removal met its mark.
@@ -430,7 +428,7 @@ public struct Backtest: Sendable {
         switch mode {
         case .pricePath:
             // To the price it ended at, with whatever input that takes.
-            guard let price = Self.sqrtPrice(changedFold.audit.pool), let target = swap.sqrtPriceX96After else {
+            guard let price = changedFold.audit.swapStart?.price, let target = swap.sqrtPriceX96After else {
                 throw BacktestError("swap \(recorded.id ?? "#\(folded)") carries no sqrt_price_x96_after: price-path needs the price it ended at")
             }
             // Already there (or past it): the recorded trade has nothing left to do here.
@@ -468,7 +466,7 @@ public struct Backtest: Sendable {
             do throws(V3MathError) { both = try trace.exactOutputAlsoReproduces(feePips: v3.feePips) } catch {
                 throw BacktestError("swap \(recorded.id ?? "#\(folded)"): \(error.detail)")
             }
-            if both { ambiguous.append(recorded.id ?? "#\(folded)") }
+            if both { noteAmbiguous(recorded.id ?? "#\(folded)") }
             return SignedAmount(amountIn)
         case .upToLimit?, nil:
             // It stopped at its price limit, having taken less than offered; its input then is what is known.
@@ -545,5 +543,42 @@ extension Backtest {
             outcome.added = addedKeys.compactMap { key in audit.positions.first { $0.position.key == key } }
         }
         return outcome
+    }
+}
+
+/// What a backtest reads of a pool before each fact, read in place (a copy of
+/// the pool, large as its state is, would cost more than the fact's fold).
+extension AuditFold {
+    /// Where a swap starts: a concentrated pool's price, active liquidity,
+    /// fee and protocol fee; a pair's reserves and fee.
+    struct SwapStart: Equatable {
+        var price: UInt256
+        var reserve1 = UInt256.zero
+        var liquidity: UInt128 = 0
+        var fee: UInt32
+        var feeProtocol: UInt8 = 0
+    }
+
+    var swapStart: SwapStart? {
+        switch pool?.body {
+        case .concentrated(let v3)?:
+            return SwapStart(price: v3.sqrtPriceX96, liquidity: v3.liquidity, fee: v3.feePips, feeProtocol: v3.feeProtocol)
+        case .constantProduct(let pair)?:
+            return SwapStart(price: pair.reserve0, reserve1: pair.reserve1, fee: pool!.header.feePPM)
+        case nil:
+            return nil
+        }
+    }
+
+    /// For a constant-product pool, what re-deciding `body` there needs of it (nil for another model).
+    func pairBefore(_ body: FactBody) -> Backtest.PairBefore? {
+        guard case .constantProduct(let pair)? = pool?.body else { return nil }
+        let held: UInt256
+        switch body {
+        case .liquidityRemoved(let f): held = pair.shares(of: f.provider)
+        case .sharesTransferred(let f): held = pair.shares(of: f.from)
+        default: held = .zero
+        }
+        return Backtest.PairBefore(reserve0: pair.reserve0, reserve1: pair.reserve1, feePPM: pool!.header.feePPM, held: held)
     }
 }

@@ -22,18 +22,6 @@ extension Backtest {
         var feePPM: UInt32
         /// The shares the withdrawing provider, or the transfer's sender, held.
         var held: UInt256
-
-        init?(_ body: FactBody, _ pool: PoolState?) {
-            guard let pool, case .constantProduct(let pair) = pool.body else { return nil }
-            reserve0 = pair.reserve0
-            reserve1 = pair.reserve1
-            feePPM = pool.feePPM
-            switch body {
-            case .liquidityRemoved(let f): held = pair.shares(of: f.provider)
-            case .sharesTransferred(let f): held = pair.shares(of: f.from)
-            default: held = .zero
-            }
-        }
     }
 
     /// A recorded fact of a constant-product pool refused in the changed pool (`refusal`), folded as the command it stands for.
@@ -83,9 +71,26 @@ extension Backtest {
             throw BacktestError("swap \(name) pays \(in0 ? "both tokens" : "no token") in: it has no one order to re-run")
         }
         let zeroForOne = in0
-        let (tokenIn, tokenOut) = zeroForOne ? (state.token0, state.token1) : (state.token1, state.token0)
         let amountIn = zeroForOne ? swap.amount0In : swap.amount1In, amountOut = zeroForOne ? swap.amount1Out : swap.amount0Out
-        let command: CommandBody
+        /// The router's swap of `input` in, or of `output` out, as a fact (the fold checks it as any).
+        func swapFact(input: UInt256?, output: UInt256?) throws(BacktestError) -> Fact {
+            let paid: (UInt256, UInt256)
+            do throws(PairRule) {
+                let (reserveIn, reserveOut) = zeroForOne ? (pair.reserve0, pair.reserve1) : (pair.reserve1, pair.reserve0)
+                if let input {
+                    paid = (input, try ConstantProduct.amountOut(amountIn: input, reserveIn: reserveIn, reserveOut: reserveOut, feePPM: state.feePPM))
+                } else {
+                    paid = (try ConstantProduct.amountIn(amountOut: output!, reserveIn: reserveIn, reserveOut: reserveOut, feePPM: state.feePPM), output!)
+                }
+            } catch {
+                throw BacktestError("swap \(name) re-run in the changed pool (\(mode.rawValue)): \(error)")
+            }
+            let body = zeroForOne
+                ? Swap(pool: pool, trader: swap.trader, amount0In: paid.0, amount1Out: paid.1)
+                : Swap(pool: pool, trader: swap.trader, amount1In: paid.0, amount0Out: paid.1)
+            return Fact(.swap(body), id: recorded.id, time: recorded.time, block: recorded.block)
+        }
+        let fact: Fact
         switch mode {
         case .pricePath:
             // The ratio the recorded swap left, in the swap's direction.
@@ -97,7 +102,7 @@ extension Backtest {
                 skipped += 1
                 return
             }
-            command = .swapExactIn(SwapExactIn(pool: pool, trader: swap.trader, tokenIn: tokenIn, amountIn: input))
+            fact = try swapFact(input: input, output: nil)
         case .exactInput:
             let (reserveIn, reserveOut) = zeroForOne ? (before.reserve0, before.reserve1) : (before.reserve1, before.reserve0)
             // Which order reproduces the recorded swap in the recorded pool (a form the router refuses there is not it).
@@ -108,15 +113,15 @@ extension Backtest {
             do throws(PairRule) {
                 byOutput = try ConstantProduct.amountIn(amountOut: amountOut, reserveIn: reserveIn, reserveOut: reserveOut, feePPM: before.feePPM) == amountIn
             } catch {}
-            if byInput && byOutput { ambiguous.append(name) }
-            command = byOutput && !byInput
-                ? .swapExactOut(SwapExactOut(pool: pool, trader: swap.trader, tokenOut: tokenOut, amountOut: amountOut))
-                : .swapExactIn(SwapExactIn(pool: pool, trader: swap.trader, tokenIn: tokenIn, amountIn: amountIn))
+            if byInput && byOutput { noteAmbiguous(name) }
+            fact = byOutput && !byInput ? try swapFact(input: nil, output: amountOut) : try swapFact(input: amountIn, output: nil)
         case .proRata:
             preconditionFailure("pro-rata leaves the recorded pool as it was")
         }
         repriced += 1
-        try foldDecided(recorded, command)
+        do throws(Rejection) { try changedFold.fold(fact) } catch {
+            throw BacktestError("swap \(name) re-run in the changed pool is refused: \(error)")
+        }
     }
 
     /// The most input (exact input, the router's output for it) that leaves
@@ -143,16 +148,50 @@ extension Backtest {
             return !o1 && !o2 && left >= right
         }
         guard holds(.zero), holds(.one) else { return nil }
-        // Where the continuous curve meets the ratio: g a^2 + x (1 + g) a + x^2 - x y tIn / tOut = 0, g the fee complement.
-        let x = Double(reserveIn), y = Double(reserveOut), ratio = Double(targetIn) / Double(targetOut)
+        // Where the continuous curve meets the ratio, g the fee complement:
+        // g a^2 + x (1 + g) a + x^2 - x y tIn / tOut = 0; then one Newton step
+        // on the exact residual. Floats only say where to look.
+        let x = Double(reserveIn), y = Double(reserveOut), tIn = Double(targetIn), tOut = Double(targetOut)
         let g = Double(1_000_000 - feePPM) / 1_000_000
-        let root = ((x * (1 - g)) * (x * (1 - g)) + 4 * g * x * y * ratio).squareRoot()
+        let root = ((x * (1 - g)) * (x * (1 - g)) + 4 * g * x * y * (tIn / tOut)).squareRoot()
         let estimate = (root - x * (1 + g)) / (2 * g)
-        var guess = UInt256.one
-        if estimate.isFinite, estimate > 1, estimate < Double(most) { guess = UInt256(UInt128(estimate)) }
-        // Gallop from the estimate to a bracket (good, bad), then halve it.
+        /// floor(value) as an integer, clamped to [0, most].
+        func integer(_ value: Double) -> UInt256 {
+            guard value.isFinite, value >= 1 else { return .zero }
+            guard value < Double(most) else { return most }
+            // Two words (the standard library's Double to UInt128 is generic, and slow here).
+            let high = (value / 0x1p64).rounded(.down)
+            return UInt256(high: 0, low: UInt128(UInt64(high)) << 64 | UInt128(UInt64(value - high * 0x1p64)))
+        }
+        var guess = max(.one, integer(estimate))
+        // The estimate is a double, a few units in its last place off: one
+        // Newton step from it, its residual exact and its correction (small)
+        // added to the integer, lands within a unit of output of the boundary.
+        if guess < most {
+            do throws(PairRule) {
+                let paid = try ConstantProduct.amountOut(amountIn: guess, reserveIn: reserveIn, reserveOut: reserveOut, feePPM: feePPM)
+                let (left, o1) = (reserveOut - paid).multipliedReportingOverflow(by: targetIn)
+                let (right, o2) = (reserveIn + guess).multipliedReportingOverflow(by: targetOut)
+                if !o1 && !o2 {
+                    let scaled = x + g * Double(guess)
+                    let slope = tIn * g * y * x / (scaled * scaled) + tOut
+                    if left >= right {
+                        let step = integer(Double(left - right) / slope)
+                        guess = most - guess > step ? guess + step : most
+                    } else {
+                        let step = integer(Double(right - left) / slope)
+                        guess = guess > step ? guess - step : .one
+                    }
+                }
+            } catch {
+                // Past what the pair pays out: the search below starts from the estimate as it is.
+            }
+        }
+        // A unit more of output moves the residual as tIn / tOut units of input do: the window to search.
+        let window = integer(min(max(tIn / tOut, 1), 1e30)) + 8
+        // Gallop from the guess to a bracket (good, bad), then halve it.
         var good: UInt256, bad: UInt256
-        var step = max(UInt256.one, guess >> 40)
+        var step = window
         if holds(guess) {
             good = guess
             while true {
