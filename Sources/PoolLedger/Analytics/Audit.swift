@@ -149,7 +149,7 @@ public struct AuditFold: Sendable {
             }
         }
         // A constant-product swap, in place as the ledger folds it (it moves no shares: nothing for the book).
-        if case .swap(let swap) = fact.body, pool != nil, try Ledger.foldPairSwap(swap, time: fact.time, seq: seq, into: &pool!) {
+        if case .swap(let swap) = fact.body, case .some = pool, try Ledger.foldPairSwap(swap, time: fact.time, seq: seq, into: &pool!) {
             return
         }
         let next = try Ledger.folded(fact, into: pool, seq: seq)

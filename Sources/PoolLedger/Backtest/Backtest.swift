@@ -546,39 +546,44 @@ extension Backtest {
     }
 }
 
-/// What a backtest reads of a pool before each fact, read in place (a copy of
-/// the pool, large as its state is, would cost more than the fact's fold).
+/// What a backtest reads of a pool before each fact, read in place through
+/// optional chaining (a copy of the pool, large as its state is, costs more
+/// than the fact's fold).
 extension AuditFold {
-    /// Where a swap starts: a concentrated pool's price, active liquidity,
-    /// fee and protocol fee; a pair's reserves and fee.
-    struct SwapStart: Equatable {
-        var price: UInt256
-        var reserve1 = UInt256.zero
-        var liquidity: UInt128 = 0
-        var fee: UInt32
-        var feeProtocol: UInt8 = 0
-    }
+    var swapStart: SwapStart? { pool?.body.swapStart(feePPM: pool!.header.feePPM) }
 
-    var swapStart: SwapStart? {
-        switch pool?.body {
-        case .concentrated(let v3)?:
+    /// For a constant-product pool, what re-deciding `body` there needs of it (nil for another model).
+    func pairBefore(_ body: FactBody) -> Backtest.PairBefore? { pool?.body.pairBefore(body, feePPM: pool!.header.feePPM) ?? nil }
+}
+
+/// Where a swap starts: a concentrated pool's price, active liquidity, fee
+/// and protocol fee; a pair's reserves and fee.
+struct SwapStart: Equatable {
+    var price: UInt256
+    var reserve1 = UInt256.zero
+    var liquidity: UInt128 = 0
+    var fee: UInt32
+    var feeProtocol: UInt8 = 0
+}
+
+extension PoolBody {
+    func swapStart(feePPM: UInt32) -> SwapStart {
+        switch self {
+        case .concentrated(let v3):
             return SwapStart(price: v3.sqrtPriceX96, liquidity: v3.liquidity, fee: v3.feePips, feeProtocol: v3.feeProtocol)
-        case .constantProduct(let pair)?:
-            return SwapStart(price: pair.reserve0, reserve1: pair.reserve1, fee: pool!.header.feePPM)
-        case nil:
-            return nil
+        case .constantProduct(let pair):
+            return SwapStart(price: pair.reserve0, reserve1: pair.reserve1, fee: feePPM)
         }
     }
 
-    /// For a constant-product pool, what re-deciding `body` there needs of it (nil for another model).
-    func pairBefore(_ body: FactBody) -> Backtest.PairBefore? {
-        guard case .constantProduct(let pair)? = pool?.body else { return nil }
+    func pairBefore(_ body: FactBody, feePPM: UInt32) -> Backtest.PairBefore? {
+        guard case .constantProduct(let pair) = self else { return nil }
         let held: UInt256
         switch body {
         case .liquidityRemoved(let f): held = pair.shares(of: f.provider)
         case .sharesTransferred(let f): held = pair.shares(of: f.from)
         default: held = .zero
         }
-        return Backtest.PairBefore(reserve0: pair.reserve0, reserve1: pair.reserve1, feePPM: pool!.header.feePPM, held: held)
+        return Backtest.PairBefore(reserve0: pair.reserve0, reserve1: pair.reserve1, feePPM: feePPM, held: held)
     }
 }

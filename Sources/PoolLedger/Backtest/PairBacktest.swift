@@ -147,7 +147,8 @@ extension Backtest {
             let (right, o2) = (reserveIn + a).multipliedReportingOverflow(by: targetOut)
             return !o1 && !o2 && left >= right
         }
-        guard holds(.zero), holds(.one) else { return nil }
+        // Already at the ratio, or past it: nothing to trade.
+        guard holds(.zero) else { return nil }
         // Where the continuous curve meets the ratio, g the fee complement:
         // g a^2 + x (1 + g) a + x^2 - x y tIn / tOut = 0; then one Newton step
         // on the exact residual. Floats only say where to look.
@@ -187,11 +188,10 @@ extension Backtest {
                 // Past what the pair pays out: the search below starts from the estimate as it is.
             }
         }
-        // A unit more of output moves the residual as tIn / tOut units of input do: the window to search.
-        let window = integer(min(max(tIn / tOut, 1), 1e30)) + 8
-        // Gallop from the guess to a bracket (good, bad), then halve it.
+        // From the guess (within a unit or two of the boundary but where a unit
+        // of output is worth many of input), gallop to a bracket (good, bad)...
         var good: UInt256, bad: UInt256
-        var step = window
+        var step = UInt256.one
         if holds(guess) {
             good = guess
             while true {
@@ -204,16 +204,18 @@ extension Backtest {
         } else {
             bad = guess
             while true {
-                let next = bad > step ? bad - step : .one
+                let next = bad > step ? bad - step : .zero
                 if holds(next) { good = next; break }
                 bad = next
                 step = step << 1
             }
         }
+        // ... then halve it.
         while bad - good > 1 {
             let middle = good + (bad - good) / 2
             if holds(middle) { good = middle } else { bad = middle }
         }
-        return good
+        // Not even one unit keeps the ratio: nothing to trade.
+        return good.isZero ? nil : good
     }
 }
