@@ -142,33 +142,99 @@ struct BacktestCommand: ParsableCommand {
         }
         for (removal, facts) in zip(backtest.removals, backtest.removedFacts) { text += "  left out \(removal): \(facts) facts\n" }
         let unit = valuation.map { $0.numeraire ?? "(numéraire)" } ?? ""
+        func figures(_ figures: PositionFigures?, fees: SignedAmount, rangeKind: Bool) -> String {
+            guard let figures else { return "" }
+            // By time where the facts carry it, else by blocks.
+            var line: String
+            if figures.heldSeconds > 0 || figures.heldBlocks == 0 {
+                line = "    held \(duration(figures.heldSeconds))"
+                if rangeKind { line += ", in range \(share(figures.inRangeSeconds, of: figures.heldSeconds))" }
+            } else {
+                line = "    held \(figures.heldBlocks) blocks"
+                if rangeKind { line += ", in range \(share(figures.inRangeBlocks, of: figures.heldBlocks))" }
+            }
+            line += ", capital \(value(figures.capital)), fee APR \(figures.feeAPR(fees: fees).map { $0.roundedString(decimals: 6, places: 2) + " %" } ?? "n/a (no capital or no time held)")"
+            line += ", worst drawdown against HODL \(value(figures.maxDrawdown)) (\(figures.samples) samples)\n"
+            return line
+        }
         for provider in outcome.addedProviders {
             text += "\n  added \(provider.provider)  shares \(provider.shares)  (values in \(unit))\n"
             text += "    value \(value(provider.value))  hodl \(value(provider.hodlValue))  il \(signed(provider.ilValue))  fees \(signed(provider.feeValue))  net \(signed(provider.netValue))  \(provider.profitable ? "profitable" : "not profitable")\n"
+            text += figures(backtest.changedFigures[.provider(provider.provider)], fees: provider.feeValue, rangeKind: false)
+            if let recorded = outcome.baselineProviders.first(where: { $0.provider == provider.provider }) {
+                text += "    recorded: value \(value(recorded.value))  hodl \(value(recorded.hodlValue))  fees \(signed(recorded.feeValue))  net \(signed(recorded.netValue))\n"
+                text += "  " + figures(backtest.baselineFigures[.provider(provider.provider)], fees: recorded.feeValue, rangeKind: false)
+            }
         }
         for position in outcome.added {
             let key = position.position.key
             text += "\n  added \(key.owner) ticks \(key.tickLower)...\(key.tickUpper)  liquidity \(position.liquidity)  \(position.inRange ? "in range" : "out of range")  (values in \(unit))\n"
             text += "    value \(value(position.value))  hodl \(value(position.hodlValue))  il \(signed(position.ilValue))  fees \(signed(SignedAmount(position.feeValue)))  net \(signed(position.netValue))  \(position.profitable ? "profitable" : "not profitable")\n"
+            text += figures(backtest.changedFigures[.range(key)], fees: SignedAmount(position.feeValue), rangeKind: true)
+            if let recorded = outcome.baselineAdded.first(where: { $0.position.key == key }) {
+                text += "    recorded: value \(value(recorded.value))  hodl \(value(recorded.hodlValue))  fees \(signed(SignedAmount(recorded.feeValue)))  net \(signed(recorded.netValue))\n"
+                text += "  " + figures(backtest.baselineFigures[.range(key)], fees: SignedAmount(recorded.feeValue), rangeKind: true)
+            }
         }
         return text
     }
 
+    /// Seconds as days and hours.
+    static func duration(_ seconds: UInt64) -> String {
+        "\(seconds / 86_400) d \(seconds % 86_400 / 3_600) h"
+    }
+
+    /// `part` of `whole` as a percent with two places.
+    static func share(_ part: UInt64, of whole: UInt64) -> String {
+        guard whole > 0 else { return "n/a" }
+        let hundredths = UInt64((UInt128(part) * 10_000 / UInt128(whole)))
+        return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100) %"
+    }
+
+    /// A position's figures as JSON: seconds, and values in the audit's value units.
+    static func figuresJSON(_ figures: PositionFigures?, fees: SignedAmount, decimals: Int) -> JSON {
+        let figures = figures ?? PositionFigures()
+        return .object([
+            ("held_seconds", .number(String(figures.heldSeconds))),
+            ("in_range_seconds", .number(String(figures.inRangeSeconds))),
+            ("held_blocks", .number(String(figures.heldBlocks))),
+            ("in_range_blocks", .number(String(figures.inRangeBlocks))),
+            ("capital", .string(figures.capital.decimalString(decimals: decimals))),
+            // Percent, six places.
+            ("fee_apr_pct", figures.feeAPR(fees: fees).map { .string($0.decimalString(decimals: 6)) } ?? .null),
+            ("max_drawdown", .string(figures.maxDrawdown.decimalString(decimals: decimals))),
+            ("drawdown_samples", .number(String(figures.samples))),
+        ])
+    }
+
     static func json(_ outcome: Backtest.Outcome, _ backtest: Backtest) -> JSON {
         let pool = outcome.changed
-        // The added positions (or providers) as `audit --json` writes them.
-        var rows = JSON.array([])
-        if var audit = outcome.audit {
-            audit.positions = outcome.added
-            audit.nfts = []
-            if case .object(let members) = AuditJSON.encode(audit, history: false), let positions = members.first(where: { $0.key == "positions" })?.value {
-                rows = positions
+        // The added positions (or providers) as `audit --json` writes them, each with its figures.
+        let decimals = (outcome.audit?.valuation ?? outcome.pairAudit?.valuation)?.decimals ?? 0
+        func rows(recorded: Bool) -> JSON {
+            var rows: [JSON] = []
+            let figures = recorded ? backtest.baselineFigures : backtest.changedFigures
+            if var audit = recorded ? outcome.baselineAudit : outcome.audit {
+                let positions = recorded ? outcome.baselineAdded : outcome.added
+                audit.positions = positions
+                audit.nfts = []
+                if case .object(let members) = AuditJSON.encode(audit, history: false), case .array(let encoded)? = members.first(where: { $0.key == "positions" })?.value {
+                    for (row, position) in zip(encoded, positions) {
+                        guard case .object(let fields) = row else { continue }
+                        rows.append(.object(fields + [("figures", figuresJSON(figures[.range(position.position.key)], fees: SignedAmount(position.feeValue), decimals: decimals))]))
+                    }
+                }
+            } else if var audit = recorded ? outcome.baselinePairAudit : outcome.pairAudit {
+                let providers = recorded ? outcome.baselineProviders : outcome.addedProviders
+                audit.providers = providers
+                if case .object(let members) = AuditJSON.encode(audit, history: false), case .array(let encoded)? = members.first(where: { $0.key == "providers" })?.value {
+                    for (row, provider) in zip(encoded, providers) {
+                        guard case .object(let fields) = row else { continue }
+                        rows.append(.object(fields + [("figures", figuresJSON(figures[.provider(provider.provider)], fees: provider.feeValue, decimals: decimals))]))
+                    }
+                }
             }
-        } else if var audit = outcome.pairAudit {
-            audit.providers = outcome.addedProviders
-            if case .object(let members) = AuditJSON.encode(audit, history: false), let providers = members.first(where: { $0.key == "providers" })?.value {
-                rows = providers
-            }
+            return .array(rows)
         }
         return .object([
             ("pool", .string(outcome.changed.pool)),
@@ -185,7 +251,9 @@ struct BacktestCommand: ParsableCommand {
             // The first `Backtest.ambiguousListed` of them.
             ("ambiguous_swaps", .array(backtest.ambiguous.map(JSON.string))),
             ("removed", .array(zip(backtest.removals, backtest.removedFacts).map { .object([("spec", .string($0.0.description)), ("facts", .number(String($0.1)))]) })),
-            ("added", rows),
+            ("added", rows(recorded: false)),
+            // The same positions in the recorded history (those it has), with their figures.
+            ("baseline", rows(recorded: true)),
         ])
     }
 }

@@ -26,6 +26,7 @@ import TestSupport
         let pool = facts[0].pool
         let keys = mintedPositions(facts)
         #expect(keys.count >= 2)
+        var heldSomewhere = 0, partlyInRange = 0
         for key in keys {
             var backtest = Backtest(pool: pool, mode: mode, additions: placedBack(key, in: facts), removals: [.range(key)])
             for fact in facts { try backtest.feed(fact) }
@@ -37,7 +38,34 @@ import TestSupport
             let added = try #require(outcome.added.first)
             #expect(added == recorded, "\(key)")
             #expect(backtest.removedFacts[0] > 0)
+            // Along the history too: blocks held and in range, capital, drawdown.
+            let figures = try #require(backtest.changedFigures[.range(key)])
+            #expect(figures == backtest.baselineFigures[.range(key)], "\(key)")
+            // Blocks held and in range, counted here from the facts alone: the
+            // position's liquidity from its mints and burns, the tick from the
+            // pool's opening price and each swap's tick after.
+            var tick = try TickMath.tick(atSqrtRatio: try #require({ if case .poolCreated(let c) = facts[0].body { c.sqrtPriceX96 } else { nil } }()))
+            var liquidity = UInt256.zero, last: UInt64?, held: UInt64 = 0, inRange: UInt64 = 0
+            for fact in facts {
+                if let block = fact.block {
+                    if let last, block > last, !liquidity.isZero {
+                        held += block - last
+                        if key.tickLower <= tick && tick < key.tickUpper { inRange += block - last }
+                    }
+                    last = block
+                }
+                switch fact.body {
+                case .swap(let swap): tick = try #require(swap.tickAfter)
+                case .positionMinted(let f) where f.key == key: liquidity += f.liquidity
+                case .positionBurned(let f) where f.key == key: liquidity -= f.liquidity
+                default: break
+                }
+            }
+            #expect(figures.heldBlocks == held && figures.inRangeBlocks == inRange, "\(key): \(figures.heldBlocks)/\(held), \(figures.inRangeBlocks)/\(inRange)")
+            if held > 0 { heldSomewhere += 1 }
+            if inRange > 0 && inRange < held { partlyInRange += 1 }
         }
+        #expect(heldSomewhere >= 2 && partlyInRange >= 1, "\(heldSomewhere) held, \(partlyInRange) partly in range")
     }
 
     /// A position taken out and not put back: the recorded swaps are re-run
@@ -128,7 +156,12 @@ import TestSupport
     /// the volume; price-path the prices, and the fee lowers what the input
     /// buys, so the volume adapts too).
     @Test func feeTiersMoveFeesTheirWay() throws {
-        let facts = try Self.facts("Events/uniswap-v3-weth-ens.jsonl")
+        // Times from the blocks (13 s each), so that the fee APR has a holding time.
+        let facts = try Self.facts("Events/uniswap-v3-weth-ens.jsonl").map { fact in
+            var fact = fact
+            fact.time = 1_636_000_000 + 13 * ((fact.block ?? 13_578_816) - 13_578_816)
+            return fact
+        }
         let pool = facts[0].pool
         let mint = Command(.mintPosition(MintPosition(pool: pool, owner: "me", tickLower: 55_020, tickUpper: 61_020, liquidity: UInt256.powerOfTen(19)!)))
         for mode in [Backtest.Mode.pricePath, .exactInput] {
@@ -146,6 +179,15 @@ import TestSupport
             #expect(high.changed.feePPM == 10_000 && low.changed.feePPM == 500)
             let fees = [low, recorded, high].map { $0.added[0].lifetimeFees1 }
             #expect(fees[0] < fees[1] && fees[1] < fees[2], "\(mode): \(fees)")
+            // The fee APR: fees over the same capital for the same time, so in the fee's direction too.
+            let aprs = try [(500, low), (nil, recorded), (10_000, high)].map { (fee: UInt32?, outcome: Backtest.Outcome) in
+                let (backtest, _) = try run(fee)
+                let figures = try #require(backtest.changedFigures[.range(outcome.added[0].position.key)])
+                #expect(figures.heldSeconds > 0 && !figures.capital.isZero)
+                return try #require(figures.feeAPR(fees: SignedAmount(outcome.added[0].feeValue)))
+            }
+            #expect(aprs[0] < aprs[1] && aprs[1] < aprs[2], "\(mode): \(aprs)")
+            #expect(own.changedFigures == (try run(nil)).0.changedFigures, "\(mode)")
         }
         var proRata = Backtest(pool: pool, mode: .proRata, additions: [], removals: [], feePPM: 500)
         #expect(throws: BacktestError.self) { try proRata.feed(facts[0]) }

@@ -46,6 +46,8 @@ import TestSupport
                 let recorded = try #require(outcome.baselinePairAudit?.providers.first { $0.provider == provider })
                 let added = try #require(outcome.addedProviders.first { $0.provider == provider })
                 #expect(added == recorded, "seed \(seed) \(provider)")
+                #expect(backtest.changedFigures[.provider(provider)] == backtest.baselineFigures[.provider(provider)], "seed \(seed) \(provider)")
+                #expect(backtest.changedFigures[.provider(provider)]?.capital.isZero == false, "seed \(seed) \(provider)")
                 checked += 1
                 if additions.contains(where: { if case .removeLiquidity = $0.command.body { true } else { false } }) { withWithdrawals += 1 }
             }

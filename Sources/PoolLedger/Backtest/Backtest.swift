@@ -167,6 +167,12 @@ public struct Backtest: Sendable {
     public private(set) var addedProviders: [String] = []
 
     public let removals: [Removal]
+    /// The positions the additions are about, followed along the history in both histories (`PositionFigures`).
+    public let tracked: [TrackedPosition]
+    public internal(set) var changedFigures: [TrackedPosition: PositionFigures] = [:]
+    public internal(set) var baselineFigures: [TrackedPosition: PositionFigures] = [:]
+    var lastTime: UInt64?
+    var lastFigureBlock: UInt64?
     var proRata = ProRataBook()
     var afterID: [String: [Addition]] = [:]
     /// At-block additions in placement order (block, then file order), applied from the front.
@@ -188,6 +194,11 @@ public struct Backtest: Sendable {
         // entries and remember no fact ids (the recorded history's are its own).
         self.changedFold = History(pool: pool)
         self.baseline = History(pool: pool)
+        var tracked: [TrackedPosition] = []
+        for addition in additions {
+            if let position = TrackedPosition(addition.command.body), !tracked.contains(position) { tracked.append(position) }
+        }
+        self.tracked = tracked
         var blocks: [Addition] = []
         for addition in additions {
             switch addition.place {
@@ -219,6 +230,7 @@ public struct Backtest: Sendable {
         if mode == .proRata, case .poolCreated(let created) = recorded.body, created.model != .concentrated {
             throw BacktestError("pro-rata backtests concentrated pools; \(quoted(pool)) is \(created.model.displayName), whose providers earn by their shares: use price-path or exact-input")
         }
+        accrue(time: recorded.time, block: recorded.block)
         let removal = removals.firstIndex { $0.matches(recorded.body) }
         if let removal { removedFacts[removal] += 1 }
         if mode == .proRata {
@@ -255,11 +267,17 @@ public struct Backtest: Sendable {
                 pairBefore = baseline.audit.pairBefore(recorded.body)
             }
             try foldBaseline(recorded, trace: &trace)
-            if removal == nil { try foldChanged(recorded, sameStart: sameStart, trace: trace, pairBefore: pairBefore) }
+            if removal == nil {
+                try foldChanged(recorded, sameStart: sameStart, trace: trace, pairBefore: pairBefore)
+                if !tracked.isEmpty { noteDeposit(recorded.body, changedSide: true) }
+            }
         }
+        if !tracked.isEmpty { noteDeposit(recorded.body, changedSide: false) }
         if let id = recorded.id, let placed = afterID.removeValue(forKey: id) {
             for addition in placed { try apply(addition, time: recorded.time, block: recorded.block) }
         }
+        // Sampled after the additions placed here: both histories at the same point.
+        if !tracked.isEmpty && folded % Self.sampleEvery == 0 { try sampleNet() }
     }
 
     mutating func foldBaseline(_ recorded: Fact, trace: inout ConcentratedPool.SwapTrace?) throws(BacktestError) {
@@ -293,6 +311,7 @@ public struct Backtest: Sendable {
             throw BacktestError("--remove \(removal): no recorded fact of pool \(quoted(pool)) belongs to it")
         }
         guard changed[pool] != nil else { throw BacktestError("the history holds no pool \(quoted(pool))") }
+        try sampleNet()
     }
 
     // MARK: the changed history
@@ -313,8 +332,23 @@ public struct Backtest: Sendable {
             guard case .concentrated(let v3)? = baseline[pool]?.body else {
                 throw BacktestError("line \(addition.line): pro-rata backtests concentrated pools")
             }
+            let key = TrackedPosition(command.body)
+            func deposited() -> (UInt256, UInt256) {
+                guard case .range(let k)? = key, let history = proRata.positions[k]?.history else { return (.zero, .zero) }
+                return (history.deposited0, history.deposited1)
+            }
+            let before = deposited()
             do throws(Rejection) { try proRata.apply(command, pool: v3, seq: baseline.seq) } catch {
                 throw BacktestError("line \(addition.line): \(error)")
+            }
+            let after = deposited()
+            // The shadow's deposit, valued at the recorded pool's price.
+            if let key, after != before, let state = baseline[pool], let valuation = Valuation.poolPrice(state) {
+                do throws(AuditError) {
+                    changedFigures[key, default: .init()].capital += try valuation.value(after.0 - before.0, after.1 - before.1)
+                } catch {
+                    // Past 2^256 value units: token amounts only.
+                }
             }
             for key in proRata.order where !addedKeys.contains(key) { addedKeys.append(key) }
             return
@@ -324,6 +358,7 @@ public struct Backtest: Sendable {
             throw BacktestError("line \(addition.line): \(error)")
         }
         for fact in facts {
+            noteDeposit(fact.body, changedSide: true)
             if let key = Self.key(of: fact.body), !addedKeys.contains(key) { addedKeys.append(key) }
             for provider in Self.providers(of: fact.body) where !addedProviders.contains(provider) { addedProviders.append(provider) }
         }
@@ -496,6 +531,9 @@ extension Backtest {
         public var added: [RangePositionAudit] = []
         public var audit: ConcentratedPoolAudit?
         public var baselineAudit: ConcentratedPoolAudit?
+        /// The recorded history's rows of the same positions (those it has).
+        public var baselineAdded: [RangePositionAudit] = []
+        public var baselineProviders: [ProviderAudit] = []
         /// Constant-product pools: the added providers' rows, and both audits.
         public var addedProviders: [ProviderAudit] = []
         public var pairAudit: PoolAudit?
@@ -524,6 +562,7 @@ extension Backtest {
             outcome.pairAudit = audit
             outcome.baselinePairAudit = try audited(baseline.audit)
             outcome.addedProviders = addedProviders.compactMap { provider in audit?.providers.first { $0.provider == provider } }
+            outcome.baselineProviders = addedProviders.compactMap { provider in outcome.baselinePairAudit?.providers.first { $0.provider == provider } }
             return outcome
         }
         func audited(_ fold: AuditFold) throws(AuditError) -> ConcentratedPoolAudit? {
@@ -542,6 +581,7 @@ extension Backtest {
         } else {
             outcome.added = addedKeys.compactMap { key in audit.positions.first { $0.position.key == key } }
         }
+        outcome.baselineAdded = outcome.added.compactMap { row in outcome.baselineAudit?.positions.first { $0.position.key == row.position.key } }
         return outcome
     }
 }

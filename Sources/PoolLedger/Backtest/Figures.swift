@@ -1,0 +1,197 @@
+import PoolMath
+
+/// A position a backtest follows: a V3 range position or a V2 provider.
+public enum TrackedPosition: Hashable, Sendable, CustomStringConvertible {
+    case range(ConcentratedPool.PositionKey)
+    case provider(String)
+
+    /// The position a command is about (nil for one that is about none: a swap).
+    init?(_ body: CommandBody) {
+        switch body {
+        case .mintPosition(let c): self = .range(.init(owner: c.owner, tickLower: c.tickLower, tickUpper: c.tickUpper))
+        case .burnPosition(let c): self = .range(.init(owner: c.owner, tickLower: c.tickLower, tickUpper: c.tickUpper))
+        case .collect(let c): self = .range(.init(owner: c.owner, tickLower: c.tickLower, tickUpper: c.tickUpper))
+        case .addLiquidity(let c): self = .provider(c.provider)
+        case .removeLiquidity(let c): self = .provider(c.provider)
+        case .transferShares(let c): self = .provider(c.from)
+        default: return nil
+        }
+    }
+
+    /// The deposit `body` makes into this position, if it is one.
+    func deposit(_ body: FactBody) -> (UInt256, UInt256)? {
+        // By the fact's kind first (most facts are swaps, no deposit at all).
+        switch body {
+        case .positionMinted(let f):
+            guard case .range(let key) = self, f.key == key else { return nil }
+            return (f.amount0, f.amount1)
+        case .liquidityAdded(let f):
+            guard case .provider(let provider) = self, f.provider == provider else { return nil }
+            return (f.amount0, f.amount1)
+        default:
+            return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .range(let key): "\(key.owner):\(key.tickLower):\(key.tickUpper)"
+        case .provider(let provider): provider
+        }
+    }
+}
+
+/// A followed position's figures along the history: how long it held
+/// liquidity and (V3) how long its range held the price, by the facts'
+/// times and by their blocks; the capital it put in, each deposit valued at the pool's price
+/// then; and the worst fall of its net value against HODL from an earlier
+/// peak, sampled every `Backtest.sampleEvery` recorded facts and at the end.
+public struct PositionFigures: Sendable, Equatable {
+    public var heldSeconds: UInt64 = 0
+    public var inRangeSeconds: UInt64 = 0
+    /// The same by block numbers (histories whose facts carry blocks, not times).
+    public var heldBlocks: UInt64 = 0
+    public var inRangeBlocks: UInt64 = 0
+    /// Value units (the audit's).
+    public var capital: UInt256 = .zero
+    public var maxDrawdown: UInt256 = .zero
+    public var samples = 0
+    var peak: SignedAmount?
+
+    public init() {}
+
+    /// Seconds in a year of 365 days, the APR's year.
+    public static let year: UInt64 = 365 * 86_400
+
+    /// Fees over capital per year held, in millionths of a percent (nil
+    /// without capital or time held): `fees * 10^8 * year / (capital * held)`.
+    public func feeAPR(fees: SignedAmount) -> SignedAmount? {
+        guard !capital.isZero, heldSeconds > 0 else { return nil }
+        let (scaled, overflow) = fees.magnitude.multipliedReportingOverflow(by: UInt256(100_000_000) * UInt256(Self.year))
+        let (denominator, overflow2) = capital.multipliedReportingOverflow(by: UInt256(heldSeconds))
+        guard !overflow, !overflow2 else { return nil }
+        return SignedAmount(scaled / denominator, negative: fees.isNegative)
+    }
+
+    mutating func sample(net: SignedAmount) {
+        samples += 1
+        guard let high = peak, !(net > high) else {
+            peak = net
+            return
+        }
+        let fall = (high - net).magnitude
+        if fall > maxDrawdown { maxDrawdown = fall }
+    }
+}
+
+extension Backtest {
+    /// Recorded facts between two samples of the followed positions' net value.
+    public static let sampleEvery = 256
+
+    /// Before a recorded fact: the time (and the blocks) since the last one,
+    /// to each followed position that held liquidity (and held the price in
+    /// its range) over it. Facts without a time (or block) count none.
+    mutating func accrue(time: UInt64?, block: UInt64?) {
+        let seconds = time.flatMap { t in lastTime.map { t > $0 ? t - $0 : 0 } } ?? 0
+        let blocks = block.flatMap { b in lastFigureBlock.map { b > $0 ? b - $0 : 0 } } ?? 0
+        if let time { lastTime = time }
+        if let block { lastFigureBlock = block }
+        guard seconds > 0 || blocks > 0, !tracked.isEmpty else { return }
+        func add(_ figures: inout PositionFigures, held: Bool, inRange: Bool) {
+            if held { figures.heldSeconds += seconds; figures.heldBlocks += blocks }
+            if inRange { figures.inRangeSeconds += seconds; figures.inRangeBlocks += blocks }
+        }
+        for position in tracked {
+            if let (held, inRange) = holding(position, changedSide: true) { add(&changedFigures[position, default: .init()], held: held, inRange: inRange) }
+            if let (held, inRange) = holding(position, changedSide: false) { add(&baselineFigures[position, default: .init()], held: held, inRange: inRange) }
+        }
+    }
+
+    /// Whether `position` holds liquidity, and whether its range holds the price, in one history.
+    func holding(_ position: TrackedPosition, changedSide: Bool) -> (Bool, Bool)? {
+        if changedSide && mode == .proRata, case .range(let key) = position {
+            guard let liquidity = proRata.positions[key]?.liquidity, liquidity > 0 else { return (false, false) }
+            guard let tick = baseline.audit.pool?.body.currentTick else { return nil }
+            return (true, key.tickLower <= tick && tick < key.tickUpper)
+        }
+        // Read in place, each history by name (a copy of either fold would copy its pool).
+        return changedSide ? changedFold.audit.pool?.body.holding(position) : baseline.audit.pool?.body.holding(position)
+    }
+
+    /// A deposit folded into one history: its capital, valued at the pool's price after it.
+    mutating func noteDeposit(_ body: FactBody, changedSide: Bool) {
+        switch body {
+        case .positionMinted, .liquidityAdded: break
+        default: return
+        }
+        for position in tracked {
+            guard let (amount0, amount1) = position.deposit(body) else { continue }
+            let pool = changedSide ? changedFold.audit.pool : baseline.audit.pool
+            guard let pool, let valuation = Valuation.poolPrice(pool) else { continue }
+            do throws(AuditError) {
+                let value = try valuation.value(amount0, amount1)
+                if changedSide { changedFigures[position, default: .init()].capital += value } else { baselineFigures[position, default: .init()].capital += value }
+            } catch {
+                // A value past 2^256 units: the pool's figures are token amounts only, its capital too.
+            }
+        }
+    }
+
+    /// Each followed position's net value against HODL now, in both histories (for the drawdown).
+    mutating func sampleNet() throws(BacktestError) {
+        guard !tracked.isEmpty else { return }
+        do throws(AuditError) {
+            for (position, net) in try nets(changedSide: true) { changedFigures[position, default: .init()].sample(net: net) }
+            for (position, net) in try nets(changedSide: false) { baselineFigures[position, default: .init()].sample(net: net) }
+        } catch {
+            throw BacktestError("valuing the followed positions: \(error)")
+        }
+    }
+
+    func nets(changedSide: Bool) throws(AuditError) -> [(TrackedPosition, SignedAmount)] {
+        let fold = changedSide && mode != .proRata ? changedFold.audit : baseline.audit
+        guard let pool = fold.pool, let valuation = Valuation.poolPrice(pool) else { return [] }
+        var nets: [(TrackedPosition, SignedAmount)] = []
+        switch pool.body {
+        case .concentrated(let v3):
+            if changedSide && mode == .proRata {
+                for row in try proRata.rows(pool: v3, valuation: valuation) { nets.append((.range(row.position.key), row.netValue)) }
+                return nets
+            }
+            for position in tracked {
+                guard case .range(let key) = position, let history = fold.rangeBook.positions[key] else { continue }
+                let row = try ConcentratedPoolAudit.row(history, v3.positions[key] ?? .init(), v3: v3, valuation: valuation)
+                nets.append((position, row.netValue))
+            }
+        case .constantProduct(let pair):
+            for position in tracked {
+                guard case .provider(let provider) = position, fold.book[provider] != nil else { continue }
+                nets.append((position, try PoolAudit.audit(provider, pair: pair, book: fold.book, valuation: valuation).netValue))
+            }
+        }
+        return nets
+    }
+}
+
+extension PoolBody {
+    var currentTick: Int32? {
+        guard case .concentrated(let v3) = self else { return nil }
+        return v3.tick
+    }
+
+    /// Whether `position` holds liquidity here, and (V3) whether its range holds the price.
+    func holding(_ position: TrackedPosition) -> (Bool, Bool) {
+        // By the position's kind first: a tuple of the two would copy the pool.
+        switch position {
+        case .range(let key):
+            guard case .concentrated(let v3) = self else { return (false, false) }
+            let held = (v3.positions[key]?.liquidity ?? 0) > 0
+            return (held, held && key.tickLower <= v3.tick && v3.tick < key.tickUpper)
+        case .provider(let provider):
+            guard case .constantProduct(let pair) = self else { return (false, false) }
+            // A constant-product position is in range at every price.
+            let held = !pair.shares(of: provider).isZero
+            return (held, held)
+        }
+    }
+}
