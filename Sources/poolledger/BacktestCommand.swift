@@ -35,8 +35,23 @@ struct BacktestCommand: ParsableCommand {
             price.
 
             --fee-ppm F runs the same order flow at fee tier F (the pool's tick spacing kept), in \
-            price-path or exact-input: each swap then re-runs in that mode's way. (Strategies, grids \
-            and gas are the next steps of this command.)
+            price-path or exact-input: each swap then re-runs in that mode's way.
+
+            Constant-product (V2) pools: --remove PROVIDER; price-path re-runs a swap as the most \
+            exact input that does not carry the reserves' ratio past the recorded one; others' \
+            deposits re-run as the pair's mint of the same amounts, withdrawals and transfers as the \
+            same fraction of what the provider holds. Pro-rata takes V3 pools only.
+
+            --strategy recenter --width W --capital AMOUNT_TOKEN (V3, price-path or exact-input): a \
+            range of W ticks centred on the price, opened once the pool has liquidity in range and \
+            moved when the price leaves it (burned, collected, swapped toward the new range's ratio, \
+            minted with what that allows), starting with the capital (such as 10WETH). hold (the \
+            default) is the --add file as given.
+
+            For each position the additions (or the strategy) are about, and for the same positions \
+            in the recorded history: time and blocks held and in range, capital (deposits valued at \
+            the price then), fee APR over the time held, and the worst drawdown of net value against \
+            HODL (sampled every 256 facts). (Grids and gas are the next steps of this command.)
             """)
 
     @Option(help: "The pool.") var pool: String
@@ -45,6 +60,9 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A recorded position to leave out (repeatable).", valueName: "OWNER:TICK_LOWER:TICK_UPPER")) var remove: [String] = []
     @Option(help: "price-path, exact-input or pro-rata.") var mode: String = "price-path"
     @Option(help: ArgumentHelp("Run the same order flow at this fee tier (ppm; V3 pips): price-path and exact-input.", valueName: "F")) var feePpm: UInt32?
+    @Option(help: "hold (the --add file as given) or recenter.") var strategy: String = "hold"
+    @Option(help: ArgumentHelp("recenter: the range's width in ticks (snapped to the tick spacing).", valueName: "TICKS")) var width: Int32?
+    @Option(help: ArgumentHelp("recenter: what it starts with, an amount and a token of the pool (10WETH).", valueName: "AMOUNT_TOKEN")) var capital: String?
     @Flag(help: "Print the result as JSON (exact decimal strings).") var json = false
     @OptionGroup var database: DatabaseOptions
 
@@ -52,7 +70,16 @@ struct BacktestCommand: ParsableCommand {
         guard Backtest.Mode(rawValue: mode) != nil else {
             throw ValidationError("--mode \(mode): this backtest runs \(Backtest.Mode.allCases.map(\.rawValue).joined(separator: ", ")) so far")
         }
-        guard add != nil || !remove.isEmpty || feePpm != nil else { throw ValidationError("give --add FILE, --remove SPEC or --fee-ppm F") }
+        switch strategy {
+        case "hold":
+            guard width == nil, capital == nil else { throw ValidationError("--width and --capital go with --strategy recenter") }
+            guard add != nil || !remove.isEmpty || feePpm != nil else { throw ValidationError("give --add FILE, --remove SPEC, --fee-ppm F or --strategy recenter") }
+        case "recenter":
+            guard let width, width > 0 else { throw ValidationError("--strategy recenter needs --width TICKS (above 0)") }
+            guard capital != nil else { throw ValidationError("--strategy recenter needs --capital AMOUNT_TOKEN, such as 10WETH") }
+        default:
+            throw ValidationError("--strategy \(strategy): hold or recenter")
+        }
         if let feePpm { guard feePpm < 1_000_000 else { throw ValidationError("--fee-ppm must be below 1000000") } }
     }
 
@@ -62,7 +89,8 @@ struct BacktestCommand: ParsableCommand {
         do throws(BacktestError) {
             for spec in remove { removals.append(try Backtest.Removal(spec)) }
         } catch { throw Failure(message: error.message) }
-        var backtest = Backtest(pool: pool, mode: Backtest.Mode(rawValue: mode)!, additions: additions, removals: removals, feePPM: feePpm)
+        let chosen: (any Strategy)? = strategy == "recenter" ? Recenter(pool: pool, width: width!, capital: capital!) : nil
+        var backtest = Backtest(pool: pool, mode: Backtest.Mode(rawValue: mode)!, additions: additions, removals: removals, feePPM: feePpm, strategy: chosen)
         var count = 0
         func feed(_ fact: Fact) throws {
             count += 1
@@ -141,6 +169,10 @@ struct BacktestCommand: ParsableCommand {
             text += "  ambiguous: \(backtest.ambiguousCount) re-run swaps reproduce as exact input and as exact output; run as exact input: \(backtest.ambiguous.prefix(5).joined(separator: ", "))\(backtest.ambiguousCount > 5 ? ", ..." : "")\n"
         }
         for (removal, facts) in zip(backtest.removals, backtest.removedFacts) { text += "  left out \(removal): \(facts) facts\n" }
+        if let recenter = backtest.strategy as? Recenter {
+            let token0 = recenter.idle0.decimalString(decimals: Int(pool.decimals0)), token1 = recenter.idle1.decimalString(decimals: Int(pool.decimals1))
+            text += "  recenter width \(recenter.width): \(recenter.moves) moves, \(backtest.addedKeys.count) ranges; idle \(token0) \(pool.token0), \(token1) \(pool.token1)\n"
+        }
         let unit = valuation.map { $0.numeraire ?? "(numéraire)" } ?? ""
         func figures(_ figures: PositionFigures?, fees: SignedAmount, rangeKind: Bool) -> String {
             guard let figures else { return "" }

@@ -168,7 +168,9 @@ public struct Backtest: Sendable {
 
     public let removals: [Removal]
     /// The positions the additions are about, followed along the history in both histories (`PositionFigures`).
-    public let tracked: [TrackedPosition]
+    public internal(set) var tracked: [TrackedPosition]
+    /// What decides further commands after each recorded fact (none: `hold`, the additions as given).
+    public internal(set) var strategy: (any Strategy)?
     public internal(set) var changedFigures: [TrackedPosition: PositionFigures] = [:]
     public internal(set) var baselineFigures: [TrackedPosition: PositionFigures] = [:]
     var lastTime: UInt64?
@@ -184,8 +186,9 @@ public struct Backtest: Sendable {
     public let feePPM: UInt32?
 
     /// `feePPM`: the same order flow at another fee tier (its swaps then re-run in the mode's way).
-    public init(pool: String, mode: Mode = .pricePath, additions: [Addition], removals: [Removal], feePPM: UInt32? = nil) {
+    public init(pool: String, mode: Mode = .pricePath, additions: [Addition], removals: [Removal], feePPM: UInt32? = nil, strategy: (any Strategy)? = nil) {
         self.pool = pool
+        self.strategy = strategy
         self.mode = mode
         self.feePPM = feePPM
         self.removals = removals
@@ -276,8 +279,33 @@ public struct Backtest: Sendable {
         if let id = recorded.id, let placed = afterID.removeValue(forKey: id) {
             for addition in placed { try apply(addition, time: recorded.time, block: recorded.block) }
         }
+        if strategy != nil { try runStrategy(after: recorded) }
         // Sampled after the additions placed here: both histories at the same point.
         if !tracked.isEmpty && folded % Self.sampleEvery == 0 { try sampleNet() }
+    }
+
+    /// The strategy's commands after `recorded`, each decided and folded in the changed pool before it is asked again.
+    mutating func runStrategy(after recorded: Fact) throws(BacktestError) {
+        guard mode != .proRata else { throw BacktestError("a strategy trades in the pool: it takes price-path or exact-input, not pro-rata") }
+        // Enough for any move (burn, collect, swap, mint), so a strategy that never says nil cannot hang the run.
+        for _ in 0..<16 {
+            // The pool handed over and let go before the command folds (a live copy would make the fold copy its tables).
+            guard let command = try changedFold.audit.pool.map({ (state: PoolState) throws(BacktestError) -> Command? in try strategy!.next(after: recorded, pool: state) }) ?? nil else { return }
+            var placed = command
+            if placed.time == nil { placed.time = recorded.time }
+            if placed.block == nil { placed.block = recorded.block }
+            let facts: [Fact]
+            do throws(Rejection) { facts = try changedFold.execute(placed) } catch {
+                throw BacktestError("the strategy's \(command.body.commandName) after fact \(recorded.id ?? "#\(folded)"): \(error)")
+            }
+            strategy!.decided(facts)
+            if let position = TrackedPosition(command.body), !tracked.contains(position) { tracked.append(position) }
+            for fact in facts {
+                noteDeposit(fact.body, changedSide: true)
+                if let key = Self.key(of: fact.body), !addedKeys.contains(key) { addedKeys.append(key) }
+            }
+        }
+        throw BacktestError("the strategy asked for more than 16 commands after fact \(recorded.id ?? "#\(folded)")")
     }
 
     mutating func foldBaseline(_ recorded: Fact, trace: inout ConcentratedPool.SwapTrace?) throws(BacktestError) {
