@@ -63,6 +63,8 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: "hold (the --add file as given) or recenter.") var strategy: String = "hold"
     @Option(help: ArgumentHelp("recenter: the range's width in ticks (snapped to the tick spacing).", valueName: "TICKS")) var width: Int32?
     @Option(help: ArgumentHelp("recenter: what it starts with, an amount and a token of the pool (10WETH).", valueName: "AMOUNT_TOKEN")) var capital: String?
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Variants, one per combination: NAME=V1,V2,... for mode, fee-ppm, width (recenter).", valueName: "NAME=VALUES"))
+    var grid: [String] = []
     @Flag(help: "Print the result as JSON (exact decimal strings).") var json = false
     @OptionGroup var database: DatabaseOptions
 
@@ -73,9 +75,9 @@ struct BacktestCommand: ParsableCommand {
         switch strategy {
         case "hold":
             guard width == nil, capital == nil else { throw ValidationError("--width and --capital go with --strategy recenter") }
-            guard add != nil || !remove.isEmpty || feePpm != nil else { throw ValidationError("give --add FILE, --remove SPEC, --fee-ppm F or --strategy recenter") }
+            guard add != nil || !remove.isEmpty || feePpm != nil || !grid.isEmpty else { throw ValidationError("give --add FILE, --remove SPEC, --fee-ppm F, --grid or --strategy recenter") }
         case "recenter":
-            guard let width, width > 0 else { throw ValidationError("--strategy recenter needs --width TICKS (above 0)") }
+            guard grid.contains(where: { $0.hasPrefix("width=") }) || (width ?? 0) > 0 else { throw ValidationError("--strategy recenter needs --width TICKS (above 0), or a --grid of widths") }
             guard capital != nil else { throw ValidationError("--strategy recenter needs --capital AMOUNT_TOKEN, such as 10WETH") }
         default:
             throw ValidationError("--strategy \(strategy): hold or recenter")
@@ -83,7 +85,28 @@ struct BacktestCommand: ParsableCommand {
         if let feePpm { guard feePpm < 1_000_000 else { throw ValidationError("--fee-ppm must be below 1000000") } }
     }
 
+    /// The grid's axes, each checked.
+    func axes() throws -> [(name: String, values: [String])] {
+        try grid.map { spec in
+            let parts = spec.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, !parts[1].isEmpty else { throw ValidationError("--grid \(spec): expected NAME=V1,V2,... (mode, fee-ppm, width)") }
+            let name = String(parts[0]), values = parts[1].split(separator: ",").map(String.init)
+            for value in values {
+                switch name {
+                case "mode": guard Backtest.Mode(rawValue: value) != nil else { throw ValidationError("--grid mode=\(value): price-path, exact-input or pro-rata") }
+                case "fee-ppm": guard let fee = UInt32(value), fee < 1_000_000 else { throw ValidationError("--grid fee-ppm=\(value): a fee below 1000000 ppm") }
+                case "width":
+                    guard strategy == "recenter" else { throw ValidationError("--grid width=...: the width of --strategy recenter") }
+                    guard let width = Int32(value), width > 0 else { throw ValidationError("--grid width=\(value): a number of ticks above 0") }
+                default: throw ValidationError("--grid \(name): the grid varies mode, fee-ppm and width")
+                }
+            }
+            return (name, values)
+        }
+    }
+
     func run() throws {
+        if !grid.isEmpty { return try runGrid() }
         let additions = try add.map(Self.additions) ?? []
         var removals: [Backtest.Removal] = []
         do throws(BacktestError) {
@@ -115,6 +138,85 @@ struct BacktestCommand: ParsableCommand {
         do throws(BacktestError) { try backtest.finish() } catch { throw Failure(message: error.message) }
         let outcome = try backtest.outcome()
         Terminal.output(json ? Self.json(outcome, backtest).pretty + "\n" : Self.text(outcome, backtest))
+    }
+
+    /// One backtest per combination of the grid, as many at once as the machine has cores; one table.
+    func runGrid() throws {
+        let axes = try axes()
+        let additions = try add.map(Self.additions) ?? []
+        var removals: [Backtest.Removal] = []
+        do throws(BacktestError) {
+            for spec in remove { removals.append(try Backtest.Removal(spec)) }
+        } catch { throw Failure(message: error.message) }
+        let combinations = BacktestGrid.combinations(axes)
+        let variants = combinations.map { combination in
+            func value(_ name: String) -> String? { combination.first { $0.name == name }?.value }
+            let chosen: (any Strategy)? = strategy == "recenter" ? Recenter(pool: pool, width: value("width").flatMap { Int32($0) } ?? width!, capital: capital!) : nil
+            return Backtest(pool: pool, mode: Backtest.Mode(rawValue: value("mode") ?? mode)!, additions: additions, removals: removals,
+                            feePPM: value("fee-ppm").flatMap { UInt32($0) } ?? feePpm, strategy: chosen)
+        }
+        Terminal.progress("backtest \(pool): \(variants.count) variants")
+        let results: [Backtest]
+        do {
+            let history = history, database = database, pool = pool
+            results = try BacktestGrid.run(variants) { feed in
+                if let history {
+                    var lines = try Terminal.lines(history)
+                    while let (line, number) = try lines.next() {
+                        if JSONLines.isBlank(line) { continue }
+                        let entry: ContractCodec.Entry
+                        do throws(Rejection) { entry = try ContractCodec.decodeLine(line) } catch { throw LocatedRejection(.line(number), error) }
+                        guard case .fact(let fact) = entry else { throw Failure(message: "line \(number) of \(history): a command; the history is recorded facts") }
+                        try feed(fact)
+                    }
+                } else {
+                    // Each variant its own connection: readers of one SQLite file run side by side.
+                    try database.open().forEachFact(pool: pool) { _, fact in try feed(fact) }
+                }
+            }
+        } catch let error as BacktestError {
+            throw Failure(message: error.message)
+        }
+        Terminal.endProgress()
+        let outcomes = try results.map { try $0.outcome() }
+        if json {
+            let rows: [JSON] = zip(combinations, zip(results, outcomes)).map { combination, run in
+                guard case .object(let members) = Self.json(run.1, run.0) else { return .null }
+                return .object([("variant", .object(combination.map { ($0.name, JSON.string($0.value)) }))] + members)
+            }
+            Terminal.output(JSON.object([("pool", .string(pool)), ("variants", .array(rows))]).pretty + "\n")
+            return
+        }
+        Terminal.output(Self.table(combinations, outcomes))
+    }
+
+    /// One line per variant: its settings, and the added positions' values summed.
+    static func table(_ combinations: [[(name: String, value: String)]], _ outcomes: [Backtest.Outcome]) -> String {
+        let first = outcomes[0]
+        let valuation = first.audit?.valuation ?? first.pairAudit?.valuation
+        let decimals = valuation?.decimals ?? 0
+        func value(_ amount: SignedAmount) -> String { amount.roundedString(decimals: decimals, places: 6) }
+        var text = "backtest grid of \(first.changed.pool): \(outcomes.count) variants (values in \(valuation.map { $0.numeraire ?? "(numéraire)" } ?? "token units"), summed over the added positions)\n"
+        let names = combinations[0].map(\.name)
+        let header = names + ["value", "hodl", "fees", "net", "state_hash"]
+        var rows: [[String]] = [header]
+        for (combination, outcome) in zip(combinations, outcomes) {
+            var total = (value: SignedAmount.zero, hodl: SignedAmount.zero, fees: SignedAmount.zero, net: SignedAmount.zero)
+            for row in outcome.added {
+                total.value = total.value + SignedAmount(row.value); total.hodl = total.hodl + SignedAmount(row.hodlValue)
+                total.fees = total.fees + SignedAmount(row.feeValue); total.net = total.net + row.netValue
+            }
+            for row in outcome.addedProviders {
+                total.value = total.value + SignedAmount(row.value); total.hodl = total.hodl + SignedAmount(row.hodlValue)
+                total.fees = total.fees + row.feeValue; total.net = total.net + row.netValue
+            }
+            rows.append(combination.map(\.value) + [value(total.value), value(total.hodl), value(total.fees), value(total.net), String(outcome.changedHash.prefix(16))])
+        }
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max()! }
+        for row in rows {
+            text += "  " + row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ") + "\n"
+        }
+        return text
     }
 
     /// The additions file: each line a command with its placement.

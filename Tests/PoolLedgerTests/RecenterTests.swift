@@ -119,3 +119,30 @@ import TestSupport
         #expect(throws: BacktestError.self) { for fact in facts { try proRata.feed(fact) } }
     }
 }
+
+/// A grid of variants run at once gives, variant by variant, what each gives run alone.
+@Suite struct BacktestGridTests {
+    @Test func variantsAtOnceGiveWhatEachGivesAlone() throws {
+        let facts = try RecenterTests.history(seed: 2)
+        let mint = Command(.mintPosition(MintPosition(pool: "p", owner: "me", tickLower: -600, tickUpper: 600, liquidity: UInt256.powerOfTen(20)!)))
+        var variants: [Backtest] = []
+        for combination in BacktestGrid.combinations([("fee-ppm", ["500", "3000", "10000"]), ("width", ["0", "600", "1200"])]) {
+            let fee = UInt32(combination[0].value)!, width = Int32(combination[1].value)!
+            let strategy: (any Strategy)? = width == 0 ? nil : Recenter(pool: "p", width: width, capital: "5A")
+            let additions = width == 0 ? [Backtest.Addition(place: .after("g4"), command: mint, line: 1)] : []
+            variants.append(Backtest(pool: "p", mode: fee == 500 ? .exactInput : .pricePath, additions: additions, removals: [], feePPM: fee, strategy: strategy))
+        }
+        #expect(variants.count == 9)
+        let together = try BacktestGrid.run(variants) { feed in for fact in facts { try feed(fact) } }
+        for (variant, run) in zip(variants, together) {
+            var alone = variant
+            for fact in facts { try alone.feed(fact) }
+            try alone.finish()
+            let (a, b) = (try alone.outcome(), try run.outcome())
+            #expect(a.changedHash == b.changedHash && a.added == b.added && alone.changedFigures == run.changedFigures)
+            #expect(!a.added.isEmpty)
+        }
+        // The variants differ from one another: the grid is not one run repeated.
+        #expect(Set(try together.map { try $0.outcome().changedHash }).count == 9)
+    }
+}
