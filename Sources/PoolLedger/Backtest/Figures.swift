@@ -137,37 +137,40 @@ extension Backtest {
         }
     }
 
-    /// Each followed position's net value against HODL now, in both histories (for the drawdown).
+    /// Each followed position's net value against HODL now, in both histories
+    /// (for the drawdown). A pool whose price puts a value past 2^256 units is
+    /// audited in token amounts only: its positions are not sampled then.
     mutating func sampleNet() throws(BacktestError) {
         guard !tracked.isEmpty else { return }
-        do throws(AuditError) {
-            for (position, net) in try nets(changedSide: true) { changedFigures[position, default: .init()].sample(net: net) }
-            for (position, net) in try nets(changedSide: false) { baselineFigures[position, default: .init()].sample(net: net) }
-        } catch {
-            throw BacktestError("valuing the followed positions: \(error)")
-        }
+        for (position, net) in nets(changedSide: true) { changedFigures[position, default: .init()].sample(net: net) }
+        for (position, net) in nets(changedSide: false) { baselineFigures[position, default: .init()].sample(net: net) }
     }
 
-    func nets(changedSide: Bool) throws(AuditError) -> [(TrackedPosition, SignedAmount)] {
+    func nets(changedSide: Bool) -> [(TrackedPosition, SignedAmount)] {
         let fold = changedSide && mode != .proRata ? changedFold.audit : baseline.audit
         guard let pool = fold.pool, let valuation = Valuation.poolPrice(pool) else { return [] }
         var nets: [(TrackedPosition, SignedAmount)] = []
-        switch pool.body {
-        case .concentrated(let v3):
-            if changedSide && mode == .proRata {
-                for row in try proRata.rows(pool: v3, valuation: valuation) { nets.append((.range(row.position.key), row.netValue)) }
-                return nets
+        do throws(AuditError) {
+            switch pool.body {
+            case .concentrated(let v3):
+                if changedSide && mode == .proRata {
+                    for row in try proRata.rows(pool: v3, valuation: valuation) { nets.append((.range(row.position.key), row.netValue)) }
+                    return nets
+                }
+                for position in tracked {
+                    guard case .range(let key) = position, let history = fold.rangeBook.positions[key] else { continue }
+                    let row = try ConcentratedPoolAudit.row(history, v3.positions[key] ?? .init(), v3: v3, valuation: valuation)
+                    nets.append((position, row.netValue))
+                }
+            case .constantProduct(let pair):
+                for position in tracked {
+                    guard case .provider(let provider) = position, fold.book[provider] != nil else { continue }
+                    nets.append((position, try PoolAudit.audit(provider, pair: pair, book: fold.book, valuation: valuation).netValue))
+                }
             }
-            for position in tracked {
-                guard case .range(let key) = position, let history = fold.rangeBook.positions[key] else { continue }
-                let row = try ConcentratedPoolAudit.row(history, v3.positions[key] ?? .init(), v3: v3, valuation: valuation)
-                nets.append((position, row.netValue))
-            }
-        case .constantProduct(let pair):
-            for position in tracked {
-                guard case .provider(let provider) = position, fold.book[provider] != nil else { continue }
-                nets.append((position, try PoolAudit.audit(provider, pair: pair, book: fold.book, valuation: valuation).netValue))
-            }
+        } catch {
+            // Past 2^256 value units at this price: no sample here (the audit falls back to token amounts).
+            return []
         }
         return nets
     }
