@@ -58,7 +58,7 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Recorded facts (JSON Lines) instead of the ledger's.", valueName: "FILE")) var history: String?
     @Option(help: ArgumentHelp("Commands to add, each with \"at_block\" or \"after\" (JSON Lines).", valueName: "FILE")) var add: String?
     @Option(help: ArgumentHelp("A recorded position to leave out (repeatable).", valueName: "OWNER:TICK_LOWER:TICK_UPPER")) var remove: [String] = []
-    @Option(help: "price-path, exact-input or pro-rata.") var mode: String = "price-path"
+    @Option(help: "all (the three side by side, with their spread), price-path, exact-input or pro-rata.") var mode: String = "all"
     @Option(help: ArgumentHelp("Run the same order flow at this fee tier (ppm; V3 pips): price-path and exact-input.", valueName: "F")) var feePpm: UInt32?
     @Option(help: "hold (the --add file as given) or recenter.") var strategy: String = "hold"
     @Option(help: ArgumentHelp("recenter: the range's width in ticks (snapped to the tick spacing).", valueName: "TICKS")) var width: Int32?
@@ -69,8 +69,8 @@ struct BacktestCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        guard Backtest.Mode(rawValue: mode) != nil else {
-            throw ValidationError("--mode \(mode): this backtest runs \(Backtest.Mode.allCases.map(\.rawValue).joined(separator: ", ")) so far")
+        guard mode == "all" || Backtest.Mode(rawValue: mode) != nil else {
+            throw ValidationError("--mode \(mode): all, or one of \(Backtest.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         switch strategy {
         case "hold":
@@ -106,7 +106,7 @@ struct BacktestCommand: ParsableCommand {
     }
 
     func run() throws {
-        if !grid.isEmpty { return try runGrid() }
+        if !grid.isEmpty || mode == "all" { return try runGrid() }
         let additions = try add.map(Self.additions) ?? []
         var removals: [Backtest.Removal] = []
         do throws(BacktestError) {
@@ -142,7 +142,24 @@ struct BacktestCommand: ParsableCommand {
 
     /// One backtest per combination of the grid, as many at once as the machine has cores; one table.
     func runGrid() throws {
-        let axes = try axes()
+        var axes = try axes()
+        var allModes = false
+        if mode == "all" && !axes.contains(where: { $0.name == "mode" }) {
+            // Pro-rata leaves the recorded pool as it was: no other fee tier, no strategy trading in it.
+            let proRata = feePpm == nil && strategy == "hold" && !axes.contains { $0.name == "fee-ppm" }
+            axes.insert(("mode", ["price-path", "exact-input"] + (proRata ? ["pro-rata"] : [])), at: 0)
+            allModes = true
+        }
+        do {
+            try runGrid(axes, allModes: allModes)
+        } catch let failure as Failure where allModes && failure.message.contains("pro-rata backtests concentrated pools") {
+            // A constant-product pool: its providers earn by their shares, and the two modes that re-run swaps are all there is.
+            axes[0].values.removeAll { $0 == "pro-rata" }
+            try runGrid(axes, allModes: true)
+        }
+    }
+
+    func runGrid(_ axes: [(name: String, values: [String])], allModes: Bool) throws {
         let additions = try add.map(Self.additions) ?? []
         var removals: [Backtest.Removal] = []
         do throws(BacktestError) {
@@ -187,7 +204,41 @@ struct BacktestCommand: ParsableCommand {
             Terminal.output(JSON.object([("pool", .string(pool)), ("variants", .array(rows))]).pretty + "\n")
             return
         }
-        Terminal.output(Self.table(combinations, outcomes))
+        var text = Self.table(combinations, outcomes)
+        if allModes { text += Self.spread(combinations, outcomes) }
+        Terminal.output(text)
+    }
+
+    /// For the modes side by side: each added position's fees and net in every mode, and their spread (most less least).
+    static func spread(_ combinations: [[(name: String, value: String)]], _ outcomes: [Backtest.Outcome]) -> String {
+        let decimals = (outcomes[0].audit?.valuation ?? outcomes[0].pairAudit?.valuation)?.decimals ?? 0
+        func value(_ amount: SignedAmount) -> String { amount.roundedString(decimals: decimals, places: 6) }
+        var text = ""
+        // Positions by name, each mode's (fees, net).
+        var names: [String] = []
+        var figures: [String: [(SignedAmount, SignedAmount)]] = [:]
+        for outcome in outcomes {
+            for row in outcome.added {
+                let name = "\(row.position.key.owner) \(row.position.key.tickLower)...\(row.position.key.tickUpper)"
+                if figures[name] == nil { names.append(name) }
+                figures[name, default: []].append((SignedAmount(row.feeValue), row.netValue))
+            }
+            for row in outcome.addedProviders {
+                if figures[row.provider] == nil { names.append(row.provider) }
+                figures[row.provider, default: []].append((row.feeValue, row.netValue))
+            }
+        }
+        let modes = combinations.map { $0.first { $0.name == "mode" }?.value ?? "" }
+        for name in names {
+            let rows = figures[name]!
+            guard rows.count == modes.count else { continue }
+            let fees = rows.map(\.0), nets = rows.map(\.1)
+            func most(_ values: [SignedAmount]) -> SignedAmount { values.dropFirst().reduce(values[0]) { $1 > $0 ? $1 : $0 } }
+            func least(_ values: [SignedAmount]) -> SignedAmount { values.dropFirst().reduce(values[0]) { $1 > $0 ? $0 : $1 } }
+            text += "  \(name): fees " + zip(modes, fees).map { "\($0) \(value($1))" }.joined(separator: ", ")
+            text += "; spread fees \(value(most(fees) - least(fees))), net \(value(most(nets) - least(nets)))\n"
+        }
+        return text
     }
 
     /// One line per variant: its settings, and the added positions' values summed.

@@ -29,22 +29,22 @@ import Testing
         let database = try Tool.temporaryDirectory().appendingPathComponent("ledger.sqlite").path
         #expect(try Tool.run(["import", Self.history, "--db", database]).status == 0)
         for source in [["--db", database], ["--history", Self.history]] {
-            let run = try Tool.run(["backtest", "--pool", Self.pool, "--add", add, "--remove", "\(Self.manager):58080:64800", "--json"] + source)
+            let run = try Tool.run(["backtest", "--pool", Self.pool, "--add", add, "--remove", "\(Self.manager):58080:64800", "--mode", "price-path", "--json"] + source)
             #expect(run.status == 0, "\(run.stderr)")
             let result = try fields(run.stdout)
             #expect(result["state_hash"] != nil && result["state_hash"] == result["recorded_state_hash"], "\(run.stdout)")
             #expect(result["repriced_swaps"] == .number("0"))
         }
         let state = try Tool.run(["state", Self.pool, "--json", "--db", database])
-        #expect(try fields(state.stdout)["state_hash"] == fields(try Tool.run(["backtest", "--pool", Self.pool, "--add", add, "--remove", "\(Self.manager):58080:64800", "--json", "--db", database]).stdout)["state_hash"])
+        #expect(try fields(state.stdout)["state_hash"] == fields(try Tool.run(["backtest", "--pool", Self.pool, "--add", add, "--remove", "\(Self.manager):58080:64800", "--mode", "price-path", "--json", "--db", database]).stdout)["state_hash"])
     }
 
     @Test func anAddedPositionIsAuditedAndBadInputNamesItsLine() throws {
         let add = try file([#"{"after":"13578816:16","cmd":"mint_position","pool":"uniswap-v3-weth-ens","owner":"me","tick_lower":55020,"tick_upper":61020,"liquidity":"100000000000000000000"}"#])
-        let run = try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add])
+        let run = try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add, "--mode", "price-path"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("added me ticks 55020...61020"), "\(run.stdout)")
-        let json = try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add, "--json"])
+        let json = try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add, "--mode", "price-path", "--json"])
         guard case .array(let added)? = try fields(json.stdout)["added"], case .object(let row)? = added.first else { Issue.record("no added row"); return }
         #expect(row.contains { $0.key == "owner" && $0.value == .string("me") } && row.contains { $0.key == "fee_value" })
 
@@ -65,7 +65,7 @@ import Testing
         #expect(proRataResult["state_hash"] == proRataResult["recorded_state_hash"])
         #expect(try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add, "--mode", "pro-rat"]).status == 2)
         // The same flow at another fee tier, said in the output.
-        let tier = try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add, "--fee-ppm", "10000", "--json"])
+        let tier = try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add, "--fee-ppm", "10000", "--mode", "price-path", "--json"])
         #expect(tier.status == 0, "\(tier.stderr)")
         let tierResult = try fields(tier.stdout)
         #expect(tierResult["fee_ppm"] == .number("10000") && tierResult["recorded_fee_ppm"] == .number("3000"))
@@ -80,6 +80,13 @@ import Testing
             let refused = try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", try file([line])])
             #expect(refused.status == 1 && refused.stderr.contains(message), "\(refused.stderr)")
         }
+        // By default the three modes side by side, with the spread between them.
+        let all = try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add])
+        #expect(all.status == 0, "\(all.stderr)")
+        for word in ["price-path", "exact-input", "pro-rata", "spread fees"] { #expect(all.stdout.contains(word), "\(all.stdout)") }
+        let allJSON = try fields(try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add, "--json"]).stdout)
+        guard case .array(let variants)? = allJSON["variants"] else { Issue.record("no variants"); return }
+        #expect(variants.count == 3)
         let nothing = try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--remove", "nobody:0:60"])
         #expect(nothing.status == 1 && nothing.stderr.contains("--remove nobody:0:60"), "\(nothing.stderr)")
     }
