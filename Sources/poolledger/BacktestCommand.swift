@@ -60,6 +60,9 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A recorded position to leave out (repeatable).", valueName: "OWNER:TICK_LOWER:TICK_UPPER")) var remove: [String] = []
     @Option(help: "all (the three side by side, with their spread), price-path, exact-input or pro-rata.") var mode: String = "all"
     @Option(help: ArgumentHelp("Run the same order flow at this fee tier (ppm; V3 pips): price-path and exact-input.", valueName: "F")) var feePpm: UInt32?
+    @Option(help: ArgumentHelp("V3: run at this tick spacing; every range, recorded or added, is snapped out to it (price-path, exact-input).", valueName: "S")) var tickSpacing: Int32?
+    @Option(help: ArgumentHelp("Gas price for the added commands, in gwei (such as 25.5).", valueName: "GWEI")) var gasPrice: String?
+    @Option(help: ArgumentHelp("Gas prices by block: CSV lines BLOCK,GWEI (each from that block on).", valueName: "FILE")) var gasPrices: String?
     @Option(help: "hold (the --add file as given) or recenter.") var strategy: String = "hold"
     @Option(help: ArgumentHelp("recenter: the range's width in ticks (snapped to the tick spacing).", valueName: "TICKS")) var width: Int32?
     @Option(help: ArgumentHelp("recenter: what it starts with, an amount and a token of the pool (10WETH).", valueName: "AMOUNT_TOKEN")) var capital: String?
@@ -75,7 +78,7 @@ struct BacktestCommand: ParsableCommand {
         switch strategy {
         case "hold":
             guard width == nil, capital == nil else { throw ValidationError("--width and --capital go with --strategy recenter") }
-            guard add != nil || !remove.isEmpty || feePpm != nil || !grid.isEmpty else { throw ValidationError("give --add FILE, --remove SPEC, --fee-ppm F, --grid or --strategy recenter") }
+            guard add != nil || !remove.isEmpty || feePpm != nil || tickSpacing != nil || !grid.isEmpty else { throw ValidationError("give --add FILE, --remove SPEC, --fee-ppm F, --grid or --strategy recenter") }
         case "recenter":
             guard grid.contains(where: { $0.hasPrefix("width=") }) || (width ?? 0) > 0 else { throw ValidationError("--strategy recenter needs --width TICKS (above 0), or a --grid of widths") }
             guard capital != nil else { throw ValidationError("--strategy recenter needs --capital AMOUNT_TOKEN, such as 10WETH") }
@@ -83,6 +86,9 @@ struct BacktestCommand: ParsableCommand {
             throw ValidationError("--strategy \(strategy): hold or recenter")
         }
         if let feePpm { guard feePpm < 1_000_000 else { throw ValidationError("--fee-ppm must be below 1000000") } }
+        if let tickSpacing { guard tickSpacing > 0 && tickSpacing < 16_384 else { throw ValidationError("--tick-spacing must be in 1...16383") } }
+        guard gasPrice == nil || gasPrices == nil else { throw ValidationError("give --gas-price or --gas-prices, not both") }
+        if let gasPrice { guard GasSchedule.wei(gwei: gasPrice) != nil else { throw ValidationError("--gas-price \(gasPrice): a number of gwei, at most 9 decimal places") } }
     }
 
     /// The grid's axes, each checked.
@@ -105,6 +111,16 @@ struct BacktestCommand: ParsableCommand {
         }
     }
 
+    /// The gas schedule the options give (none without a price).
+    func gasSchedule() throws -> GasSchedule? {
+        if let gasPrice { return GasSchedule(prices: [(0, GasSchedule.wei(gwei: gasPrice)!)]) }
+        guard let gasPrices else { return nil }
+        let text = String(decoding: try Terminal.read(gasPrices), as: UTF8.self)
+        do throws(BacktestError) { return GasSchedule(prices: try GasSchedule.prices(csv: text)) } catch {
+            throw Failure(message: "\(gasPrices): \(error.message)")
+        }
+    }
+
     func run() throws {
         if !grid.isEmpty || mode == "all" { return try runGrid() }
         let additions = try add.map(Self.additions) ?? []
@@ -113,7 +129,7 @@ struct BacktestCommand: ParsableCommand {
             for spec in remove { removals.append(try Backtest.Removal(spec)) }
         } catch { throw Failure(message: error.message) }
         let chosen: (any Strategy)? = strategy == "recenter" ? Recenter(pool: pool, width: width!, capital: capital!) : nil
-        var backtest = Backtest(pool: pool, mode: Backtest.Mode(rawValue: mode)!, additions: additions, removals: removals, feePPM: feePpm, strategy: chosen)
+        var backtest = Backtest(pool: pool, mode: Backtest.Mode(rawValue: mode)!, additions: additions, removals: removals, feePPM: feePpm, tickSpacing: tickSpacing, strategy: chosen, gas: try gasSchedule())
         var count = 0
         func feed(_ fact: Fact) throws {
             count += 1
@@ -146,7 +162,7 @@ struct BacktestCommand: ParsableCommand {
         var allModes = false
         if mode == "all" && !axes.contains(where: { $0.name == "mode" }) {
             // Pro-rata leaves the recorded pool as it was: no other fee tier, no strategy trading in it.
-            let proRata = feePpm == nil && strategy == "hold" && !axes.contains { $0.name == "fee-ppm" }
+            let proRata = feePpm == nil && tickSpacing == nil && strategy == "hold" && !axes.contains { $0.name == "fee-ppm" }
             axes.insert(("mode", ["price-path", "exact-input"] + (proRata ? ["pro-rata"] : [])), at: 0)
             allModes = true
         }
@@ -166,11 +182,12 @@ struct BacktestCommand: ParsableCommand {
             for spec in remove { removals.append(try Backtest.Removal(spec)) }
         } catch { throw Failure(message: error.message) }
         let combinations = BacktestGrid.combinations(axes)
+        let gas = try gasSchedule()
         let variants = combinations.map { combination in
             func value(_ name: String) -> String? { combination.first { $0.name == name }?.value }
             let chosen: (any Strategy)? = strategy == "recenter" ? Recenter(pool: pool, width: value("width").flatMap { Int32($0) } ?? width!, capital: capital!) : nil
             return Backtest(pool: pool, mode: Backtest.Mode(rawValue: value("mode") ?? mode)!, additions: additions, removals: removals,
-                            feePPM: value("fee-ppm").flatMap { UInt32($0) } ?? feePpm, strategy: chosen)
+                            feePPM: value("fee-ppm").flatMap { UInt32($0) } ?? feePpm, tickSpacing: tickSpacing, strategy: chosen, gas: gas)
         }
         Terminal.progress("backtest \(pool): \(variants.count) variants")
         let results: [Backtest]
@@ -314,7 +331,11 @@ struct BacktestCommand: ParsableCommand {
         func value(_ amount: UInt256) -> String { SignedAmount(amount).roundedString(decimals: decimals, places: 6) }
         func signed(_ amount: SignedAmount) -> String { (amount.isPositive ? "+" : "") + amount.roundedString(decimals: decimals, places: 6) }
         var text = "backtest of \(pool.pool) (\(pool.token0)/\(pool.token1)), \(backtest.mode.rawValue): \(backtest.folded) recorded facts"
-        text += backtest.feePPM.map { " at fee tier \($0) ppm (recorded: \(outcome.baseline.feePPM))\n" } ?? "\n"
+        text += backtest.feePPM.map { " at fee tier \($0) ppm (recorded: \(outcome.baseline.feePPM))" } ?? ""
+        if let spacing = backtest.tickSpacing, case .concentrated(let recorded) = outcome.baseline.body {
+            text += " at tick spacing \(spacing) (recorded: \(recorded.tickSpacing)); ranges snapped out to it: \(backtest.snappedRecorded) recorded facts, \(backtest.snappedAdded) added commands"
+        }
+        text += "\n"
         text += "  recorded  state_hash \(outcome.baselineHash)\n"
         text += "  changed   state_hash \(outcome.changedHash)\(outcome.changedHash == outcome.baselineHash ? "  (the same)" : "")\n"
         text += "  swaps re-run \(backtest.repriced) (\(backtest.mode == .pricePath ? "to their price" : "as the trader's order")), with nothing to trade \(backtest.skipped); other facts re-decided \(backtest.redecided)\n"
@@ -327,7 +348,7 @@ struct BacktestCommand: ParsableCommand {
             text += "  recenter width \(recenter.width): \(recenter.moves) moves, \(backtest.addedKeys.count) ranges; idle \(token0) \(pool.token0), \(token1) \(pool.token1)\n"
         }
         let unit = valuation.map { $0.numeraire ?? "(numéraire)" } ?? ""
-        func figures(_ figures: PositionFigures?, fees: SignedAmount, rangeKind: Bool) -> String {
+        func figures(_ figures: PositionFigures?, fees: SignedAmount, net: SignedAmount, rangeKind: Bool) -> String {
             guard let figures else { return "" }
             // By time where the facts carry it, else by blocks.
             var line: String
@@ -340,28 +361,54 @@ struct BacktestCommand: ParsableCommand {
             }
             line += ", capital \(value(figures.capital)), fee APR \(figures.feeAPR(fees: fees).map { $0.roundedString(decimals: 6, places: 2) + " %" } ?? "n/a (no capital or no time held)")"
             line += ", worst drawdown against HODL \(value(figures.maxDrawdown)) (\(figures.samples) samples)\n"
+            if backtest.gas != nil {
+                line += "    gas \(figures.gasUnits) units, \(figures.gasWei.decimalString(decimals: 18)) ETH"
+                if let gas = Self.gasValue(figures.gasWei, pool: pool, valuation: valuation) {
+                    line += " (\(value(gas)) \(unit)), net after gas \(signed(net - SignedAmount(gas)))\n"
+                } else {
+                    line += "; net after gas: no ETH in the pool to price it\n"
+                }
+            }
             return line
         }
         for provider in outcome.addedProviders {
             text += "\n  added \(provider.provider)  shares \(provider.shares)  (values in \(unit))\n"
             text += "    value \(value(provider.value))  hodl \(value(provider.hodlValue))  il \(signed(provider.ilValue))  fees \(signed(provider.feeValue))  net \(signed(provider.netValue))  \(provider.profitable ? "profitable" : "not profitable")\n"
-            text += figures(backtest.changedFigures[.provider(provider.provider)], fees: provider.feeValue, rangeKind: false)
+            text += figures(backtest.changedFigures[.provider(provider.provider)], fees: provider.feeValue, net: provider.netValue, rangeKind: false)
             if let recorded = outcome.baselineProviders.first(where: { $0.provider == provider.provider }) {
                 text += "    recorded: value \(value(recorded.value))  hodl \(value(recorded.hodlValue))  fees \(signed(recorded.feeValue))  net \(signed(recorded.netValue))\n"
-                text += "  " + figures(backtest.baselineFigures[.provider(provider.provider)], fees: recorded.feeValue, rangeKind: false)
+                text += "  " + figures(backtest.baselineFigures[.provider(provider.provider)], fees: recorded.feeValue, net: recorded.netValue, rangeKind: false)
             }
         }
         for position in outcome.added {
             let key = position.position.key
             text += "\n  added \(key.owner) ticks \(key.tickLower)...\(key.tickUpper)  liquidity \(position.liquidity)  \(position.inRange ? "in range" : "out of range")  (values in \(unit))\n"
             text += "    value \(value(position.value))  hodl \(value(position.hodlValue))  il \(signed(position.ilValue))  fees \(signed(SignedAmount(position.feeValue)))  net \(signed(position.netValue))  \(position.profitable ? "profitable" : "not profitable")\n"
-            text += figures(backtest.changedFigures[.range(key)], fees: SignedAmount(position.feeValue), rangeKind: true)
+            text += figures(backtest.changedFigures[.range(key)], fees: SignedAmount(position.feeValue), net: position.netValue, rangeKind: true)
             if let recorded = outcome.baselineAdded.first(where: { $0.position.key == key }) {
                 text += "    recorded: value \(value(recorded.value))  hodl \(value(recorded.hodlValue))  fees \(signed(SignedAmount(recorded.feeValue)))  net \(signed(recorded.netValue))\n"
-                text += "  " + figures(backtest.baselineFigures[.range(key)], fees: SignedAmount(recorded.feeValue), rangeKind: true)
+                text += "  " + figures(backtest.baselineFigures[.range(key)], fees: SignedAmount(recorded.feeValue), net: recorded.netValue, rangeKind: true)
             }
         }
         return text
+    }
+
+    /// Gas in wei valued as the pool's WETH (or ETH) token, if it has one (its base units then are wei).
+    static func gasValue(_ wei: UInt256, pool: PoolState, valuation: Valuation?) -> UInt256? {
+        guard let valuation else { return nil }
+        let eth: Set<String> = ["WETH", "ETH"]
+        do throws(AuditError) {
+            if eth.contains(pool.token0.uppercased()) && pool.decimals0 == 18 { return try valuation.value(wei, .zero) }
+            if eth.contains(pool.token1.uppercased()) && pool.decimals1 == 18 { return try valuation.value(.zero, wei) }
+        } catch {
+            return nil
+        }
+        return nil
+    }
+
+    static func spacing(_ pool: PoolState) -> Int32? {
+        guard case .concentrated(let v3) = pool.body else { return nil }
+        return v3.tickSpacing
     }
 
     /// Seconds as days and hours.
@@ -389,6 +436,8 @@ struct BacktestCommand: ParsableCommand {
             ("fee_apr_pct", figures.feeAPR(fees: fees).map { .string($0.decimalString(decimals: 6)) } ?? .null),
             ("max_drawdown", .string(figures.maxDrawdown.decimalString(decimals: decimals))),
             ("drawdown_samples", .number(String(figures.samples))),
+            ("gas_units", .number(String(figures.gasUnits))),
+            ("gas_wei", .string(figures.gasWei.description)),
         ])
     }
 
@@ -421,11 +470,19 @@ struct BacktestCommand: ParsableCommand {
             }
             return .array(rows)
         }
-        return .object([
+        let spacings: [(key: String, value: JSON)] = [
+            ("tick_spacing", Self.spacing(outcome.changed).map { .number(String($0)) } ?? .null),
+            ("recorded_tick_spacing", Self.spacing(outcome.baseline).map { .number(String($0)) } ?? .null),
+            ("snapped_recorded_facts", .number(String(backtest.snappedRecorded))),
+            ("snapped_added_commands", .number(String(backtest.snappedAdded))),
+        ]
+        let head: [(key: String, value: JSON)] = [
             ("pool", .string(outcome.changed.pool)),
             ("mode", .string(backtest.mode.rawValue)),
             ("fee_ppm", .number(String(pool.feePPM))),
             ("recorded_fee_ppm", .number(String(outcome.baseline.feePPM))),
+        ]
+        let rest: [(key: String, value: JSON)] = [
             ("recorded_facts", .number(String(backtest.folded))),
             ("state_hash", .string(outcome.changedHash)),
             ("recorded_state_hash", .string(outcome.baselineHash)),
@@ -439,6 +496,7 @@ struct BacktestCommand: ParsableCommand {
             ("added", rows(recorded: false)),
             // The same positions in the recorded history (those it has), with their figures.
             ("baseline", rows(recorded: true)),
-        ])
+        ]
+        return .object(head + spacings + rest)
     }
 }

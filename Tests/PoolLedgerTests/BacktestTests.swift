@@ -1,3 +1,4 @@
+import BigInt
 import Foundation
 import PoolLedger
 import PoolMath
@@ -130,6 +131,37 @@ import TestSupport
         #expect(proRataTicks == recordedTicks && proRata.changedHash == proRata.baselineHash)
         let proRataFees = try #require(proRata.added.first).feeValue
         #expect(pathFees > proRataFees, "price-path \(pathFees), pro-rata \(proRataFees)")
+
+        // Pro-rata, computed here in BigInt from its definition: every step of
+        // every recorded swap after the position's placement (the contract's
+        // own loop, as the recorded pool ran it) whose prices lie in the
+        // range gives it floor(fee * 2^128 / (the step's liquidity + its own))
+        // per unit of liquidity; its fees are that growth times its liquidity,
+        // over 2^128. (Its range is the first recorded position's, so no step
+        // runs across one of its ends.)
+        let own = BigUInt("55697354549013694717600", radix: 10)!
+        let lower = try TickMath.sqrtRatio(atTick: 49_800), upper = try TickMath.sqrtRatio(atTick: 64_020)
+        var fold = AuditFold(pool: pool, keepsHistory: false)
+        var growth = (BigUInt(0), BigUInt(0)), split = 0, shared = 0
+        for (index, fact) in facts.enumerated() {
+            var trace: ConcentratedPool.SwapTrace? = index > 1 ? .init(keeps: .all) : nil
+            try fold.fold(fact, seq: UInt64(index + 1), trace: &trace)
+            guard case .swap(let swap) = fact.body, let steps = trace?.steps else { continue }
+            for step in steps {
+                let low = min(step.sqrtPriceStartX96, step.sqrtPriceEndX96), high = max(step.sqrtPriceStartX96, step.sqrtPriceEndX96)
+                if high <= lower || low >= upper { continue }
+                if low < lower || high > upper { split += 1; continue }
+                let share = (BigUInt(step.feeAmount.description)! << 128) / (BigUInt(step.liquidity.description)! + own)
+                if swap.amount0In.isZero { growth.1 += share } else { growth.0 += share }
+                shared += 1
+            }
+        }
+        #expect(split == 0 && shared > 50)
+        let row = try #require(proRata.added.first)
+        #expect(BigUInt(row.lifetimeFees0.description)! == (growth.0 * own) >> 128 && BigUInt(row.lifetimeFees1.description)! == (growth.1 * own) >> 128,
+                "pro-rata \(row.lifetimeFees0), \(row.lifetimeFees1); by definition \((growth.0 * own) >> 128), \((growth.1 * own) >> 128)")
+        // The recorded volume shared pro rata earns more than the traders' orders in the deeper pool (exact-input), far less than price-path's volume.
+        #expect(proRataFees > inputFees, "pro-rata \(proRataFees), exact-input \(inputFees)")
     }
 
     /// A position too small to move much (1e-5 of the liquidity): the three modes agree within 1e-4
@@ -191,6 +223,34 @@ import TestSupport
         }
         var proRata = Backtest(pool: pool, mode: .proRata, additions: [], removals: [], feePPM: 500)
         #expect(throws: BacktestError.self) { try proRata.feed(facts[0]) }
+    }
+
+    /// Another tick spacing: at its own, the recorded history; at 200, every
+    /// range (the recorded positions' and the added one) snapped out to
+    /// multiples of 200, the pool holding no other ticks, the added position
+    /// audited under its snapped range.
+    @Test func tickSpacingSnapsEveryRangeOut() throws {
+        let facts = try Self.facts("Events/uniswap-v3-weth-ens.jsonl")
+        let pool = facts[0].pool
+        let mint = Command(.mintPosition(MintPosition(pool: pool, owner: "me", tickLower: 55_020, tickUpper: 61_020, liquidity: UInt256.powerOfTen(19)!)))
+        func run(_ spacing: Int32, fee: UInt32?) throws -> (Backtest, Backtest.Outcome) {
+            var backtest = Backtest(pool: pool, mode: .pricePath, additions: [Backtest.Addition(place: .after(facts[1].id!), command: mint, line: 1)], removals: [], feePPM: fee, tickSpacing: spacing)
+            for fact in facts { try backtest.feed(fact) }
+            try backtest.finish()
+            return (backtest, try backtest.outcome())
+        }
+        var plain = Backtest(pool: pool, mode: .pricePath, additions: [Backtest.Addition(place: .after(facts[1].id!), command: mint, line: 1)], removals: [])
+        for fact in facts { try plain.feed(fact) }
+        try plain.finish()
+        let (own, ownOutcome) = try run(60, fee: nil)
+        #expect(ownOutcome.changedHash == (try plain.outcome()).changedHash && own.snappedRecorded == 0 && own.snappedAdded == 0)
+        let (wide, wideOutcome) = try run(200, fee: 10_000)
+        #expect(wide.snappedAdded == 1 && wide.snappedRecorded > 0)
+        guard case .concentrated(let v3) = wideOutcome.changed.body else { Issue.record("not concentrated"); return }
+        #expect(v3.tickSpacing == 200 && v3.ticks.keys.allSatisfy { $0 % 200 == 0 } && v3.positions.keys.allSatisfy { $0.tickLower % 200 == 0 && $0.tickUpper % 200 == 0 })
+        let added = try #require(wideOutcome.added.first)
+        #expect(added.position.key == ConcentratedPool.PositionKey(owner: "me", tickLower: 55_000, tickUpper: 61_200))
+        #expect(wide.changedFigures[.range(added.position.key)] != nil)
     }
 
     @Test func placementsAndRemovalsThatMatchNothingAreRefused() throws {

@@ -80,6 +80,16 @@ import Testing
             let refused = try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", try file([line])])
             #expect(refused.status == 1 && refused.stderr.contains(message), "\(refused.stderr)")
         }
+        // Gas: the mint's default 300,000 units at 20 gwei is 0.006 ETH, valued as the pool's WETH and taken off the net.
+        let gas = try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add, "--mode", "price-path", "--gas-price", "20"])
+        #expect(gas.status == 0 && gas.stdout.contains("gas 300000 units, 0.006 ETH") && gas.stdout.contains("net after gas"), "\(gas.stdout)")
+        let prices = try file(["block,gwei", "1,10", "13578816,30"])
+        let byBlock = try fields(try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add, "--mode", "price-path", "--gas-prices", prices, "--json"]).stdout)
+        guard case .array(let gasRows)? = byBlock["added"], case .object(let gasRow)? = gasRows.first,
+              case .object(let gasFigures)? = gasRow.first(where: { $0.key == "figures" })?.value else { Issue.record("no figures"); return }
+        // Placed after a fact of block 13578816: that block's price, 30 gwei.
+        #expect(gasFigures.first { $0.key == "gas_wei" }?.value == .string("9000000000000000"), "\(gasFigures)")
+        #expect(try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add, "--gas-price", "twenty"]).status == 2)
         // By default the three modes side by side, with the spread between them.
         let all = try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add])
         #expect(all.status == 0, "\(all.stderr)")

@@ -185,10 +185,23 @@ public struct Backtest: Sendable {
     /// The fee tier the changed history runs at (nil: the recorded one), in the pool's units (ppm, V3 pips).
     public let feePPM: UInt32?
 
-    /// `feePPM`: the same order flow at another fee tier (its swaps then re-run in the mode's way).
-    public init(pool: String, mode: Mode = .pricePath, additions: [Addition], removals: [Removal], feePPM: UInt32? = nil, strategy: (any Strategy)? = nil) {
+    /// The tick spacing the changed history runs at (nil: the recorded one). Every range, recorded or added, is then snapped out to it.
+    public let tickSpacing: Int32?
+    /// Ranges snapped to `tickSpacing`: recorded facts' and added commands'.
+    public internal(set) var snappedRecorded = 0
+    public internal(set) var snappedAdded = 0
+
+    /// `feePPM`: the same order flow at another fee tier (its swaps then re-run in the mode's way);
+    /// `tickSpacing`: and at another tick spacing.
+    /// What the added commands cost in gas (nil: not counted).
+    public let gas: GasSchedule?
+
+    public init(pool: String, mode: Mode = .pricePath, additions: [Addition], removals: [Removal], feePPM: UInt32? = nil, tickSpacing: Int32? = nil,
+                strategy: (any Strategy)? = nil, gas: GasSchedule? = nil) {
         self.pool = pool
+        self.gas = gas
         self.strategy = strategy
+        self.tickSpacing = tickSpacing
         self.mode = mode
         self.feePPM = feePPM
         self.removals = removals
@@ -199,7 +212,8 @@ public struct Backtest: Sendable {
         self.baseline = History(pool: pool)
         var tracked: [TrackedPosition] = []
         for addition in additions {
-            if let position = TrackedPosition(addition.command.body), !tracked.contains(position) { tracked.append(position) }
+            let body = tickSpacing.map { Self.snapped(addition.command.body, to: $0) } ?? addition.command.body
+            if let position = TrackedPosition(body), !tracked.contains(position) { tracked.append(position) }
         }
         self.tracked = tracked
         var blocks: [Addition] = []
@@ -237,7 +251,7 @@ public struct Backtest: Sendable {
         let removal = removals.firstIndex { $0.matches(recorded.body) }
         if let removal { removedFacts[removal] += 1 }
         if mode == .proRata {
-            guard feePPM == nil else { throw BacktestError("pro-rata leaves the recorded pool as it was, its fee tier too: --fee-ppm takes price-path or exact-input") }
+            guard feePPM == nil, tickSpacing == nil else { throw BacktestError("pro-rata leaves the recorded pool as it was, its fee tier and tick spacing too: --fee-ppm and --tick-spacing take price-path or exact-input") }
             // The pool is left as it was; the added positions take their share of its swaps' steps.
             if removal != nil {
                 do throws(V3MathError) { try proRata.removedFact(recorded.body) } catch {
@@ -300,6 +314,7 @@ public struct Backtest: Sendable {
             }
             strategy!.decided(facts)
             if let position = TrackedPosition(command.body), !tracked.contains(position) { tracked.append(position) }
+            chargeGas(placed)
             for fact in facts {
                 noteDeposit(fact.body, changedSide: true)
                 if let key = Self.key(of: fact.body), !addedKeys.contains(key) { addedKeys.append(key) }
@@ -353,6 +368,13 @@ public struct Backtest: Sendable {
         guard let timeLast = changed[pool].map({ $0.timeLast }) else {
             throw BacktestError("line \(addition.line): placed before the pool exists (its pool_created comes later)")
         }
+        if let tickSpacing {
+            let snapped: CommandBody = Self.snapped(command.body, to: tickSpacing)
+            if snapped != command.body {
+                command.body = snapped
+                snappedAdded += 1
+            }
+        }
         // A placed command happens where it is placed: the recorded fact's time and block unless it gives its own.
         if command.time == nil { command.time = time ?? timeLast }
         if command.block == nil { command.block = block }
@@ -370,6 +392,7 @@ public struct Backtest: Sendable {
                 throw BacktestError("line \(addition.line): \(error)")
             }
             let after = deposited()
+            chargeGas(command)
             // The shadow's deposit, valued at the recorded pool's price.
             if let key, after != before, let state = baseline[pool], let valuation = Valuation.poolPrice(state) {
                 do throws(AuditError) {
@@ -385,12 +408,41 @@ public struct Backtest: Sendable {
         do throws(Rejection) { facts = try changedFold.execute(command) } catch {
             throw BacktestError("line \(addition.line): \(error)")
         }
+        chargeGas(command)
         for fact in facts {
             noteDeposit(fact.body, changedSide: true)
             if let key = Self.key(of: fact.body), !addedKeys.contains(key) { addedKeys.append(key) }
             for provider in Self.providers(of: fact.body) where !addedProviders.contains(provider) { addedProviders.append(provider) }
         }
     }
+
+    /// The command a recorded position fact stands for (nil for another fact).
+    static func command(for body: FactBody, pool: String) -> CommandBody? {
+        switch body {
+        case .positionMinted(let f): return .mintPosition(MintPosition(pool: pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, liquidity: f.liquidity))
+        case .positionBurned(let f): return .burnPosition(BurnPosition(pool: pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, liquidity: f.liquidity))
+        case .feesCollected(let f): return .collect(CollectFees(pool: pool, owner: f.owner, tickLower: f.tickLower, tickUpper: f.tickUpper, amount0Max: f.amount0, amount1Max: f.amount1))
+        default: return nil
+        }
+    }
+
+    /// A range command with its ticks snapped out to `spacing` (the lower down, the upper up, within the ticks' bounds).
+    static func snapped(_ body: CommandBody, to spacing: Int32) -> CommandBody {
+        func out(_ lower: Int32, _ upper: Int32) -> (Int32, Int32) {
+            let low = Int32((Int64(lower) - ((Int64(lower) % Int64(spacing)) + Int64(spacing)) % Int64(spacing)))
+            let highFloor = Int32((Int64(upper) - ((Int64(upper) % Int64(spacing)) + Int64(spacing)) % Int64(spacing)))
+            let high = highFloor == upper ? upper : highFloor + spacing
+            return (max(low, TickMath.minTick / spacing * spacing), min(high, TickMath.maxTick / spacing * spacing))
+        }
+        switch body {
+        case .mintPosition(var c): (c.tickLower, c.tickUpper) = out(c.tickLower, c.tickUpper); return .mintPosition(c)
+        case .burnPosition(var c): (c.tickLower, c.tickUpper) = out(c.tickLower, c.tickUpper); return .burnPosition(c)
+        case .collect(var c): (c.tickLower, c.tickUpper) = out(c.tickLower, c.tickUpper); return .collect(c)
+        default: return body
+        }
+    }
+
+    static func snapped(_ body: CommandBody?, to spacing: Int32) -> CommandBody? { body.map { snapped($0, to: spacing) } }
 
     static func providers(of body: FactBody) -> [String] {
         switch body {
@@ -414,15 +466,32 @@ public struct Backtest: Sendable {
     /// recorded one did; `trace`: how the recorded pool ran it (exact-input).
     /// `pairBefore`: for a constant-product pool, the recorded pool before the fact.
     mutating func foldChanged(_ recorded: Fact, sameStart: Bool, trace: ConcentratedPool.SwapTrace?, pairBefore: PairBefore?) throws(BacktestError) {
-        if case .poolCreated(var created) = recorded.body, let feePPM {
-            // The changed history's pool at the backtest's fee tier.
-            created.feePPM = feePPM
+        if case .poolCreated(var created) = recorded.body, feePPM != nil || tickSpacing != nil {
+            // The changed history's pool at the backtest's fee tier and tick spacing.
+            if let feePPM { created.feePPM = feePPM }
+            if let tickSpacing {
+                guard created.model == .concentrated else { throw BacktestError("--tick-spacing: \(quoted(pool)) is \(created.model.displayName), which has no ticks") }
+                created.tickSpacing = tickSpacing
+            }
             var fact = recorded
             fact.body = .poolCreated(created)
             do throws(Rejection) { try changedFold.fold(fact) } catch {
-                throw BacktestError("the pool at fee tier \(feePPM): \(error)")
+                throw BacktestError("the pool at fee tier \(created.feePPM), tick spacing \(created.tickSpacing.map(String.init) ?? "none"): \(error)")
             }
             return
+        }
+        if let tickSpacing {
+            // A recorded range the new spacing does not hold: the command it stands for, snapped out.
+            let snapped = Self.snapped(Self.command(for: recorded.body, pool: pool), to: tickSpacing)
+            if let command = snapped, Self.key(of: recorded.body).map({ TrackedPosition(command) != .range($0) }) == true {
+                snappedRecorded += 1
+                redecided += 1
+                let fact = try decided(recorded, command)
+                do throws(Rejection) { try changedFold.fold(fact) } catch {
+                    throw BacktestError("fact \(recorded.id ?? "#\(folded)") snapped to tick spacing \(tickSpacing) is refused: \(error)")
+                }
+                return
+            }
         }
         if case .swap(let swap) = recorded.body, !sameStart {
             // Started elsewhere, the recorded swap cannot be the changed pool's: re-run at once.

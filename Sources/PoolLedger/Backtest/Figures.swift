@@ -57,6 +57,9 @@ public struct PositionFigures: Sendable, Equatable {
     public var maxDrawdown: UInt256 = .zero
     public var samples = 0
     var peak: SignedAmount?
+    /// The gas of the commands about it (with a `GasSchedule`): units, and wei at each command's block's price.
+    public var gasUnits: UInt64 = 0
+    public var gasWei: UInt256 = .zero
 
     public init() {}
 
@@ -116,6 +119,14 @@ extension Backtest {
         }
         // Read in place, each history by name (a copy of either fold would copy its pool).
         return changedSide ? changedFold.audit.pool?.body.holding(position) : baseline.audit.pool?.body.holding(position)
+    }
+
+    /// A command run in the changed history (added, or a strategy's): its gas, to the position it is about.
+    mutating func chargeGas(_ command: Command) {
+        guard let gas, let position = TrackedPosition(command.body) else { return }
+        let (units, wei) = gas.cost(of: command)
+        changedFigures[position, default: .init()].gasUnits += units
+        changedFigures[position, default: .init()].gasWei += wei
     }
 
     /// A deposit folded into one history: its capital, valued at the pool's price after it.
