@@ -11,13 +11,16 @@ public struct LineChart: Sendable {
         public var points: [(x: Double, y: Double)]
         public var axis: Axis
         public var dashed: Bool
+        /// Whether the legend names it (a series another entry speaks for need not).
+        public var inLegend = true
 
-        public init(name: String, color: String, points: [(x: Double, y: Double)], axis: Axis = .left, dashed: Bool = false) {
+        public init(name: String, color: String, points: [(x: Double, y: Double)], axis: Axis = .left, dashed: Bool = false, inLegend: Bool = true) {
             self.name = name
             self.color = color
             self.points = points
             self.axis = axis
             self.dashed = dashed
+            self.inLegend = inLegend
         }
     }
 
@@ -42,6 +45,21 @@ public struct LineChart: Sendable {
         }
     }
 
+    /// A translucent area between two curves over the left axis (the spread
+    /// of a backtest's modes), drawn under the lines.
+    public struct Area: Sendable {
+        public var name: String
+        public var color: String
+        public var points: [(x: Double, low: Double, high: Double)]
+
+        public init(name: String, color: String, points: [(x: Double, low: Double, high: Double)]) {
+            self.name = name
+            self.color = color
+            self.points = points
+        }
+    }
+
+    public var areas: [Area] = []
     public var title: String
     public var xLabel: String
     public var leftLabel: String
@@ -113,6 +131,13 @@ public struct LineChart: Sendable {
             let x0 = px(from), x1 = px(to)
             svg += "<rect x=\"\(Self.f(x0))\" y=\"\(Self.f(py(high, leftRange)))\" width=\"\(Self.f(max(1, x1 - x0)))\" height=\"\(Self.f(max(1, py(low, leftRange) - py(high, leftRange))))\" fill=\"\(band.color)\" fill-opacity=\"0.14\" stroke=\"\(band.color)\" stroke-opacity=\"0.5\"/>\n"
         }
+        // Areas under the lines: the upper curve out, the lower one back.
+        for area in areas where area.points.count > 1 {
+            let clamp = { (y: Double) in min(max(y, leftRange.low), leftRange.high) }
+            let upper = area.points.map { "\(Self.f(px($0.x))),\(Self.f(py(clamp($0.high), leftRange)))" }
+            let lower = area.points.reversed().map { "\(Self.f(px($0.x))),\(Self.f(py(clamp($0.low), leftRange)))" }
+            svg += "<polygon fill=\"\(area.color)\" fill-opacity=\"0.18\" stroke=\"none\" points=\"\((upper + lower).joined(separator: " "))\"><title>\(escapeHTML(area.name))</title></polygon>\n"
+        }
         // Lines.
         for line in series where !line.points.isEmpty {
             let range = line.axis == .left ? leftRange : rightRange
@@ -127,7 +152,7 @@ public struct LineChart: Sendable {
         }
         // Legend under the axis label.
         var x = left
-        for line in series {
+        for line in series where line.inLegend {
             let dash = line.dashed ? " stroke-dasharray=\"6 4\"" : ""
             svg += "<line x1=\"\(Self.f(x))\" y1=\"\(Self.f(height - 12))\" x2=\"\(Self.f(x + 22))\" y2=\"\(Self.f(height - 12))\" stroke=\"\(line.color)\" stroke-width=\"2.5\"\(dash)/>\n"
             let name = line.name + (rightLabel != nil ? (line.axis == .left ? " (left)" : " (right)") : "")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DurableLedger
+import LedgerReport
 import PoolLedger
 import PoolMath
 
@@ -51,7 +52,7 @@ struct BacktestCommand: ParsableCommand {
             For each position the additions (or the strategy) are about, and for the same positions \
             in the recorded history: time and blocks held and in range, capital (deposits valued at \
             the price then), fee APR over the time held, and the worst drawdown of net value against \
-            HODL (sampled every 256 facts). (Grids and gas are the next steps of this command.)
+            HODL (sampled along the history). (Grids and gas are the next steps of this command.)
             """)
 
     @Option(help: "The pool.") var pool: String
@@ -68,6 +69,8 @@ struct BacktestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("recenter: what it starts with, an amount and a token of the pool (10WETH).", valueName: "AMOUNT_TOKEN")) var capital: String?
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Variants, one per combination: NAME=V1,V2,... for mode, fee-ppm, width (recenter).", valueName: "NAME=VALUES"))
     var grid: [String] = []
+    @Option(help: ArgumentHelp("Also write an HTML page: each added position's value against holding in every run, the runs' spread as a band.", valueName: "FILE.html"))
+    var report: String?
     @Flag(help: "Print the result as JSON (exact decimal strings).") var json = false
     @OptionGroup var database: DatabaseOptions
 
@@ -153,6 +156,7 @@ struct BacktestCommand: ParsableCommand {
         Terminal.endProgress()
         do throws(BacktestError) { try backtest.finish() } catch { throw Failure(message: error.message) }
         let outcome = try backtest.outcome()
+        if let report { try Terminal.write(BacktestReport.html([(backtest.mode.rawValue, backtest, outcome)]), to: report) }
         Terminal.output(json ? Self.json(outcome, backtest).pretty + "\n" : Self.text(outcome, backtest))
     }
 
@@ -213,6 +217,13 @@ struct BacktestCommand: ParsableCommand {
         }
         Terminal.endProgress()
         let outcomes = try results.map { try $0.outcome() }
+        if let report {
+            let runs = zip(combinations, zip(results, outcomes)).map { combination, run in
+                // One axis: its values name the runs (price-path, ...); several: name and value each.
+                (label: combination.count == 1 ? combination[0].value : combination.map { "\($0.name) \($0.value)" }.joined(separator: ", "), backtest: run.0, outcome: run.1)
+            }
+            try Terminal.write(BacktestReport.html(runs), to: report)
+        }
         if json {
             let rows: [JSON] = zip(combinations, zip(results, outcomes)).map { combination, run in
                 guard case .object(let members) = Self.json(run.1, run.0) else { return .null }

@@ -90,6 +90,12 @@ import Testing
         // Placed after a fact of block 13578816: that block's price, 30 gwei.
         #expect(gasFigures.first { $0.key == "gas_wei" }?.value == .string("9000000000000000"), "\(gasFigures)")
         #expect(try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add, "--gas-price", "twenty"]).status == 2)
+        // The page: the position's value in each mode, the modes' spread as a band, the figures in a table.
+        let page = NSTemporaryDirectory() + "backtest-\(UUID().uuidString).html"
+        #expect(try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add, "--report", page]).status == 0)
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.contains("<h2>me:55020:61020</h2>") && html.contains("<polygon") && html.components(separatedBy: "<polyline").count - 1 == 6, "\(html.prefix(400))")
+        for mode in ["price-path", "exact-input", "pro-rata"] { #expect(html.contains("<td>\(mode)</td>")) }
         // By default the three modes side by side, with the spread between them.
         let all = try Tool.run(["backtest", "--pool", Self.pool, "--history", Self.history, "--add", add])
         #expect(all.status == 0, "\(all.stderr)")

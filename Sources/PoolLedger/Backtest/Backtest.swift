@@ -174,6 +174,8 @@ public struct Backtest: Sendable {
     public internal(set) var changedFigures: [TrackedPosition: PositionFigures] = [:]
     public internal(set) var baselineFigures: [TrackedPosition: PositionFigures] = [:]
     var lastTime: UInt64?
+    public internal(set) var sampleInterval = 1
+    var samplesAtInterval = 0
     var lastFigureBlock: UInt64?
     var proRata = ProRataBook()
     var afterID: [String: [Addition]] = [:]
@@ -295,7 +297,7 @@ public struct Backtest: Sendable {
         }
         if strategy != nil { try runStrategy(after: recorded) }
         // Sampled after the additions placed here: both histories at the same point.
-        if !tracked.isEmpty && folded % Self.sampleEvery == 0 { try sampleNet() }
+        try sampleAlong()
     }
 
     /// The strategy's commands after `recorded`, each decided and folded in the changed pool before it is asked again.
@@ -354,7 +356,8 @@ public struct Backtest: Sendable {
             throw BacktestError("--remove \(removal): no recorded fact of pool \(quoted(pool)) belongs to it")
         }
         guard changed[pool] != nil else { throw BacktestError("the history holds no pool \(quoted(pool))") }
-        try sampleNet()
+        // The end, unless the last fact's sample was it.
+        if folded % sampleInterval != 0 { try sampleNet() }
     }
 
     // MARK: the changed history

@@ -45,7 +45,7 @@ public enum TrackedPosition: Hashable, Sendable, CustomStringConvertible {
 /// liquidity and (V3) how long its range held the price, by the facts'
 /// times and by their blocks; the capital it put in, each deposit valued at the pool's price
 /// then; and the worst fall of its net value against HODL from an earlier
-/// peak, sampled every `Backtest.sampleEvery` recorded facts and at the end.
+/// peak, sampled as `Backtest.sampleInterval` says and at the end.
 public struct PositionFigures: Sendable, Equatable {
     public var heldSeconds: UInt64 = 0
     public var inRangeSeconds: UInt64 = 0
@@ -57,6 +57,24 @@ public struct PositionFigures: Sendable, Equatable {
     public var maxDrawdown: UInt256 = .zero
     public var samples = 0
     var peak: SignedAmount?
+    /// Its value and HODL value along the history, at the samples (see `Backtest.sampleInterval`).
+    public internal(set) var series: [(fact: Int, value: UInt256, hodl: UInt256)] = []
+
+    public static func == (a: PositionFigures, b: PositionFigures) -> Bool {
+        a.heldSeconds == b.heldSeconds && a.inRangeSeconds == b.inRangeSeconds && a.heldBlocks == b.heldBlocks && a.inRangeBlocks == b.inRangeBlocks
+            && a.capital == b.capital && a.maxDrawdown == b.maxDrawdown && a.samples == b.samples && a.peak == b.peak
+            && a.gasUnits == b.gasUnits && a.gasWei == b.gasWei
+            && a.series.count == b.series.count && zip(a.series, b.series).allSatisfy { $0.fact == $1.fact && $0.value == $1.value && $0.hodl == $1.hodl }
+    }
+
+    mutating func note(fact: Int, value: UInt256, hodl: UInt256) {
+        samples += 1
+        series.append((fact, value, hodl))
+    }
+
+    /// Keeps the points at multiples of `interval` (the sampling grown sparser).
+    mutating func thin(to interval: Int) { series.removeAll { $0.fact % interval != 0 } }
+
     /// The gas of the commands about it (with a `GasSchedule`): units, and wei at each command's block's price.
     public var gasUnits: UInt64 = 0
     public var gasWei: UInt256 = .zero
@@ -77,7 +95,6 @@ public struct PositionFigures: Sendable, Equatable {
     }
 
     mutating func sample(net: SignedAmount) {
-        samples += 1
         guard let high = peak, !(net > high) else {
             peak = net
             return
@@ -88,8 +105,25 @@ public struct PositionFigures: Sendable, Equatable {
 }
 
 extension Backtest {
-    /// Recorded facts between two samples of the followed positions' net value.
-    public static let sampleEvery = 256
+    /// At most this many samples of the followed positions' values are kept.
+    public static let seriesLimit = 512
+
+    /// After a recorded fact: a sample of the followed positions' values at
+    /// every `sampleInterval`-th fact. It starts at every fact and doubles
+    /// each time `seriesLimit` samples have been taken at it (the samples
+    /// kept thinned to the new interval), so a short history is drawn fact
+    /// by fact and a long one costs a few thousand samples in all.
+    mutating func sampleAlong() throws(BacktestError) {
+        guard folded % sampleInterval == 0 else { return }
+        try sampleNet()
+        samplesAtInterval += 1
+        if samplesAtInterval >= Self.seriesLimit {
+            sampleInterval *= 2
+            samplesAtInterval /= 2
+            for key in changedFigures.keys { changedFigures[key]!.thin(to: sampleInterval) }
+            for key in baselineFigures.keys { baselineFigures[key]!.thin(to: sampleInterval) }
+        }
+    }
 
     /// Before a recorded fact: the time (and the blocks) since the last one,
     /// to each followed position that held liquidity (and held the price in
@@ -153,30 +187,37 @@ extension Backtest {
     /// audited in token amounts only: its positions are not sampled then.
     mutating func sampleNet() throws(BacktestError) {
         guard !tracked.isEmpty else { return }
-        for (position, net) in nets(changedSide: true) { changedFigures[position, default: .init()].sample(net: net) }
-        for (position, net) in nets(changedSide: false) { baselineFigures[position, default: .init()].sample(net: net) }
+        for (position, net, value, hodl) in nets(changedSide: true) {
+            changedFigures[position, default: .init()].sample(net: net)
+            changedFigures[position, default: .init()].note(fact: folded, value: value, hodl: hodl)
+        }
+        for (position, net, value, hodl) in nets(changedSide: false) {
+            baselineFigures[position, default: .init()].sample(net: net)
+            baselineFigures[position, default: .init()].note(fact: folded, value: value, hodl: hodl)
+        }
     }
 
-    func nets(changedSide: Bool) -> [(TrackedPosition, SignedAmount)] {
+    func nets(changedSide: Bool) -> [(TrackedPosition, SignedAmount, UInt256, UInt256)] {
         let fold = changedSide && mode != .proRata ? changedFold.audit : baseline.audit
         guard let pool = fold.pool, let valuation = Valuation.poolPrice(pool) else { return [] }
-        var nets: [(TrackedPosition, SignedAmount)] = []
+        var nets: [(TrackedPosition, SignedAmount, UInt256, UInt256)] = []
         do throws(AuditError) {
             switch pool.body {
             case .concentrated(let v3):
                 if changedSide && mode == .proRata {
-                    for row in try proRata.rows(pool: v3, valuation: valuation) { nets.append((.range(row.position.key), row.netValue)) }
+                    for row in try proRata.rows(pool: v3, valuation: valuation) { nets.append((.range(row.position.key), row.netValue, row.value, row.hodlValue)) }
                     return nets
                 }
                 for position in tracked {
                     guard case .range(let key) = position, let history = fold.rangeBook.positions[key] else { continue }
                     let row = try ConcentratedPoolAudit.row(history, v3.positions[key] ?? .init(), v3: v3, valuation: valuation)
-                    nets.append((position, row.netValue))
+                    nets.append((position, row.netValue, row.value, row.hodlValue))
                 }
             case .constantProduct(let pair):
                 for position in tracked {
                     guard case .provider(let provider) = position, fold.book[provider] != nil else { continue }
-                    nets.append((position, try PoolAudit.audit(provider, pair: pair, book: fold.book, valuation: valuation).netValue))
+                    let row = try PoolAudit.audit(provider, pair: pair, book: fold.book, valuation: valuation)
+                    nets.append((position, row.netValue, row.value, row.hodlValue))
                 }
             }
         } catch {
